@@ -1,0 +1,144 @@
+"""`atdkg build`: sources → records → RDF → SHACL validation → data/build, atomically.
+
+The new build is written to a fresh directory beside the current one and swapped in by
+renaming a symlink (one atomic step). On any failure — bad input, a parser error, a graph
+that does not conform — nothing is swapped, the previous build stays as it was, and the
+caller exits non-zero.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from rdflib import RDF, Dataset, Graph, URIRef
+
+from .emit import ATD, Emitter
+from .gazetteer import Gazetteer
+from .parse import parse_document
+from .records import ParsedDocument
+from .sources import check_sources, load_manifest, read_text
+from .validate import validate
+from .vocab import Vocabulary
+
+ROOT = Path(__file__).resolve().parent.parent
+ONTOLOGY_FILES = [ROOT / "ontology" / "atd.ttl", ROOT / "ontology" / "vocabularies.ttl"]
+DEFAULT_BASE = "https://w3id.org/atd-kg/"
+
+
+class BuildError(Exception):
+    """The build failed; the message says why and where. The previous build is untouched."""
+
+
+@dataclass
+class BuildResult:
+    dataset: Dataset
+    documents: list[ParsedDocument]
+    conforms: bool
+    report_text: str
+    report_graph: Graph
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def class_counts(self) -> Counter:
+        counts: Counter = Counter()
+        seen = set()
+        for s, _, o, g in self.dataset.quads((None, RDF.type, None, None)):
+            if str(o).startswith(str(ATD)) and (s, o) not in seen:
+                seen.add((s, o))
+                counts[str(o).split("#")[-1]] += 1
+        return counts
+
+    def summary(self) -> dict:
+        return {
+            "documents": len(self.documents),
+            "triples": len({(s, p, o) for s, p, o, _ in self.dataset.quads((None, None, None, None))}),
+            "quads": sum(1 for _ in self.dataset.quads((None, None, None, None))),
+            "graphs": sorted(str(g.identifier) for g in self.dataset.graphs() if len(g)),
+            "classes": dict(sorted(self.class_counts().items())),
+            "conforms": self.conforms,
+            "warnings": len(self.warnings),
+            "skipped_lines": sum(len(d.skipped) for d in self.documents),
+            "furniture_lines": sum(len(d.furniture) for d in self.documents),
+            "seconds": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+
+def build_graph(data_dir: Path, base: str = DEFAULT_BASE,
+                progress: Callable[[Iterable], Iterable] = lambda xs: xs) -> BuildResult:
+    """Parse, resolve, emit and validate; raise SourceError/BuildError on bad input."""
+    data_dir = Path(data_dir)
+    sources_dir = data_dir / "sources"
+    t0 = time.perf_counter()
+    manifest = load_manifest(sources_dir)
+    check_sources(sources_dir, manifest)
+    gazetteer = Gazetteer(data_dir)
+    vocab = Vocabulary()
+    events = {s.event for s in manifest}
+    texts = {s.id: read_text(sources_dir / s.file) for s in manifest}
+    parsed: list[ParsedDocument] = []
+    for src in progress(manifest):
+        parsed.append(parse_document(sources_dir, src, gazetteer, vocab, events))
+    t1 = time.perf_counter()
+    emitter = Emitter(gazetteer, base, texts, {s.id: s for s in manifest}, vocab)
+    for src, pd in zip(manifest, parsed):
+        emitter.add_document(src, pd)
+    ds = emitter.finish(ONTOLOGY_FILES)
+    t2 = time.perf_counter()
+    conforms, report_graph, report_text = validate(ds)
+    t3 = time.perf_counter()
+    warnings = [w for pd in parsed for w in pd.warnings] + emitter.warnings
+    return BuildResult(ds, parsed, conforms, report_text, report_graph, warnings,
+                       {"parse": t1 - t0, "emit": t2 - t1, "validate": t3 - t2})
+
+
+def write_build(result: BuildResult, build_dir: Path) -> Path:
+    """Write every output into a new directory, then atomically point ``build_dir`` at it."""
+    build_dir = Path(build_dir)
+    store = build_dir.parent / ".builds"
+    store.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
+    target = store / stamp
+    target.mkdir()
+    try:
+        ds = result.dataset
+        ds.serialize(target / "graph.trig", format="trig")
+        ds.serialize(target / "graph.nq", format="nquads")
+        ds.serialize(target / "graph.jsonld", format="json-ld", auto_compact=True)
+        union = Graph()
+        for prefix, ns in ds.namespaces():
+            union.bind(prefix, ns)
+        for s, p, o, _ in ds.quads((None, None, None, None)):
+            union.add((s, p, o))
+        union.serialize(target / "graph.ttl", format="turtle")
+        result.report_graph.serialize(target / "shacl-report.ttl", format="turtle")
+        (target / "shacl-report.txt").write_text(result.report_text, encoding="utf-8")
+        (target / "summary.json").write_text(json.dumps(result.summary(), indent=2) + "\n", encoding="utf-8")
+        (target / "warnings.txt").write_text("\n".join(result.warnings) + "\n", encoding="utf-8")
+        skipped = [f"{d.doc}:{s.lineno}: {s.reason}: {s.text}" for d in result.documents for s in d.skipped]
+        (target / "skipped.txt").write_text("\n".join(skipped) + "\n", encoding="utf-8")
+    except Exception:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    _swap(build_dir, target)
+    return target
+
+
+def _swap(link: Path, target: Path) -> None:
+    """Point ``link`` at ``target`` in one rename; then remove builds nothing points at."""
+    if link.exists() and not link.is_symlink():
+        # a plain directory from elsewhere: move it aside once, never delete it unasked
+        link.rename(link.with_name(link.name + ".old"))
+    tmp = link.with_name(f".{link.name}.new")
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    tmp.symlink_to(os.path.relpath(target, link.parent))
+    os.replace(tmp, link)
+    for old in target.parent.iterdir():
+        if old != target:
+            shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,27 @@
+"""Read one source document and hand it to the parser of its genre."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .gazetteer import Gazetteer
+from .genres import concept_note, report
+from .parse_common import Context
+from .records import Exchange, ParsedDocument
+from .sources import Source, read_text
+from .text import normalise
+from .vocab import Vocabulary
+
+PARSERS = {"concept-note": concept_note.parse, "agenda": concept_note.parse, "report": report.parse}
+
+
+def parse_document(sources_dir: Path, source: Source, gazetteer: Gazetteer, vocab: Vocabulary,
+                   known_events: set[str]) -> ParsedDocument:
+    text = read_text(Path(sources_dir) / source.file)
+    norm = normalise(text)
+    out = ParsedDocument(source.id, source.genre, Exchange(source.event), furniture=norm.furniture,
+                         line_count=text.count("\n") + 1)
+    ctx = Context(source.id, source.genre, source.event, norm.lines, gazetteer, out)
+    PARSERS[source.genre](ctx, known_events, vocab)
+    for sk in out.skipped:
+        out.warnings.append(f"{source.file}:{sk.lineno}: skipped ({sk.reason}): {sk.text[:70]!r}")
+    return out

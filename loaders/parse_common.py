@@ -1,0 +1,474 @@
+"""What every genre shares: the document context, event header, affiliations, the Working
+Group paragraph, publications, numbered lists, statistics and links to other events."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date as Date
+
+from .gazetteer import Gazetteer
+from .names import clean, looks_like_person, slug, split_honorific
+from .records import (Attendance, EventLink, Exchange, Item, ItemList, Membership, OrgRef, ParsedDocument,
+                      Participation, PersonRef, Placeholder, Publication, Span, StateRef, Statistic)
+from .text import Line
+
+MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
+                                      "september", "october", "november", "december"], start=1)}
+DATE_RE = re.compile(r"\b(\d{1,2})\s+(January|February|March|April|May|June|July|August|September|October|"
+                     r"November|December)\s+(\d{4})\b")
+MONTH_YEAR_RE = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
+                           r"December)\s+(\d{4})\b")
+TIME_RANGE_RE = re.compile(r"(\d{1,2})[:.](\d{2})\s*[–-]\s*(\d{1,2})[:.](\d{2})\s*\(?([A-Z]{2,5})?\)?")
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+            "eighth": 8, "ninth": 9, "tenth": 10}
+LANGUAGES = {"English": "en", "French": "fr", "Spanish": "es", "Arabic": "ar", "Russian": "ru",
+             "Chinese": "zh", "Portuguese": "pt"}
+
+# Words that make a segment of an affiliation an organisation, and those that make it a position.
+ORG_WORDS = re.compile(r"\b(Ministry|Department|Directorate|Division|Office|Agency|Unit|Section|Commission|Council|"
+                       r"Society|Foundation|Stiftung|University|Faculty|School|Institute|Coalition|Network|Programme|"
+                       r"Program|Centre|Center|Mission|Secretariat|Service|Services|Association|Committee|"
+                       r"Organi[sz]ation|Government|Authority|Bureau|Municipality|Group)\b")
+UNIT_WORDS = re.compile(r"\b(Faculty|Department|Division|Unit|Section|Directorate|Office|Programme|Program|Group)\b")
+POSITION_START = re.compile(r"^(Head|Director|Deputy|Chief|Minister|Senior|Assistant|Secretary|General Counsel|"
+                            r"Counsel|Advis[eo]r|Officer|Manager|Lead|Global Lead|Coordinator|Commissioner|Mayor|"
+                            r"Vice|Ambassador|President|Chair|Expert|Professor|Campaigner|Activist|Doctor|Executive|"
+                            r"Regional|Strategic|Special Adviser|Focal)\b")
+SEGMENT_SEP = re.compile(r",\s+|\s+[–-]\s+|(?<=\w)-\s+(?=[A-Z])")
+ROLE_LABELS = [
+    (re.compile(r"^opening panel", re.I), "panelist"),
+    (re.compile(r"^panel(?:ists?)?\b", re.I), "panelist"),
+    (re.compile(r"^discussion[- ]starters?", re.I), "discussion-starter"),
+    (re.compile(r"^scene[- ]setters?", re.I), "scene-setter"),
+    (re.compile(r"^speakers?\b", re.I), "speaker"),
+    (re.compile(r"^presenters?\b", re.I), "presenter"),
+    (re.compile(r"^moderat", re.I), "moderator"),
+]
+
+
+@dataclass
+class Context:
+    """One document being parsed: its lines, the gazetteer and what has been said so far."""
+
+    doc: str
+    genre: str
+    event_date: str
+    lines: list[Line]
+    gazetteer: Gazetteer
+    out: ParsedDocument
+    used: set[int] = field(default_factory=set)  # indices of lines some recogniser placed
+
+    def span(self, line: Line, i: int = 0, j: int | None = None) -> Span:
+        start, end = line.span(i, j)
+        return Span(self.doc, start, end)
+
+    def place(self, *indices: int) -> None:
+        self.used.update(indices)
+
+    def warn(self, line: Line | None, message: str) -> None:
+        where = f"{self.doc}:{line.lineno}" if line else self.doc
+        self.out.warnings.append(f"{where}: {message}")
+
+
+# -- dates, header -------------------------------------------------------------------------
+def iso_date(m: re.Match) -> str:
+    return Date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1))).isoformat()
+
+
+def parse_header(ctx: Context, ex: Exchange, stop: re.Pattern) -> int:
+    """Title, ordinal, date, times and co-hosts from the lines before ``stop``; returns where it stopped."""
+    for i, line in enumerate(ctx.lines):
+        t = line.text
+        if stop.match(t):
+            return i
+        if m := re.match(r"^(?:Report of (?:the )?)?(\w+ )?Global Online Peer Learning Exchange$", t, re.I):
+            ordinal = (m.group(1) or "").strip().lower()
+            if ordinal in ORDINALS:
+                ex.ordinal = ORDINALS[ordinal]
+                ex.spans["ordinal"] = ctx.span(line)
+            ex.online = True
+            ex.spans["online"] = ctx.span(line)
+            ctx.place(i)
+        elif m := DATE_RE.search(t) if len(t) < 80 else None:
+            if iso_date(m) != ctx.event_date:
+                ctx.warn(line, f"the document's date {iso_date(m)} differs from the manifest's event {ctx.event_date}")
+            ex.spans["date"] = ctx.span(line, m.start(), m.end())
+            if r := TIME_RANGE_RE.search(t):
+                ex.start, ex.end = f"{int(r.group(1)):02d}:{r.group(2)}", f"{int(r.group(3)):02d}:{r.group(4)}"
+                ex.tz = r.group(5)
+                ex.spans["time"] = ctx.span(line, r.start(), r.end())
+            ctx.place(i)
+        elif re.search(r"co-hosted by", t, re.I):
+            ex.hosts = parse_hosts(ctx, line)
+            ex.spans["hosts"] = ctx.span(line)
+            ctx.place(i)
+        elif ex.title is None and i > 0 and len(t) < 200 and not t.endswith("."):
+            ex.title = t
+            ex.spans["title"] = ctx.span(line)
+            ctx.place(i)
+    return len(ctx.lines)
+
+
+def parse_hosts(ctx: Context, line: Line) -> list[OrgRef]:
+    """The co-hosts named in a "co-hosted by …" line: organisations and permanent missions."""
+    t = line.text
+    hosts: list[OrgRef] = []
+    taken: list[tuple[int, int]] = []
+    for m in re.finditer(r"Permanent Missions? of (.+?)(?: to the (?:UN|United Nations))? in Geneva", t):
+        for s, e, iso in ctx.gazetteer.find_states(m.group(1)):
+            hosts.append(OrgRef(f"Permanent Mission of {ctx.gazetteer.states[iso].label} in Geneva",
+                                ctx.span(line, m.start(), m.end()), key=f"PM-{iso}", state=iso))
+        taken.append((m.start(), m.end()))
+    by = re.search(r"co-hosted by\s+", t, re.I)
+    head = t[by.end():] if by else t
+    offset = by.end() if by else 0
+    for s, e, key in ctx.gazetteer.find_orgs(head):
+        if any(a <= s + offset < b for a, b in taken):
+            continue
+        hosts.append(OrgRef(head[s:e], ctx.span(line, s + offset, e + offset), key=key))
+    wg = re.search(r"(?:UN|United Nations) (?:Migration )?Network(?: on Migration)? Working Group on Alternatives to "
+                   r"(?:Immigration )?Detention", t)
+    if wg and not any(h.key == "WG-ATD" for h in hosts):
+        hosts.insert(0, OrgRef(wg.group(0), ctx.span(line, wg.start(), wg.end()), key="WG-ATD"))
+    return hosts
+
+
+def parse_event_facts(ctx: Context, ex: Exchange) -> None:
+    """Chatham House Rule, closed meeting, interpretation languages: wherever they are stated."""
+    for i, line in enumerate(ctx.lines):
+        t = line.text
+        if m := re.search(r"Chatham House Rule", t):
+            if ex.chatham is None:
+                ex.chatham = True
+                ex.spans["chatham"] = ctx.span(line, m.start(), m.end())
+        if m := re.search(r"closed meeting", t):
+            if ex.closed is None:
+                ex.closed = True
+                ex.spans["closed"] = ctx.span(line, m.start(), m.end())
+        if m := re.search(r"interpretation will be provided in (.+?)\.?$", t, re.I):
+            ex.languages = [code for name, code in LANGUAGES.items() if re.search(rf"\b{name}\b", m.group(1))]
+            ex.spans["languages"] = ctx.span(line)
+            ctx.place(i)
+        if re.search(r"\b(online|remote format|virtual)\b", t, re.I) and "online" not in ex.spans:
+            ex.online = True
+            ex.spans["online"] = ctx.span(line)
+
+
+# -- actors in agendas ----------------------------------------------------------------------
+def _segments(text: str, protected: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Split an affiliation at commas and dashes, never inside a protected name or brackets."""
+    cuts: list[tuple[int, int]] = []
+    depth = 0
+    for m in SEGMENT_SEP.finditer(text):
+        if any(a <= m.start() < b for a, b in protected):
+            continue
+        depth = text[:m.start()].count("(") - text[:m.start()].count(")")
+        if depth > 0:
+            continue
+        cuts.append((m.start(), m.end()))
+    segs, pos = [], 0
+    for a, b in cuts:
+        segs.append((pos, a))
+        pos = b
+    segs.append((pos, len(text)))
+    return [(a, b) for a, b in segs if text[a:b].strip()]
+
+
+def _acronym(name: str) -> tuple[str, str | None]:
+    if m := re.fullmatch(r"(.+?)\s*\(([A-Z][A-Za-z/&-]{1,15})\)", name.strip()):
+        return m.group(1).strip(), m.group(2)
+    return name.strip(), None
+
+
+def org_ref(ctx: Context, line: Line, start: int, end: int, anonymous: bool = False) -> OrgRef:
+    name = re.sub(r"^the\s+", "", line.text[start:end].strip(), flags=re.I)
+    lead = line.text[start:end].find(name)
+    full, acronym = _acronym(name)
+    key = ctx.gazetteer.resolve_org(name) or ctx.gazetteer.resolve_org(full)
+    return OrgRef(clean(full), ctx.span(line, start + max(lead, 0), end), acronym=acronym, key=key,
+                  anonymous_context=anonymous)
+
+
+def parse_affiliation(ctx: Context, line: Line, start: int) -> tuple[str | None, OrgRef | None, StateRef | None, str]:
+    """(position, most specific organisation, State named in the position, affiliation as written)."""
+    text = line.text[start:]
+    protected = [(s, e) for s, e, _ in ctx.gazetteer.find_orgs(text)]
+    protected += [(m.start(), m.end()) for m in re.finditer(r"Permanent Mission of .+? in Geneva", text)]
+    positions: list[str] = []
+    chain: list[tuple[OrgRef, bool]] = []  # (organisation, is a unit) left to right
+    state: StateRef | None = None
+    based_in: str | None = None
+    for a, b in _segments(text, protected):
+        seg = text[a:b].strip()
+        a += text[a:b].find(seg)
+        b = a + len(seg)
+        known = ctx.gazetteer.resolve_org(seg) or ctx.gazetteer.resolve_org(_acronym(seg)[0])
+        iso = ctx.gazetteer.resolve_state(seg)
+        inner = [(s, e, k) for s, e, k in ctx.gazetteer.find_orgs(seg)]
+        if iso and not known:
+            based_in = iso
+            state = StateRef(iso, seg, ctx.span(line, start + a, start + b))
+        elif known:
+            chain.append((org_ref(ctx, line, start + a, start + b), False))
+        elif inner and inner[0][0] > 0 and (c := re.match(r"^(.*?)\s+(?:for|of|at|in|with)\s+(?:the\s+)?$", seg[:inner[0][0]])):
+            head = c.group(1)
+            if ORG_WORDS.search(head) and not POSITION_START.match(head):
+                chain.append((org_ref(ctx, line, start + a, start + a + len(head)), True))
+            else:
+                positions.append(head)
+            s, e, _ = inner[0]
+            rest = seg[e:].strip()
+            if rest and ORG_WORDS.search(rest):  # "ICRC Health Care in Detention Unit": a unit of the ICRC
+                chain.append((org_ref(ctx, line, start + a + s, start + b), True))
+            chain.append((org_ref(ctx, line, start + a + s, start + a + e), False))
+        elif ORG_WORDS.search(seg) and not POSITION_START.match(seg) and seg[:1].isupper():
+            chain.append((org_ref(ctx, line, start + a, start + b), bool(UNIT_WORDS.search(seg))))
+        else:
+            positions.append(seg)
+            if (m := re.search(r"\bof (?:the )?(.+)$", seg)) and (iso2 := ctx.gazetteer.resolve_state(m.group(1))):
+                state = StateRef(iso2, m.group(1), ctx.span(line, start + a + m.start(1), start + b))
+    # nest: left ⊂ right, except a unit that follows an institution ("University, Faculty of Law")
+    for k in range(len(chain) - 1):
+        (left, left_unit), (right, right_unit) = chain[k], chain[k + 1]
+        if right_unit and not left_unit:
+            right.parent = right.parent or left
+        elif left.parent is None:
+            left.parent = right
+    orgs = [o for o, _ in chain]
+    parents = {id(o.parent) for o in orgs if o.parent is not None}
+    specific = next((o for o in orgs if id(o) not in parents), None)
+    if based_in:
+        top = specific
+        while top is not None and top.parent is not None:
+            top = top.parent
+        if top is not None:
+            top.based_in = based_in
+    position = ", ".join(positions) or None
+    if position is None and specific is not None and specific.key:
+        if ctx.gazetteer.orgs.get(specific.key) and ctx.gazetteer.orgs[specific.key].cls == "UNMandate":
+            position = specific.name  # the mandate-holder's title is the mandate's name
+    return position, specific, state, text.strip()
+
+
+def parse_actor(ctx: Context, line: Line, role: str) -> list[Participation]:
+    """A speaker bullet: a named person, a State, the WG co-leads, or an open slot."""
+    t = line.text
+    topic = None
+    body_end = len(t)
+    if m := re.search(r"\s[–-]\s((?:on|how)\s.+)$", t):
+        topic, body_end = m.group(1), m.start()
+    tbc = "(TBC)" in t
+    sep = SEGMENT_SEP.search(t[:body_end])
+    name_part = t[:sep.start()] if sep else t[:body_end]
+    bare = re.sub(r"\s*\(TBC\)", "", name_part).strip()
+    span = ctx.span(line)
+    if re.fullmatch(r"(?:WG|Working Group) Co-leads", bare, re.I):
+        return [Participation(OrgRef(bare, span, key="WG-ATD-CO-LEADS"), role, span)]
+    if iso := ctx.gazetteer.resolve_state(bare):
+        actor = StateRef(iso, bare, ctx.span(line, 0, len(name_part.rstrip())))
+        return [Participation(actor, role, span, topic=topic, tbc=tbc)]
+    honorific, name = split_honorific(bare)
+    if (honorific or looks_like_person(name)) and not ctx.gazetteer.resolve_org(name):
+        person = PersonRef(name, ctx.span(line, 0, len(name_part)), honorific=honorific)
+        if sep:
+            person.position, person.org, person.state, person.affiliation = parse_affiliation(
+                ctx, _sub(line, sep.end(), body_end), 0)
+        return [Participation(person, role, span, topic=topic, tbc=tbc)]
+    if sep is None and (key := ctx.gazetteer.resolve_org(bare)):
+        return [Participation(OrgRef(bare, span, key=key), role, span, topic=topic, tbc=tbc)]
+    return [Participation(Placeholder(t, span, tbc), role, span, topic=topic, tbc=tbc)]
+
+
+def _sub(line: Line, i: int, j: int) -> Line:
+    """The part ``text[i:j]`` of a line, as a line of its own (offsets kept)."""
+    return Line(line.text[i:j], line.starts[i:j], line.ends[i:j], line.lineno, line.kind, line.number,
+                line.time, line.block)
+
+
+def role_of_label(text: str) -> str | None:
+    for pattern, role in ROLE_LABELS:
+        if pattern.match(text):
+            return role
+    return None
+
+
+# -- the Working Group paragraph ----------------------------------------------------------------
+def _split_list(text: str, is_name) -> list[tuple[int, int]]:
+    """Item spans of "A, B (X), the C and D": commas outside brackets, then a final "and".
+
+    Names contain "and" too ("United Cities and Local Governments"), so the last part is cut
+    at an " and " only where the words before it are a name on their own (``is_name``).
+    """
+    parts: list[tuple[int, int]] = []
+    pos = depth = 0
+    for k, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        if ch == "," and depth == 0:
+            parts.append((pos, k))
+            pos = k + 1
+    parts.append((pos, len(text)))
+    a, b = parts[-1]
+    if m := re.match(r"\s*and\s+", text[a:b]):
+        parts[-1] = (a + m.end(), b)
+    else:
+        for m in re.finditer(r"\s+and\s+", text[a:b]):
+            if is_name(text[a:a + m.start()].strip()):
+                parts[-1:] = [(a, a + m.start()), (a + m.end(), b)]
+                break
+    out = []
+    for a, b in parts:
+        seg = text[a:b]
+        out.append((a + len(seg) - len(seg.lstrip()), a + len(seg.rstrip())))
+    return [(a, b) for a, b in out if b > a]
+
+
+def parse_working_group(ctx: Context) -> None:
+    """Co-leads, members and observers of the Working Group, as the document lists them."""
+    for i, line in enumerate(ctx.lines):
+        t = line.text
+        if m := re.search(r"co-led by (.+?)(?:\.|\s+and its\s|$)", t):
+            for a, b in _split_list(m.group(1), ctx.gazetteer.resolve_org):
+                ref = org_ref(ctx, line, m.start(1) + a, m.start(1) + b)
+                ctx.out.memberships.append(Membership(ref, "co-lead", ref.span))
+            ctx.place(i)
+        if m := re.search(r"Members of the Working Group include:?\s+(.+?)\.?$", t):
+            for a, b in _split_list(m.group(1), ctx.gazetteer.resolve_org):
+                a, b = m.start(1) + a, m.start(1) + b
+                item = t[a:b]
+                role = "member"
+                if o := re.search(r"\s*\(observer\)$", item):
+                    role, b = "observer", a + o.start()
+                ref = org_ref(ctx, line, a, b)
+                ctx.out.memberships.append(Membership(ref, role, Span(ctx.doc, *line.span(a, a + len(item)))))
+            ctx.place(i)
+
+
+# -- publications ---------------------------------------------------------------------------------
+def _publication_key(label: str) -> str:
+    return slug(re.sub(r"^(?:a|an|the)\s+", "", label, flags=re.I))
+
+
+def parse_publications(ctx: Context) -> Publication | None:
+    """"In April 2020, the Working Group published a policy brief on …" and later mentions of it."""
+    latest = None
+    for i, line in enumerate(ctx.lines):
+        t = line.text
+        for m in re.finditer(r"In (\w+ \d{4}), the Working Group (?:published|produced|issued|released) (?:a|an|the) "
+                             r"(.+?)(?= to support| to |\.|$)", t):
+            my = MONTH_YEAR_RE.fullmatch(m.group(1))
+            label = m.group(2).strip()
+            label = label[0].upper() + label[1:]
+            pub = Publication(_publication_key(label), label, ctx.span(line, m.start(), m.end()),
+                              date=f"{my.group(2)}-{MONTHS[my.group(1).lower()]:02d}" if my else None)
+            ctx.out.publications.append(pub)
+            latest = pub
+            ctx.place(i)
+    return latest
+
+
+# -- lists ----------------------------------------------------------------------------------------------
+LIST_KINDS = [
+    (re.compile(r"calls? on States", re.I), "policy-brief-call"),
+    (re.compile(r"pledge", re.I), "pledge-idea"),
+    (re.compile(r"findings?", re.I), "finding"),
+    (re.compile(r"many roads|ways to achiev", re.I), "pathway"),
+    (re.compile(r"ingredients|key to|success factors", re.I), "key-factor"),
+    (re.compile(r"challenges", re.I), "challenge"),
+    (re.compile(r"recommend", re.I), "recommendation"),
+    (re.compile(r"next steps|going forward|way forward", re.I), "next-step"),
+    (re.compile(r"values|requires|principles|elements", re.I), "practice-element"),
+]
+
+
+def list_kind(intro: str) -> str:
+    for pattern, kind in LIST_KINDS:
+        if pattern.search(intro):
+            return kind
+    return "other"
+
+
+def objectives_in(text: str) -> list[int]:
+    nums = [int(n) for n in re.findall(r"Objective\s+(\d{1,2})\b", text)]
+    nums += [int(n) for m in re.finditer(r"Objectives\s+([\d ,and]+)", text) for n in re.findall(r"\d{1,2}", m.group(1))]
+    return sorted({n for n in nums if 1 <= n <= 23})
+
+
+def collect_list(ctx: Context, start: int) -> tuple[list[int], list[Line]]:
+    """Indices and lines of the run of list items (bullets or numbers) starting at ``start``."""
+    idx = []
+    k = start
+    kind = ctx.lines[start].kind
+    while k < len(ctx.lines) and ctx.lines[k].kind == kind:
+        if kind == "number" and idx and ctx.lines[k].number != ctx.lines[idx[-1]].number + 1:
+            break
+        idx.append(k)
+        k += 1
+    return idx, [ctx.lines[k] for k in idx]
+
+
+def make_list(ctx: Context, intro: Line, items: list[Line], kind: str, key: str, label: str,
+              publication: str | None = None, reported_by=None) -> ItemList:
+    objectives = objectives_in(intro.text)
+    lst = ItemList(key, kind, label, ctx.span(intro), publication=publication, reported_by=reported_by,
+                   objectives=objectives)
+    for n, line in enumerate(items, start=1):
+        number = line.number if line.kind == "number" else n
+        text = re.sub(r"\s*\((?:GCM )?Objectives? [^)]*\)\s*$", "", line.text).rstrip(" ;")
+        text = re.sub(r";\s*and$", "", text)
+        own = objectives_in(line.text)
+        lst.items.append(Item(number, text, ctx.span(line), own or objectives, line.kind == "number"))
+    return lst
+
+
+# -- links to other events ----------------------------------------------------------------------------
+def parse_event_links(ctx: Context, known_events: set[str]) -> None:
+    """Earlier exchanges the document refers to; the latest of them is the one it follows."""
+    refs: dict[str, Span] = {}
+    for line in ctx.lines:
+        if not re.search(r"exchange|meeting|workshop", line.text, re.I):
+            continue
+        for m in DATE_RE.finditer(line.text):
+            d = iso_date(m)
+            if d < ctx.event_date and d in known_events and d not in refs:
+                refs[d] = ctx.span(line)
+    for d, span in sorted(refs.items()):
+        ctx.out.event_links.append(EventLink("references", d, span))
+    if refs:
+        latest = max(refs)
+        ctx.out.event_links.append(EventLink("follows", latest, refs[latest]))
+
+
+# -- statistics ----------------------------------------------------------------------------------------------
+STAT_RE = re.compile(r"(?P<qual>just over|over|more than|at least|almost|nearly|about|around)?\s*"
+                     r"\b(?P<value>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<pct>%|per cent|percent)?\s+"
+                     r"(?:different\s+)?(?P<noun>participants|officials|governments|government agencies|agencies|"
+                     r"States|countries|days|children|migrants|people|persons|detainees|cases|organisations|"
+                     r"organizations|speakers)\b")
+
+
+def parse_statistics(ctx: Context, line: Line, reported_by=None) -> list[Statistic]:
+    """Counts and percentages stated in a sentence ("130 participants attended …")."""
+    out = []
+    for m in STAT_RE.finditer(line.text):
+        value = m.group("value").replace(",", "")
+        noun = m.group("noun")
+        before = line.text[max(0, m.start() - 12):m.start()]
+        if re.search(r"(Objective|Article|paragraph|Session)\s*$", before, re.I):
+            continue
+        start = m.start("qual") if m.group("qual") else m.start("value")
+        stat = Statistic(f"{ctx.doc}-{slug(noun)}-{value}", value, noun, ctx.span(line, start, m.end()),
+                         unit="percent" if m.group("pct") else "count",
+                         qualifier=m.group("qual"), reported_by=reported_by)
+        if noun == "officials" and (g := re.search(r"officials from (\d+) governments", line.text[m.start():])):
+            stat.population = f"government officials from {g.group(1)} governments"
+        out.append(stat)
+    return out
+
+
+def parse_attendance(ctx: Context, line: Line) -> list[Attendance]:
+    """Regional processes and others a participation sentence names ("… and the Quito Process")."""
+    m = re.search(r"\d+\s+participants attended", line.text)
+    if not m:
+        return []
+    return [Attendance(OrgRef(line.text[s:e], ctx.span(line, s, e), key=k), ctx.span(line))
+            for s, e, k in ctx.gazetteer.find_orgs(line.text) if k not in ("WG-ATD", "UNNM")]

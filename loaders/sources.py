@@ -1,0 +1,143 @@
+"""The corpus: data/sources/*.txt and the manifest that says what each document is.
+
+Offsets everywhere count Unicode code points of the file decoded as UTF-8 with no newline
+translation: ``read_text`` is the one way to read a source, for the loaders and the tests.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import shutil
+from dataclasses import asdict, dataclass, fields
+from datetime import date as Date
+from pathlib import Path
+
+GENRES = {
+    "concept-note": "concept note with (draft) agenda",
+    "agenda": "agenda (parsed like a concept note)",
+    "report": "report of an exchange",
+}
+MANIFEST = "manifest.csv"
+IGNORED = {MANIFEST, "README.md"}
+
+
+class SourceError(Exception):
+    """Bad input: the message names the file (and line) and what was expected."""
+
+
+@dataclass
+class Source:
+    id: str
+    file: str
+    genre: str
+    event: str
+    date: str
+    title: str
+    publisher: str
+    language: str
+    sha256: str
+
+
+COLUMNS = [f.name for f in fields(Source)]
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_text(path: Path) -> str:
+    """The document as text, or a SourceError naming the file, line and byte that is not UTF-8."""
+    raw = Path(path).read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[:e.start].count(b"\n") + 1
+        column = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        raise SourceError(f"{path}:{line}:{column}: byte 0x{raw[e.start]:02x} is not valid UTF-8; expected UTF-8 "
+                          f"text (convert it first, e.g. iconv -f WINDOWS-1252 -t UTF-8)") from None
+
+
+def _check_row(row: dict, where: str) -> Source:
+    missing = [c for c in COLUMNS if not (row.get(c) or "").strip() and c not in ("date", "title", "publisher")]
+    if missing:
+        raise SourceError(f"{where}: missing {', '.join(missing)}; every row needs {', '.join(COLUMNS)}")
+    if row["genre"] not in GENRES:
+        raise SourceError(f"{where}: unknown genre {row['genre']!r}; expected one of {', '.join(GENRES)}")
+    for col in ("event", "date"):
+        if row.get(col):
+            try:
+                Date.fromisoformat(row[col])
+            except ValueError:
+                raise SourceError(f"{where}: {col} {row[col]!r} is not a date; expected YYYY-MM-DD") from None
+    if not re.fullmatch(r"[0-9a-f]{64}", row["sha256"]):
+        raise SourceError(f"{where}: sha256 {row['sha256']!r} is not 64 lowercase hex digits")
+    return Source(**{c: (row.get(c) or "").strip() for c in COLUMNS})
+
+
+def load_manifest(sources_dir: Path) -> list[Source]:
+    path = Path(sources_dir) / MANIFEST
+    if not path.exists():
+        raise SourceError(f"{path}: no manifest; expected a CSV with columns {', '.join(COLUMNS)}")
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        if reader.fieldnames != COLUMNS:
+            raise SourceError(f"{path}:1: columns are {reader.fieldnames}; expected {COLUMNS}")
+        out, seen = [], set()
+        for line, row in enumerate(reader, start=2):
+            src = _check_row(row, f"{path}:{line}")
+            if src.id in seen:
+                raise SourceError(f"{path}:{line}: id {src.id!r} is used twice")
+            seen.add(src.id)
+            out.append(src)
+    return out
+
+
+def check_sources(sources_dir: Path, manifest: list[Source]) -> None:
+    """Every file is in the manifest, every manifest row has its file, and checksums match."""
+    sources_dir = Path(sources_dir)
+    listed = {s.file for s in manifest}
+    for path in sorted(sources_dir.iterdir()):
+        if path.is_file() and path.name not in IGNORED and path.name not in listed and not path.name.startswith("."):
+            raise SourceError(f"{path}: not in {sources_dir / MANIFEST}; add it with "
+                              f"`atdkg add {path} --genre GENRE --event YYYY-MM-DD` or remove it")
+    for s in manifest:
+        path = sources_dir / s.file
+        if not path.exists():
+            raise SourceError(f"{sources_dir / MANIFEST}: {s.file} (id {s.id}) is listed but missing")
+        actual = sha256_of(path)
+        if actual != s.sha256:
+            raise SourceError(f"{path}: sha256 is {actual}, the manifest says {s.sha256}; "
+                              f"the file changed since it was added (sources are kept byte-for-byte)")
+
+
+def write_manifest(sources_dir: Path, manifest: list[Source]) -> None:
+    path = Path(sources_dir) / MANIFEST
+    tmp = path.with_suffix(".csv.tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
+        w.writeheader()
+        for s in manifest:
+            w.writerow(asdict(s))
+    tmp.replace(path)
+
+
+def add_source(sources_dir: Path, path: Path, genre: str, event: str, title: str = "",
+               publisher: str = "", language: str = "en", date: str = "") -> Source:
+    """Copy a new document in unchanged and record it; the caller rebuilds."""
+    sources_dir = Path(sources_dir)
+    path = Path(path)
+    if not path.is_file():
+        raise SourceError(f"{path}: no such file")
+    read_text(path)  # refuse what we could not parse later
+    manifest = load_manifest(sources_dir)
+    digest = sha256_of(path)
+    if any(s.sha256 == digest for s in manifest):
+        raise SourceError(f"{path}: already in the corpus (same sha256)")
+    next_id = f"{max((int(s.id) for s in manifest if s.id.isdigit()), default=-1) + 1:03d}"
+    src = _check_row({"id": next_id, "file": f"{next_id}_{digest[:16]}.txt", "genre": genre, "event": event,
+                      "date": date or event, "title": title or path.stem, "language": language,
+                      "publisher": publisher, "sha256": digest}, f"atdkg add {path}")
+    shutil.copyfile(path, sources_dir / src.file)
+    write_manifest(sources_dir, [*manifest, src])
+    return src

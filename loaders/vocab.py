@@ -1,0 +1,37 @@
+"""Assign practice categories and target groups to passages by the schemes' hidden labels."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rdflib import Graph, Namespace
+from rdflib.namespace import SKOS
+
+V = Namespace("https://w3id.org/atd-kg/vocab/")
+VOCAB_FILE = Path(__file__).resolve().parent.parent / "ontology" / "vocabularies.ttl"
+
+
+class Vocabulary:
+    def __init__(self, path: Path = VOCAB_FILE):
+        g = Graph()
+        g.parse(path)
+        self._schemes: dict[str, list[tuple[str, re.Pattern]]] = {}
+        for scheme in ("practice-categories", "target-groups"):
+            entries = []
+            for concept in sorted(g.subjects(SKOS.inScheme, V[scheme])):
+                labels = sorted(str(l) for l in g.objects(concept, SKOS.hiddenLabel))
+                if labels:
+                    alternatives = "|".join(re.escape(l) for l in sorted(labels, key=len, reverse=True))
+                    entries.append((str(concept).rsplit("/", 1)[-1], re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.I)))
+            self._schemes[scheme] = entries
+
+    def _match(self, scheme: str, text: str) -> list[str]:
+        return [key for key, pattern in self._schemes[scheme] if pattern.search(text)]
+
+    def categories(self, text: str) -> list[str]:
+        """Keys (``practice-…``) of the practice categories ``text`` mentions."""
+        return self._match("practice-categories", text)
+
+    def targets(self, text: str) -> list[str]:
+        """Keys (``target-…``) of the target groups ``text`` mentions."""
+        return self._match("target-groups", text)
