@@ -59,7 +59,7 @@ class Emitter:
     vocab: "Vocabulary"
 
     def __post_init__(self):
-        self.ds = Dataset()
+        self.ds = Dataset(default_union=True)  # queries see all graphs unless they name one
         for p, ns in PREFIXES.items():
             self.ds.bind(p, ns)
         self.ID = Namespace(self.base + "id/")
@@ -155,8 +155,6 @@ class Emitter:
             g.add((node, RDF.type, PROV.Agent))
             g.add((node, RDFS.label, en(f"{actor.description} (unnamed in document {doc})")))
             g.add((node, ATD.actorKind, Literal(actor.kind)))
-            if actor.affiliation is not None:
-                g.add((node, ATD.affiliation, self.org_mention(actor.affiliation, doc)))
             self.derive(node, actor.span)
             return [node]
         if isinstance(actor, Placeholder):
@@ -223,6 +221,7 @@ class Emitter:
         g.add((d, DCTERMS.title, en(src.title)))
         g.add((d, ATD.genre, V[f"genre-{'report' if src.genre == 'report' else 'concept-note'}"]))
         g.add((d, ATD.describes, self.exchange(src.event)))
+        g.add((g.identifier, DCTERMS.source, d))  # the named graph says which document it holds
         g.add((d, ATD.fileName, Literal(src.file)))
         g.add((d, ATD.sha256, Literal(src.sha256, datatype=XSD.hexBinary)))
         g.add((d, DCTERMS.language, Literal(src.language, datatype=XSD.language)))
@@ -466,11 +465,12 @@ class Emitter:
                     g.add((node, ATD.partner, who))
             self.derive(node, p.span)
 
-    def unnamed_speakers(self, pd: ParsedDocument, exchange: URIRef) -> None:
-        """Each anonymous speaker of a report took part in the exchange, unnamed."""
-        for u in pd.unnamed:
+    def report_speakers(self, pd: ParsedDocument, exchange: URIRef) -> None:
+        """Speakers a report describes took part in the exchange: anonymous ones unnamed,
+        officers named only by role as their organisation."""
+        for who in [*pd.unnamed, *pd.speakers]:
             self.participation(pd.doc, pd.exchange.date, exchange, "report",
-                               Participation(u, "speaker", u.span))
+                               Participation(who, "speaker", who.span))
 
     def add_document(self, src: Source, pd: ParsedDocument) -> None:
         self.document_node(src)
@@ -485,7 +485,7 @@ class Emitter:
         self.attendance(pd, exchange)
         self.practices(pd, exchange)
         self.partnerships(pd)
-        self.unnamed_speakers(pd, exchange)
+        self.report_speakers(pd, exchange)
 
     # -- what is merged across documents, and the reference data ----------------------------------------------
     def finish(self, ontology_files: list) -> Dataset:

@@ -54,10 +54,9 @@ class Unnamed:
     """An actor a report leaves anonymous ("One State", "a campaigner with lived experience")."""
 
     key: str  # unique within the document
-    kind: str  # State | person | government | representative
-    description: str
+    kind: str  # State | person
+    description: str  # the report's own words ("A campaigner and advocate with lived experience")
     span: Span
-    affiliation: OrgRef | None = None  # only an organisation the passage itself names
 
 
 @dataclass
@@ -213,6 +212,7 @@ class ParsedDocument:
     partnerships: list[Partnership] = field(default_factory=list)
     event_links: list[EventLink] = field(default_factory=list)
     unnamed: list[Unnamed] = field(default_factory=list)
+    speakers: list[OrgRef] = field(default_factory=list)  # organisations a report says spoke (by an officer's role)
     people: list[PersonRef] = field(default_factory=list)  # named outside an agenda (e.g. a speakers list)
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

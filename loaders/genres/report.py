@@ -27,6 +27,8 @@ ANON_PERSON = re.compile(r"^(?:A|An|One|Another) (?P<desc>.*?\b(?:campaigner|adv
 ROLE_OF_ORG = re.compile(r"^(?:The (?P<role>[A-Z][\w -]+?) of (?P<org>.+?)|(?P<org2>[A-Z][\w ]+?)[’']s "
                          r"(?P<role2>[A-Z][\w -]+?))(?=,|\s+(?:set|highlighted|reported|noted|called|said|opened|"
                          r"closed|presented|emphasised))")
+REPRESENTATIVE_OF_ORG = re.compile(r"^(?:A|One) representative (?:from|of) (?:the )?(?P<org>[A-Z][\w ]+?)(?P<org2>)"
+                                   r"(?=\s+(?:reported|highlighted|noted|said|presented|emphasised|called))")
 CONTINUES = re.compile(r"^(?:She|He|They|The Government|The State|The Deputy Director-General|The speaker|"
                        r"The representative|Their|Its)\b")
 SENTENCE_RE = re.compile(r"[^.!?]+(?:[.!?]+[”\"’]?|$)")
@@ -57,26 +59,27 @@ def sections(ctx: Context) -> list[tuple[int | None, list[int]]]:
     return out
 
 
-def _unnamed(ctx: Context, line, n: int):
-    """An anonymous speaker this line introduces, or None."""
+def _speaker(ctx: Context, line, n: int):
+    """The speaker this line introduces: an anonymous ``Unnamed`` actor, or an organisation
+    speaking through an officer the report names only by role ("IOM’s Deputy Director-General").
+
+    Chatham House Rule: an anonymous speaker gets no link to anything named — not even the
+    organisation its description mentions ("member of the IDC Grassroots Group"); those
+    words stay in its label only. An officer-of-organisation speaker is recorded as the
+    organisation, never as the person the agenda may show in that post.
+    """
     t = line.text
     if m := ANON_STATE.match(t):
         return Unnamed(f"{ctx.doc}-u{n}", "State", m.group(0), ctx.span(line, 0, m.end()))
-    if m := ANON_PERSON.match(t):
-        desc = m.group("desc")
-        orgs = ctx.gazetteer.find_orgs(desc)
-        aff = None
-        if orgs:
-            s, e, _ = max(orgs, key=lambda o: o[1] - o[0])
-            aff = org_ref(ctx, line, m.start("desc") + s, m.start("desc") + e, anonymous=True)
-        return Unnamed(f"{ctx.doc}-u{n}", "person", f"{t[:m.start('desc')]}{desc}".strip(),
-                       ctx.span(line, 0, m.end("desc")), aff)
-    if m := ROLE_OF_ORG.match(t):
+    if (m := ROLE_OF_ORG.match(t)) or (m := REPRESENTATIVE_OF_ORG.match(t)):
         org_text = m.group("org") or m.group("org2")
         start = m.start("org") if m.group("org") else m.start("org2")
         if ctx.gazetteer.resolve_org(org_text):
-            aff = org_ref(ctx, line, start, start + len(org_text), anonymous=True)
-            return Unnamed(f"{ctx.doc}-u{n}", "person", m.group(0).strip(), ctx.span(line, 0, m.end()), aff)
+            return org_ref(ctx, line, start, start + len(org_text))
+    if m := ANON_PERSON.match(t):
+        desc = m.group("desc")
+        return Unnamed(f"{ctx.doc}-u{n}", "person", f"{t[:m.start('desc')]}{desc}".strip(),
+                       ctx.span(line, 0, m.end("desc")))
     return None
 
 
@@ -235,10 +238,13 @@ def parse(ctx: Context, known_events: set[str], vocab) -> None:
                 k += len(idx)
                 continue
             if line.kind == "text" and not line.text.startswith("“"):
-                if new := _unnamed(ctx, line, n_unnamed + 1):
-                    n_unnamed += 1
+                if new := _speaker(ctx, line, n_unnamed + 1):
                     actor = new
-                    ctx.out.unnamed.append(new)
+                    if isinstance(new, Unnamed):
+                        n_unnamed += 1
+                        ctx.out.unnamed.append(new)
+                    else:
+                        ctx.out.speakers.append(new)
                 elif not CONTINUES.match(line.text) and actor is not None and not isinstance(actor, Unnamed):
                     actor = None
                 _prose(ctx, line, actor, vocab)

@@ -1,0 +1,1 @@
+"""atd-kg: the command line and configuration shared by every stage."""
