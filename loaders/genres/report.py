@@ -78,7 +78,7 @@ def _speaker(ctx: Context, line, n: int):
             return org_ref(ctx, line, start, start + len(org_text))
     if m := ANON_PERSON.match(t):
         desc = m.group("desc")
-        return Unnamed(f"{ctx.doc}-u{n}", "person", f"{t[:m.start('desc')]}{desc}".strip(),
+        return Unnamed(f"{ctx.doc}-u{n}", "person", f"{t[:m.start('desc')]}{desc}".strip().rstrip(","),
                        ctx.span(line, 0, m.end("desc")))
     return None
 
