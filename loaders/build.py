@@ -23,6 +23,7 @@ from .gazetteer import Gazetteer
 from .parse import parse_document
 from .records import ParsedDocument
 from .sources import check_sources, load_manifest, read_text
+from .text import vocabulary
 from .validate import validate
 from .vocab import Vocabulary
 
@@ -81,9 +82,10 @@ def build_graph(data_dir: Path, base: str = DEFAULT_BASE,
     vocab = Vocabulary()
     events = {s.event for s in manifest}
     texts = {s.id: read_text(sources_dir / s.file) for s in manifest}
+    corpus_words = set().union(*(vocabulary(t) for t in texts.values()))
     parsed: list[ParsedDocument] = []
     for src in progress(manifest):
-        parsed.append(parse_document(sources_dir, src, gazetteer, vocab, events))
+        parsed.append(parse_document(sources_dir, src, gazetteer, vocab, events, corpus_words))
     t1 = time.perf_counter()
     emitter = Emitter(gazetteer, base, texts, {s.id: s for s in manifest}, vocab)
     for src, pd in zip(manifest, parsed):

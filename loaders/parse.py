@@ -15,9 +15,9 @@ PARSERS = {"concept-note": concept_note.parse, "agenda": concept_note.parse, "re
 
 
 def parse_document(sources_dir: Path, source: Source, gazetteer: Gazetteer, vocab: Vocabulary,
-                   known_events: set[str]) -> ParsedDocument:
+                   known_events: set[str], corpus_words: set[str] | None = None) -> ParsedDocument:
     text = read_text(Path(sources_dir) / source.file)
-    norm = normalise(text)
+    norm = normalise(text, corpus_words)
     out = ParsedDocument(source.id, source.genre, Exchange(source.event), furniture=norm.furniture,
                          line_count=text.count("\n") + 1)
     ctx = Context(source.id, source.genre, source.event, norm.lines, gazetteer, out)

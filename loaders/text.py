@@ -117,9 +117,10 @@ def physical_lines(original: str) -> list[_Physical]:
 def _furniture(lines: list[_Physical]) -> set[int]:
     """Indices of page numbers and running headers/footers.
 
-    A bare number line is a page number. A line that repeats and every time stands next
-    to a page boundary (a form feed or a page number) is a running header or footer.
-    Repeated lines elsewhere (e.g. "Q & A" in an agenda) are content and stay.
+    A bare number line is a page number. A line that stands at two or more page boundaries
+    (next to a form feed or a page number, or first in the document) is a running header or
+    footer; its first occurrence (the title on page one) and any occurrence away from a
+    boundary ("Q & A" in an agenda) are content and stay.
     """
     drop = {i for i, ln in enumerate(lines) if PAGE_NUMBER_RE.match(ln.text.strip() or "x")}
 
@@ -134,13 +135,15 @@ def _furniture(lines: list[_Physical]) -> set[int]:
                 return True
         return False
 
-    counts = Counter(ln.text.strip() for ln in lines if ln.text.strip())
+    first = next((i for i, ln in enumerate(lines) if ln.text.strip()), None)
+    at_boundary: dict[str, list[int]] = {}
     for i, ln in enumerate(lines):
         s = ln.text.strip()
-        if s and counts[s] >= 2 and len(s) < 100:
-            same = [k for k, other in enumerate(lines) if other.text.strip() == s]
-            if all(near_boundary(k) for k in same):
-                drop.update(same)
+        if s and len(s) < 100 and (i == first or near_boundary(i)):
+            at_boundary.setdefault(s, []).append(i)
+    for s, where in at_boundary.items():
+        if len(where) >= 2:  # repeats at page boundaries: a running header or footer
+            drop.update(k for k in where if k != first)  # the first line of page one is the title
     return drop
 
 
@@ -171,39 +174,86 @@ def _continues(prev: str, nxt: str) -> bool:
         return False
     first = nxt.lstrip()[:1]
     last_word = prev.rstrip().rsplit(None, 1)[-1].lower()
-    return first.islower() or last_word in FUNCTION_WORDS
+    return first.islower() or last_word in FUNCTION_WORDS or prev.rstrip().endswith((",", "&", "–", "-"))
 
 
 def _blocks(lines: list[_Physical], drop: set[int]) -> list[list[_Physical]]:
+    """Blank-line separated blocks, rejoined where a page break cut a sentence in two."""
     blocks: list[list[_Physical]] = []
+    page_break_before: list[bool] = []
     current: list[_Physical] = []
+    broke = False
     for i, ln in enumerate(lines):
+        broke = broke or i in drop or ln.page_break_before
         if i in drop:
             continue
         if ln.text.strip():
+            if not current:
+                page_break_before.append(broke)
             current.append(ln)
+            broke = False
         elif current:
             blocks.append(current)
             current = []
     if current:
         blocks.append(current)
     merged: list[list[_Physical]] = []
-    for b in blocks:
-        if merged and _continues(merged[-1][-1].text, b[0].text):
+    for b, page_break in zip(blocks, page_break_before):
+        prev = merged[-1] if merged else None
+        if prev and (_continues(prev[-1].text, b[0].text) or (page_break and _cut_by_page(prev, b))):
             merged[-1].extend(b)
         else:
             merged.append(b)
     return merged
 
 
+def _cut_by_page(prev: list[_Physical], nxt: list[_Physical]) -> bool:
+    """After a page break, an unfinished sentence goes on ("… Autonomous" / "University of …"),
+    and so does a long heading ("… of the Global" / "Compact for …"). A list or paragraph that
+    ends without a full stop is not continued by a heading at the top of the next page."""
+    last = prev[-1].text.strip()
+    first = nxt[0].text.strip()
+    heading_like = len(nxt) == 1 and len(first) <= 60 and first[:1].isupper() and _ends_open(first)
+    if not _ends_open(last) or last.endswith(":") or _starts_item(first):
+        return False
+    if len(prev) == 1:
+        return len(last) > 60  # a heading too long for one line, cut by the page
+    return not heading_like
+
+
 def _is_label_line(text: str) -> bool:
-    """Short lines ending in a colon ("Panel:") stand on their own."""
+    """A short capitalised line ending in a colon ("Panel:", "Discussion starters:") stands
+    on its own; "following values:" at a line start only ends a wrapped sentence."""
     t = text.strip()
-    return t.endswith(":") and len(t) <= 40
+    return t.endswith(":") and len(t) <= 40 and t[:1].isupper() and len(t.split()) <= 4
 
 
-def _vocabulary(original: str) -> set[str]:
-    return {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z-]*[A-Za-z]", original)}
+HYPHEN_PREFIXES = {"co", "non", "pre", "post", "multi", "cross", "self", "anti", "inter", "well", "ex"}
+COMPOUND_HEADS = {"based", "related", "led", "term", "level", "made", "respecting", "making", "wide", "oriented",
+                  "specific", "sensitive", "informed", "quality", "line", "scale", "custodial", "up", "date"}
+
+
+def vocabulary(text: str) -> set[str]:
+    """Words and hyphenated compounds of a text, lower-cased: evidence for undoing hyphenation."""
+    words = set()
+    for w in re.findall(r"[A-Za-z][A-Za-z-]*[A-Za-z]", text):
+        w = w.lower()
+        words.add(w)
+        words.update(w.split("-"))
+    return words
+
+
+def keep_hyphen(left: str, right: str, vocab: set[str]) -> bool:
+    """Is "left-" + "right" across a line break a compound (keep "-") or a split word (drop it)?"""
+    last = left.rsplit("-", 1)[-1].lower()
+    hyphenated, joined = f"{last}-{right}".lower(), f"{last}{right}".lower()
+    if "-" in left or right[:1].isupper() or right[:1].isdigit():
+        return True  # "whole-of-" + "government", "pre-" + "COVID", "Director-" + "General"
+    if hyphenated in vocab and joined not in vocab:
+        return True
+    if joined in vocab:
+        return False
+    return last in HYPHEN_PREFIXES or right.lower() in COMPOUND_HEADS
 
 
 def _join(buf: _Buffer, ln: _Physical, vocab: set[str]) -> None:
@@ -211,15 +261,11 @@ def _join(buf: _Buffer, ln: _Physical, vocab: set[str]) -> None:
     body = ln.text.strip()
     lead = len(ln.text) - len(ln.text.lstrip())
     prev = buf.text()
-    m = re.search(r"([A-Za-z]+)-$", prev)
-    n = re.match(r"([a-z][A-Za-z]*)", body)
+    m = re.search(r"(?<![\w-])([A-Za-z][A-Za-z-]*)-$", prev)
+    n = re.match(r"([A-Za-z0-9][A-Za-z]*)", body)
     if m and n:
-        hyphenated = f"{m.group(1)}-{n.group(1)}".lower()
-        joined = f"{m.group(1)}{n.group(1)}".lower()
-        if hyphenated in vocab and joined not in vocab:
-            pass  # a real compound ("case-\nmanagement"): keep the hyphen, add no space
-        else:
-            buf.chars.pop(), buf.starts.pop(), buf.ends.pop()
+        if not keep_hyphen(m.group(1), n.group(1), vocab):
+            buf.chars.pop(), buf.starts.pop(), buf.ends.pop()  # a word split by hyphenation
     elif prev and not prev.endswith((" ", "/")):
         nl = ln.start - 1  # the newline (or blank lines) we replace with one space
         buf.add(" ", nl, nl + 1)
@@ -228,14 +274,30 @@ def _join(buf: _Buffer, ln: _Physical, vocab: set[str]) -> None:
         buf.add(ch, pos, pos + 1)
 
 
+def _opens_item(body: str, buf: _Buffer | None, prev_text: str) -> bool:
+    """A marker at a line start opens an item unless the line only continues a sentence.
+
+    A wrapped sentence can put " - highlighted …" or "13. …" at a line start: that is an item
+    only after a list item, a colon, the end of a sentence, or (for numbers) when it is item 1.
+    """
+    kind, number, _, _ = _marker(body)
+    if kind == "text":
+        return False
+    if kind == "time" or buf is None:
+        return True
+    current = _marker(buf.text())[0]
+    return (current != "text" or not _ends_open(prev_text) or prev_text.rstrip().endswith(":")
+            or (kind == "number" and number == 1) or (kind == "bullet" and body[:1] in "•·◦▪●"))
+
+
 def _logical_lines(block: list[_Physical], block_no: int, vocab: set[str]) -> list[tuple[_Buffer, int, int]]:
     out: list[tuple[_Buffer, int, int]] = []
     buf: _Buffer | None = None
     prev_text = ""
     for ln in block:
         body = ln.text.strip()
-        new = (buf is None or _starts_item(body) or _is_label_line(body) or _is_label_line(prev_text)
-               or body.startswith("Moderated by") or TIME_RE.match(body) is not None)
+        new = (buf is None or _opens_item(body, buf, prev_text) or _is_label_line(body) or _is_label_line(prev_text)
+               or body.startswith("Moderated by"))
         if new:
             buf = _Buffer()
             lead = len(ln.text) - len(ln.text.lstrip())
@@ -300,11 +362,14 @@ def clean_inline(buf: _Buffer) -> _Buffer:
     return _squash_spaces(_nfc(buf))
 
 
-def normalise(original: str) -> Normalised:
-    """Turn a document's text into clean logical lines with offset maps."""
+def normalise(original: str, corpus_vocabulary: set[str] | None = None) -> Normalised:
+    """Turn a document's text into clean logical lines with offset maps.
+
+    ``corpus_vocabulary`` (words of the other documents) helps decide whether a hyphen at a
+    line end belongs to the word or to the layout."""
     phys = physical_lines(original)
     drop = _furniture(phys)
-    vocab = _vocabulary(original)
+    vocab = vocabulary(original) | (corpus_vocabulary or set())
     lines: list[Line] = []
     for block_no, block in enumerate(_blocks(phys, drop)):
         for buf, lineno, bno in _logical_lines(block, block_no, vocab):
