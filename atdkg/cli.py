@@ -1,14 +1,13 @@
 """The `atdkg` command. Exit codes: 0 success, 1 the build did not conform or failed, 2 bad input."""
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
 import click
 
 from loaders.build import BuildError, build_graph, write_build
-from loaders.sources import GENRES, SourceError, add_source, load_manifest, write_manifest
+from loaders.sources import GENRES, MANIFEST, SourceError, add_source
 
 from . import config
 
@@ -105,8 +104,8 @@ def add(path, genre, event, title, publisher, language, date, data_dir, base, ve
     If the rebuild fails the document is taken out again, so the corpus stays buildable."""
     data = config.data_dir(data_dir)
     sources = data / "sources"
+    manifest_before = (sources / MANIFEST).read_bytes() if (sources / MANIFEST).exists() else None
     try:
-        before = load_manifest(sources)
         src = add_source(sources, path, genre, event, title, publisher, language, date)
     except SourceError as e:
         click.echo(f"error: {e}", err=True)
@@ -114,7 +113,7 @@ def add(path, genre, event, title, publisher, language, date, data_dir, base, ve
     click.echo(f"added {path} as {sources / src.file} (id {src.id}, {genre}, event {event})")
     code = run_build(data, config.base_iri(base), verbose, strict=False)
     if code:
-        write_manifest(sources, before)
+        (sources / MANIFEST).write_bytes(manifest_before)
         (sources / src.file).unlink(missing_ok=True)
         click.echo(f"error: the corpus with {path} does not build; it was not added", err=True)
     sys.exit(code)

@@ -409,12 +409,14 @@ class Emitter:
         for st in pd.statistics:
             node = self.ID[f"statistic/{st.key}"]
             g.add((node, RDF.type, ATD.Statistic))
-            is_int = st.value.isdigit()
-            g.add((node, ATD.value, Literal(st.value, datatype=XSD.integer if is_int else XSD.decimal)))
+            decimal = st.unit == "percent" or not st.value.isdigit()
+            g.add((node, ATD.value, Literal(st.value, datatype=XSD.decimal if decimal else XSD.integer)))
             g.add((node, ATD.unit, Literal(st.unit)))
             g.add((node, ATD.countedThing, Literal(st.counted)))
             g.add((node, ATD.period, exchange))
-            label = " ".join(x for x in (st.qualifier, st.value, "%" if st.unit == "percent" else "", st.counted) if x)
+            value = f"{st.value}%" if st.unit == "percent" else st.value
+            label = " ".join(x for x in (st.counted, st.qualifier, value) if x) if st.unit == "percent" else \
+                " ".join(x for x in (st.qualifier, value, st.counted) if x)
             g.add((node, RDFS.label, en(f"{label} (exchange of {pd.exchange.date})")))
             if st.population:
                 g.add((node, ATD.population, Literal(st.population)))

@@ -446,9 +446,19 @@ STAT_RE = re.compile(r"(?P<qual>just over|over|more than|at least|almost|nearly|
                      r"organizations|speakers)\b")
 
 
+RATE_RE = re.compile(r"\b(?P<noun>[a-z]+ rates?)\b[^.;]{0,40}?\b(?P<qual>above|over|below|under|of|around|nearly)\s+"
+                     r"(?P<value>\d+(?:\.\d+)?)\s*(?P<pct>%|per cent|percent)")
+
+
 def parse_statistics(ctx: Context, line: Line, reported_by=None) -> list[Statistic]:
-    """Counts and percentages stated in a sentence ("130 participants attended …")."""
+    """Counts and percentages stated in a sentence ("130 participants attended …",
+    "compliance rates above 90 per cent")."""
     out = []
+    for m in RATE_RE.finditer(line.text):
+        qual = None if m.group("qual") == "of" else m.group("qual")
+        out.append(Statistic(f"{ctx.doc}-{slug(m.group('noun'))}-{m.group('value')}", m.group("value"), m.group("noun"),
+                             ctx.span(line, m.start(), m.end()), unit="percent", qualifier=qual,
+                             reported_by=reported_by))
     for m in STAT_RE.finditer(line.text):
         value = m.group("value").replace(",", "")
         noun = m.group("noun")

@@ -111,17 +111,6 @@ def check_sources(sources_dir: Path, manifest: list[Source]) -> None:
                               f"the file changed since it was added (sources are kept byte-for-byte)")
 
 
-def write_manifest(sources_dir: Path, manifest: list[Source]) -> None:
-    path = Path(sources_dir) / MANIFEST
-    tmp = path.with_suffix(".csv.tmp")
-    with tmp.open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
-        w.writeheader()
-        for s in manifest:
-            w.writerow(asdict(s))
-    tmp.replace(path)
-
-
 def add_source(sources_dir: Path, path: Path, genre: str, event: str, title: str = "",
                publisher: str = "", language: str = "en", date: str = "") -> Source:
     """Copy a new document in unchanged and record it; the caller rebuilds."""
@@ -139,5 +128,6 @@ def add_source(sources_dir: Path, path: Path, genre: str, event: str, title: str
                       "date": date or event, "title": title or path.stem, "language": language,
                       "publisher": publisher, "sha256": digest}, f"atdkg add {path}")
     shutil.copyfile(path, sources_dir / src.file)
-    write_manifest(sources_dir, [*manifest, src])
+    with (sources_dir / MANIFEST).open("a", encoding="utf-8", newline="") as f:  # other rows stay byte-for-byte
+        csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n").writerow(asdict(src))
     return src

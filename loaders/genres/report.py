@@ -44,7 +44,7 @@ def _is_heading(line) -> bool:
 
 def _is_subheading(line) -> bool:
     """A short heading ("Whole-of-society approach") continues the speaker's account."""
-    return len(line.text.split()) <= 7 and list_kind(line.text) not in ("next-step", "recommendation")
+    return len(line.text.split()) <= 7 and list_kind(line.text) == "other"
 
 
 def sections(ctx: Context) -> list[tuple[int | None, list[int]]]:
@@ -150,7 +150,9 @@ def _list(ctx: Context, intro, items, actor, pub_for_pledges) -> ItemList:
     if kind == "pledge-idea":
         publication = pub_for_pledges(intro)
         key = f"{publication}/ideas" if publication else key
-    reported_by = actor
+    # a speaker reports a list its own sentence introduces ("They highlighted that …:"); a list
+    # under a heading is the report's, or the organisation the heading names
+    reported_by = actor if not _is_heading(intro) else None
     if kind == "finding" and (orgs := ctx.gazetteer.find_orgs(intro.text)):
         s, e, _ = orgs[0]
         reported_by = org_ref(ctx, intro, s, e)
@@ -233,7 +235,10 @@ def parse(ctx: Context, known_events: set[str], vocab) -> None:
                 idx, items = collect_list(ctx, i)
                 intro = ctx.lines[i - 1] if i > 0 else line
                 if not _speaker_list(ctx, intro, items):
-                    ctx.out.lists.append(_list(ctx, intro, items, actor, pledge_pub))
+                    lst = _list(ctx, intro, items, actor, pledge_pub)
+                    ctx.out.lists.append(lst)
+                    for item_line in items:  # numbers stated inside findings count too
+                        ctx.out.statistics += parse_statistics(ctx, item_line, reported_by=lst.reported_by)
                 ctx.place(*idx)
                 k += len(idx)
                 continue

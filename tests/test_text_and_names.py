@@ -1,0 +1,119 @@
+"""Normalisation keeps offsets; names resolve to one identity; the ontology documents itself."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import OWL, RDF, RDFS, Graph
+from rdflib.namespace import SKOS
+
+from loaders.gazetteer import Gazetteer
+from loaders.names import clean, fold, slug, split_honorific
+from loaders.text import keep_hyphen, normalise
+
+from conftest import DATA, ROOT
+
+
+@pytest.mark.parametrize("raw, honorific, name", [
+    ("Rev. Dr. Comfort Asare", "Rev. Dr.", "Comfort Asare"),
+    ("H.E. Mrs. María Juliana Ruiz Sandoval", "H.E. Mrs.", "María Juliana Ruiz Sandoval"),
+    ("Ms Jessica Bither", "Ms", "Jessica Bither"),
+    ("Professor Cristina Blasi Casagran", "Professor", "Cristina Blasi Casagran"),
+    ("Carolina Gottardo", None, "Carolina Gottardo"),
+    ("Mrs. Msimang", "Mrs.", "Msimang"),
+])
+def test_honorifics_are_split_off(raw, honorific, name):
+    assert split_honorific(raw) == (honorific, name)
+
+
+def test_stray_combining_mark_is_removed_and_accents_fold():
+    assert clean("Demet Açı̇k") == "Demet Açık"
+    assert fold("Mário Martins") == fold("Mario Martins") == "mario martins"
+    assert slug("Açı̇k") == slug("Acik") == "acik"
+    assert clean("Mário") == "Mário"  # a composed accent is not stray
+
+
+def test_organisations_resolve_by_name_acronym_and_alias():
+    gz = Gazetteer(DATA)
+    assert gz.resolve_org("UN Refugee Agency") == gz.resolve_org("UNHCR") == "UNHCR"
+    assert gz.resolve_org("International Detention Coalition (IDC)") == "IDC"
+    assert gz.resolve_org("the International Committee of the Red Cross") == "ICRC"
+    assert gz.resolve_org("Government of United Kingdom") == "GOV-GBR"
+    assert gz.resolve_org("Permanent Mission of Thailand to the UN in Geneva") == "PM-THA"
+    assert gz.resolve_org("Permanent Mission of Portugal in Geneva") == "PM-PRT"
+    assert gz.resolve_org("Nonexistent Agency of Nowhere") is None
+    assert gz.org("PM-THA").parent == "GOV-THA" and gz.org("PM-THA").state == "THA"
+
+
+@pytest.mark.parametrize("left, right, keep", [
+    ("whole-of", "government", True), ("pre", "COVID", True), ("Director", "General", True),
+    ("organi", "sations", False), ("co", "hosted", True), ("community", "based", True),
+])
+def test_line_end_hyphens(left, right, keep):
+    assert keep_hyphen(left, right, {"organisations"}) is keep
+
+
+def test_normalised_spans_map_back_to_the_original():
+    original = "Title\n\n- *Mr. A. Person*, Head of\n  Unit, [Org](#) \\(X\\)\n\n1. First call and the\nsecond half.\n"
+    norm = normalise(original)
+    for line in norm.lines:
+        start, end = line.span()
+        assert original[start:end].replace("*", "").startswith(line.text.split()[0][:2])
+    bullet = next(l for l in norm.lines if l.kind == "bullet")
+    assert bullet.text == "Mr. A. Person, Head of Unit, Org (X)"
+    i = bullet.text.index("Org")
+    assert original[slice(*bullet.span(i, i + 3))] == "Org"
+    numbered = next(l for l in norm.lines if l.kind == "number")
+    assert (numbered.number, numbered.text) == (1, "First call and the second half.")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40), max_size=12))
+def test_every_clean_character_comes_from_the_original(parts):
+    """Property: whatever the input, each span of clean text points inside the original."""
+    original = "\n".join(parts)
+    for line in normalise(original).lines:
+        assert len(line.starts) == len(line.ends) == len(line.text)
+        for s, e in zip(line.starts, line.ends):
+            assert 0 <= s < e <= len(original)
+
+
+def test_every_ontology_term_has_a_label_and_a_definition():
+    g = Graph()
+    g.parse(ROOT / "ontology" / "atd.ttl")
+    g.parse(ROOT / "ontology" / "vocabularies.ttl")
+    terms = {s for s in g.subjects() if str(s).startswith(("https://w3id.org/atd-kg/ontology#",
+                                                           "https://w3id.org/atd-kg/vocab/"))}
+    assert len(terms) > 150
+    for t in terms:
+        assert g.value(t, RDFS.label) is not None, t
+        assert g.value(t, SKOS.definition) is not None, t
+
+
+def test_organisation_classes_are_org_organizations(dataset):
+    from loaders.emit import ATD, ORG
+    for cls in set(dataset.objects(None, RDF.type)):
+        if str(cls).startswith(str(ATD)) and (cls, RDFS.subClassOf, ORG.Organization) in dataset:
+            for s in dataset.subjects(RDF.type, cls):
+                assert (s, RDF.type, ORG.Organization) in dataset
+
+
+def test_each_entity_has_one_english_label(dataset):
+    from queries import PREFIXES
+    rows = list(dataset.query(PREFIXES + """
+        SELECT ?s (COUNT(DISTINCT ?l) AS ?n) WHERE {
+          ?s a ?c . FILTER (?c IN (foaf:Person, org:Organization, atd:State, atd:PeerLearningExchange, atd:Practice))
+          OPTIONAL { ?s rdfs:label ?l FILTER (LANG(?l) = "en") }
+        } GROUP BY ?s HAVING (COUNT(DISTINCT ?l) != 1)"""))
+    assert rows == []
+
+
+def test_one_iri_per_person_across_documents(dataset):
+    from queries import PREFIXES
+    people = {str(r.label): str(r.p) for r in dataset.query(PREFIXES + "SELECT ?p ?label { ?p a foaf:Person ; rdfs:label ?label }")}
+    assert people["Mário Martins"].endswith("/person/mario-martins")
+    assert "Mario Martins" not in people
+    assert people["Demet Açık"].endswith("/person/demet-acik")
+    positions = list(dataset.query(PREFIXES + """SELECT ?date ?title { ?pos org:member ?p ; atd:asOf ?date ; atd:positionTitle ?title .
+                                             ?p rdfs:label "Verena Knaus"@en } ORDER BY ?date"""))
+    assert [str(r.title) for r in positions] == ["Chief of Migration and Displacement", "Global Lead, Migration and Displacement"]
