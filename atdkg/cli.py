@@ -11,7 +11,7 @@ from loaders.sources import GENRES, MANIFEST, SourceError, add_source
 
 from . import config
 
-EXIT_FAILED, EXIT_BAD_INPUT = 1, 2
+EXIT_FAILED, EXIT_BAD_INPUT, EXIT_SERVER = 1, 2, 3
 
 
 def _progress(items):
@@ -117,6 +117,122 @@ def add(path, genre, event, title, publisher, language, date, data_dir, base, ve
         (sources / src.file).unlink(missing_ok=True)
         click.echo(f"error: the corpus with {path} does not build; it was not added", err=True)
     sys.exit(code)
+
+
+# -- querying ---------------------------------------------------------------------------------------
+def _fail(message: str, code: int) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def _open(endpoint_flag, graph_store_flag, data_dir):
+    """The remote store if an endpoint is configured (flag > env > config file), else the embedded one."""
+    from queries.stores import EmbeddedStore, RemoteStore
+    url = config.endpoint(endpoint_flag)
+    if url:
+        return RemoteStore(url, config.graph_store(graph_store_flag))
+    return EmbeddedStore.from_build(config.data_dir(data_dir) / "build")
+
+
+def _guarded(fn):
+    """Expected failures become one line and an exit code: 2 for the user's mistakes, 3 for the store's."""
+    import functools
+
+    from queries import QueryError
+    from queries.stores import StoreError
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (QueryError, ValueError) as e:
+            _fail(str(e), EXIT_BAD_INPUT)
+        except StoreError as e:
+            _fail(str(e), EXIT_SERVER)
+    return wrapper
+
+
+@main.command("queries")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def list_queries(fmt):
+    """List the catalogue of named queries: name, title, parameters."""
+    import json
+
+    import queries as catalogue
+    entries = [{"name": q.name, "title": q.title, "description": q.description,
+                "params": [{"name": p.name, "type": p.type, "default": p.default, "description": p.description}
+                           for p in q.params]} for q in catalogue.catalogue().values()]
+    if fmt == "json":
+        click.echo(json.dumps(entries, indent=1, ensure_ascii=False))
+        return
+    for e in entries:
+        params = " ".join(f"{p['name']}={p['default']}" if p["default"] else p["name"] for p in e["params"])
+        click.echo(f"{e['name']:<26} {e['title']}" + (f"  [{params}]" if params else ""))
+
+
+def _params(pairs: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{pair!r}: expected key=value", param_hint="--param")
+        out[key] = value
+    return out
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--file", "file_", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Run the query in this .rq file instead of a named one.")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the named query.")
+@click.option("--format", "fmt", default=None,
+              help="table|csv|tsv|json|xml for SELECT/ASK (default table); turtle|jsonld|nt for CONSTRUCT/DESCRIBE.")
+@click.option("--limit", type=click.IntRange(min=0), help="At most this many rows.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds.")
+@click.option("--endpoint", help="A SPARQL 1.1 query endpoint (else $ATDKG_ENDPOINT, the config file, or embedded).")
+@click.option("--data-dir")
+@_guarded
+def query(name, file_, params, fmt, limit, timeout, endpoint, data_dir):
+    """Run a named query (see `atdkg queries`) or an ad-hoc one (--file) and print the results."""
+    import queries as catalogue
+    from queries import formats
+    if bool(name) == bool(file_):
+        raise click.UsageError("give a query NAME or --file Q.rq (one of them)")
+    store = _open(endpoint, None, data_dir)
+    if name:
+        result = store.run(catalogue.get(name), _params(params), limit=limit, timeout=timeout)
+    else:
+        if params:
+            raise click.UsageError("--param applies to named queries; write values into the --file query")
+        from queries.stores import check_syntax
+        text = file_.read_text(encoding="utf-8")
+        check_syntax(text, catalogue.PREFIX_MAP, where=str(file_))  # line:column of the file itself
+        text = catalogue.PREFIXES + text
+        result = store.query(text, limit=limit, timeout=timeout)
+    out = formats.write(result, fmt or ("turtle" if result.kind == "graph" else "table"))
+    click.echo(out, nl=False)
+    if result.truncated and fmt not in (None, "table"):
+        click.echo(f"warning: truncated to {limit} rows by --limit", err=True)
+
+
+@main.command()
+@click.option("--endpoint", help="The SPARQL query endpoint (else $ATDKG_ENDPOINT or the config file).")
+@click.option("--graph-store", help="The Graph Store Protocol endpoint (default: derived from --endpoint, "
+                                    "e.g. …/query → …/store for Oxigraph, …/sparql → …/data for Fuseki).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True)
+@click.option("--data-dir")
+@_guarded
+def push(endpoint, graph_store, timeout, data_dir):
+    """Load the current build into a SPARQL server, one named graph per PUT (pushing twice changes nothing)."""
+    from queries.stores import RemoteStore
+    url = config.endpoint(endpoint)
+    if not url:
+        raise click.UsageError("push needs --endpoint URL (or $ATDKG_ENDPOINT, or endpoint in the config file)")
+    store = RemoteStore(url, config.graph_store(graph_store))
+    counts = store.push(config.data_dir(data_dir) / "build", timeout=timeout)
+    for iri, n in counts.items():
+        click.echo(f"{n:>8}  {iri}")
+    click.echo(f"pushed {sum(counts.values())} triples in {len(counts)} named graphs to {store.graph_store}")
 
 
 if __name__ == "__main__":

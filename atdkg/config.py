@@ -23,3 +23,33 @@ def data_dir(flag: str | None = None) -> Path:
 def base_iri(flag: str | None = None) -> str:
     base = flag or os.environ.get("ATDKG_BASE") or DEFAULT_BASE
     return base if base.endswith(("/", "#")) else base + "/"
+
+
+def config_file() -> Path | None:
+    """./atdkg.toml, else ~/.config/atdkg/config.toml (or $ATDKG_CONFIG)."""
+    for candidate in (os.environ.get("ATDKG_CONFIG"), Path.cwd() / "atdkg.toml",
+                      Path.home() / ".config" / "atdkg" / "config.toml"):
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
+    return None
+
+
+def _from_file(key: str) -> str | None:
+    import tomllib
+    path = config_file()
+    if path is None:
+        return None
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")).get(key)
+    except tomllib.TOMLDecodeError as e:
+        raise ValueError(f"{path}: not valid TOML: {e}") from None
+
+
+def endpoint(flag: str | None = None) -> str | None:
+    """The SPARQL endpoint: --endpoint, else $ATDKG_ENDPOINT, else `endpoint` in the config file;
+    None means the embedded store."""
+    return flag or os.environ.get("ATDKG_ENDPOINT") or _from_file("endpoint")
+
+
+def graph_store(flag: str | None = None) -> str | None:
+    return flag or os.environ.get("ATDKG_GRAPH_STORE") or _from_file("graph_store")

@@ -35,6 +35,18 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 """
 TYPES = {"xsd:date": XSD.date, "xsd:integer": XSD.integer, "xsd:string": None, "iri": "iri"}
+PREFIX_MAP = dict(re.findall(r"PREFIX (\w+): <([^>]+)>", PREFIXES))
+
+
+def _is_date(value: str) -> bool:
+    import datetime
+    try:
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)) and bool(datetime.date.fromisoformat(value))
+    except ValueError:
+        return False
+
+
+_LEXICAL = {XSD.integer: lambda v: re.fullmatch(r"[+-]?\d{1,18}", v) is not None, XSD.date: _is_date}
 
 
 class QueryError(ValueError):
@@ -56,11 +68,10 @@ class Param:
             return URIRef(value)
         if kind is None:
             return Literal(value)
-        term = Literal(value, datatype=kind)
-        if term.value is None or (kind == XSD.date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
+        if not _LEXICAL[kind](value):
             expected = {XSD.date: "a date YYYY-MM-DD", XSD.integer: "an integer"}[kind]
-            raise QueryError(f"parameter {self.name}: {value!r} is not {expected}")
-        return term
+            raise QueryError(f"parameter {self.name}: {value[:80]!r} is not {expected}")
+        return Literal(value, datatype=kind)
 
 
 @dataclass

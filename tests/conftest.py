@@ -40,3 +40,52 @@ def data_copy(tmp_path):
     for part in ("sources", "reference", "gazetteer"):
         shutil.copytree(DATA / part, target / part)
     return target
+
+
+@pytest.fixture(scope="session")
+def build_dir(built, tmp_path_factory):
+    """The real corpus's build written to a temporary data/build."""
+    from loaders.build import write_build
+    root = tmp_path_factory.mktemp("data")
+    write_build(built, root / "build")
+    return root / "build"
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """A real Oxigraph SPARQL server (the `oxigraph` package's binary) on a free 127.0.0.1 port,
+    its default graph the union of the named graphs. Stopped at the end of the session."""
+    import shutil as _shutil
+    import subprocess
+    import time
+    import urllib.request
+    binary = _shutil.which("oxigraph")
+    assert binary, "the oxigraph server is not installed (pip install oxigraph; .ci/run does)"
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    proc = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                raise RuntimeError(f"oxigraph did not start: {proc.stderr.read().decode()[:500]}")
+            time.sleep(0.2)
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
