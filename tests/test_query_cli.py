@@ -222,3 +222,17 @@ def test_python_api_embedded_and_remote(oxigraph_server, in_build):
     assert as_sets(remote.run("session-moderators", date="2021-06-29")) == as_sets(rows)  # GROUP_CONCAT order is free
     assert local.query("SELECT (COUNT(*) AS ?n) WHERE { ?s a atd:State }")[0]["n"] == 16
     assert {e["name"] for e in local.catalogue()} >= {"exchanges"}
+
+
+def test_embedded_timeout_ends_a_runaway_query(in_build, tmp_path):
+    """A cross product on the embedded store stops at --timeout with exit 3 (in a subprocess:
+    the abandoned query thread ends with the process)."""
+    import subprocess
+    import sys
+    q = tmp_path / "cross.rq"
+    q.write_text("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", encoding="utf-8")
+    started = time.time()
+    proc = subprocess.run([sys.executable, "-m", "atdkg.cli", "query", "--file", str(q), "--timeout", "1",
+                           "--data-dir", str(in_build.parent)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 3 and "did not finish within 1 s" in proc.stderr, proc.stderr
+    assert time.time() - started < 20

@@ -1,0 +1,24 @@
+"""A scaled copy of the built graph: the dataset repeated K times with every instance IRI and
+graph name renamed per copy (vocabularies and ontology stay shared), as N-Quads."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+BASE = "https://w3id.org/atd-kg/"
+
+
+def scaled_nquads(nquads: str, copies: int) -> str:
+    """``copies`` renamed copies of the dataset (copy 0 is the original)."""
+    lines = [l for l in nquads.splitlines() if l.strip()]
+    out = list(lines)
+    pattern = re.compile(re.escape(f"<{BASE}") + r"(id|graph)/")
+    for k in range(1, copies):
+        out.extend(pattern.sub(lambda m: f"<{BASE}{m.group(1)}/c{k}/", l) for l in lines)
+    return "\n".join(out) + "\n"
+
+
+def write_scaled(build_dir: Path, copies: int, target: Path) -> Path:
+    target.write_text(scaled_nquads((Path(build_dir) / "graph.nq").read_text(encoding="utf-8"), copies),
+                      encoding="utf-8")
+    return target
