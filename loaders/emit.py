@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, SKOS
 
 from .gazetteer import Gazetteer
-from .names import fold, slug
+from .names import slug
 from .records import (AgendaItem, OrgRef, ParsedDocument, Participation, PersonRef, Placeholder, Span, StateRef,
                       Unnamed)
 from .resolve import Resolver, canonical_person_name

@@ -272,14 +272,14 @@ def parse_actor(ctx: Context, line: Line, role: str) -> list[Participation]:
         person = PersonRef(name, ctx.span(line, 0, len(name_part)), honorific=honorific)
         if sep:
             person.position, person.org, person.state, person.affiliation = parse_affiliation(
-                ctx, _sub(line, sep.end(), body_end), 0)
+                ctx, sub_line(line, sep.end(), body_end), 0)
         return [Participation(person, role, span, topic=topic, tbc=tbc)]
     if sep is None and (key := ctx.gazetteer.resolve_org(bare)):
         return [Participation(OrgRef(bare, span, key=key), role, span, topic=topic, tbc=tbc)]
     return [Participation(Placeholder(t, span, tbc), role, span, topic=topic, tbc=tbc)]
 
 
-def _sub(line: Line, i: int, j: int) -> Line:
+def sub_line(line: Line, i: int, j: int) -> Line:
     """The part ``text[i:j]`` of a line, as a line of its own (offsets kept)."""
     return Line(line.text[i:j], line.starts[i:j], line.ends[i:j], line.lineno, line.kind, line.number,
                 line.time, line.block)

@@ -27,7 +27,6 @@ class OrgRef:
     parent: "OrgRef | None" = None
     state: str | None = None  # ISO3 of the government it belongs to, if stated
     based_in: str | None = None  # ISO3 of the country it is based in, if stated
-    cls: str | None = None  # a class the text makes plain ("University" → AcademicInstitution)
     anonymous_context: bool = False  # named inside a Chatham House passage: never linked to a State
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rdflib import OWL, RDF, RDFS, Graph
+from rdflib import RDF, RDFS, Graph
 from rdflib.namespace import SKOS
 
 from loaders.gazetteer import Gazetteer

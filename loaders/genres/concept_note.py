@@ -6,7 +6,7 @@ import re
 
 from ..parse_common import (Context, collect_list, list_kind, make_list, parse_actor, parse_event_facts,
                             parse_event_links, parse_header, parse_publications, parse_working_group,
-                            role_of_label, _sub)
+                            role_of_label, sub_line)
 from ..records import AgendaItem, Exchange, Practice, StateRef
 from . import report as _report
 
@@ -66,11 +66,11 @@ def parse_agenda(ctx: Context) -> None:
         elif item is None:
             ctx.out.skipped.append(_skip(line, "agenda line before the first timed item"))
         elif m := re.match(r"^Moderated by\s+", t):
-            item.participations += parse_actor(ctx, _sub(line, m.end(), len(t)), "moderator")
+            item.participations += parse_actor(ctx, sub_line(line, m.end(), len(t)), "moderator")
         elif (label := role_of_label(t)) and (c := re.match(r"^[^:]{1,40}:\s*", t)):
             role = label
             if c.end() < len(t):  # "Scene-setter: Ms. Ugochi Daniels, …"
-                item.participations += parse_actor(ctx, _sub(line, c.end(), len(t)), label)
+                item.participations += parse_actor(ctx, sub_line(line, c.end(), len(t)), label)
         elif line.kind in ("bullet", "number") and role:
             item.participations += parse_actor(ctx, line, role)
         elif line.kind == "text" and len(t) > 60:

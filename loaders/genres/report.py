@@ -11,11 +11,9 @@ from __future__ import annotations
 import re
 
 from ..names import slug
-from ..parse_common import (Context, collect_list, list_kind, make_list, objectives_in, parse_affiliation,
-                            parse_attendance, parse_event_facts, parse_event_links, parse_header,
-                            parse_publications, parse_statistics, parse_working_group, parse_actor, org_ref,
-                            _sub)
-from ..records import (Exchange, Item, ItemList, OrgRef, Partnership, PersonRef, Practice, Publication, Skipped,
+from ..parse_common import (Context, collect_list, list_kind, make_list, objectives_in, parse_attendance, parse_event_facts, parse_event_links, parse_header,
+                            parse_publications, parse_statistics, parse_working_group, parse_actor, org_ref)
+from ..records import (Exchange, Item, ItemList, Partnership, PersonRef, Practice, Publication, Skipped,
                        Unnamed)
 
 HEADER_STOP = re.compile(r"^(Context|Introduction|Background|Summary|Overview|Executive summary)\b", re.I)
