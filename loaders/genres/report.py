@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 
 from ..names import slug
-from ..parse_common import (Context, collect_list, list_kind, make_list, objectives_in, parse_attendance, parse_event_facts, parse_event_links, parse_header,
-                            parse_publications, parse_statistics, parse_working_group, parse_actor, org_ref)
-from ..records import (Exchange, Item, ItemList, Partnership, PersonRef, Practice, Publication, Skipped,
-                       Unnamed)
+from ..parse_common import (Context, collect_list, list_kind, make_list, objectives_in, org_ref, parse_actor,
+                            parse_attendance, parse_event_facts, parse_event_links, parse_header,
+                            parse_publications, parse_statistics, parse_working_group)
+from ..records import (AgendaItem, Exchange, Item, ItemList, Partnership, PersonRef, Practice, Publication,
+                       Skipped, Unnamed)
 
 HEADER_STOP = re.compile(r"^(Context|Introduction|Background|Summary|Overview|Executive summary)\b", re.I)
 ANON_STATE = re.compile(r"^(?:One|A|Another|Some) (?:State|[Gg]overnment|country|Member State)s?\b")
@@ -132,7 +133,6 @@ def _speaker_list(ctx: Context, intro, items) -> bool:
     people = [p for p in parts if isinstance(p.actor, PersonRef)]
     if not SPEAKER_LIST.search(intro.text) or len(people) < max(1, len(items) // 2):
         return False
-    from ..records import AgendaItem
     role = "moderator" if re.search(r"moderat", intro.text, re.I) else "speaker"
     for p in parts:
         p.role = role
