@@ -67,7 +67,7 @@ def run_build(data: Path, base: str, verbose: bool, strict: bool) -> int:
             click.echo(f"warning: {w}", err=True)
         click.echo(f"error: {len(result.warnings)} warnings and --strict; the previous build is untouched", err=True)
         return EXIT_FAILED
-    target = write_build(result, data / "build")
+    target = write_build(result, data / "build", data / "sources")
     _print_summary(result, target, verbose)
     return 0
 
@@ -233,6 +233,44 @@ def push(endpoint, graph_store, timeout, data_dir):
     for iri, n in counts.items():
         click.echo(f"{n:>8}  {iri}")
     click.echo(f"pushed {sum(counts.values())} triples in {len(counts)} named graphs to {store.graph_store}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="gunicorn sync workers (each runs queries in a child it can stop).")
+@click.option("--debug", is_flag=True, help="Flask's development server with the debugger, instead of gunicorn.")
+@click.option("--data-dir")
+def serve(host, port, workers, debug, data_dir):
+    """Serve the explorer and the SPARQL endpoint over the current build (production WSGI server)."""
+    import os
+    if data_dir:
+        os.environ["ATDKG_DATA"] = data_dir
+    from webapp import create_app
+    from queries.stores import StoreError
+    try:
+        app = create_app()
+    except StoreError as e:
+        _fail(str(e), EXIT_BAD_INPUT)
+    url = f"http://{host}:{port}/"
+    click.echo(f"atd-kg explorer on {url}  (SPARQL endpoint: {url}sparql)")
+    if debug:
+        app.run(host=host, port=port, debug=True, use_reloader=False)
+        return
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self):
+            # sync workers: one request at a time each; the app is loaded once, before the fork
+            for key, value in {"bind": f"{host}:{port}", "workers": workers, "worker_class": "sync",
+                               "preload_app": True, "timeout": 120, "accesslog": "-"}.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return app
+
+    Server().run()
 
 
 if __name__ == "__main__":

@@ -91,6 +91,8 @@ def build_graph(data_dir: Path, base: str = DEFAULT_BASE,
     for src, pd in zip(manifest, parsed):
         emitter.add_document(src, pd)
     ds = emitter.finish(ONTOLOGY_FILES)
+    from network.rdf import add_metrics_graph  # late: network reads the graph through the named queries
+    add_metrics_graph(ds, base)  # network metrics and communities: the named graph {base}graph/network
     t2 = time.perf_counter()
     conforms, report_graph, report_text = validate(ds)
     t3 = time.perf_counter()
@@ -99,8 +101,11 @@ def build_graph(data_dir: Path, base: str = DEFAULT_BASE,
                        {"parse": t1 - t0, "emit": t2 - t1, "validate": t3 - t2})
 
 
-def write_build(result: BuildResult, build_dir: Path) -> Path:
-    """Write every output into a new directory, then atomically point ``build_dir`` at it."""
+def write_build(result: BuildResult, build_dir: Path, sources_dir: Path | None = None) -> Path:
+    """Write every output into a new directory, then atomically point ``build_dir`` at it.
+
+    The sources go along (``sources/``), so the build stays self-contained: the explorer shows the
+    very text the evidence offsets point into, even if data/sources changes afterwards."""
     build_dir = Path(build_dir)
     store = build_dir.parent / ".builds"
     store.mkdir(parents=True, exist_ok=True)
@@ -124,6 +129,8 @@ def write_build(result: BuildResult, build_dir: Path) -> Path:
         (target / "warnings.txt").write_text("\n".join(result.warnings) + "\n", encoding="utf-8")
         skipped = [f"{d.doc}:{s.lineno}: {s.reason}: {s.text}" for d in result.documents for s in d.skipped]
         (target / "skipped.txt").write_text("\n".join(skipped) + "\n", encoding="utf-8")
+        if sources_dir is not None:
+            shutil.copytree(sources_dir, target / "sources")
     except Exception:
         shutil.rmtree(target, ignore_errors=True)
         raise

@@ -47,7 +47,7 @@ def build_dir(built, tmp_path_factory):
     """The real corpus's build written to a temporary data/build."""
     from loaders.build import write_build
     root = tmp_path_factory.mktemp("data")
-    write_build(built, root / "build")
+    write_build(built, root / "build", DATA / "sources")
     return root / "build"
 
 

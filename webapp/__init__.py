@@ -1,0 +1,71 @@
+"""The atd-kg explorer: a Flask application over the embedded store.
+
+``create_app(test_config=None)`` follows Flask's tutorial: configuration in layers (defaults,
+then ``ATDKG_*`` environment, then the test config), the store opened once per process
+(``webapp.store``), one blueprint per page family. SPARQL comes only from named queries in
+queries/ or, ad hoc, through the /sparql endpoint.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from atdkg import config
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(
+        DATA_DIR=str(config.data_dir()),
+        BASE_IRI=config.base_iri(),
+        QUERY_TIMEOUT=float(os.environ.get("ATDKG_QUERY_TIMEOUT", 30)),
+        MAX_ROWS=int(os.environ.get("ATDKG_MAX_ROWS", 10_000)),
+        MAX_CONTENT_LENGTH=64 * 1024,  # a query body larger than this is refused (413)
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.config["BUILD_DIR"] = str(Path(app.config["DATA_DIR"]) / "build")
+
+    from . import entities, sparql, store
+    store.init_app(app)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(entities.bp)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException):
+        """Short messages, never a traceback; JSON for clients that ask for it."""
+        message = e.description or e.name
+        if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json" \
+                or request.path.startswith("/sparql"):
+            response = jsonify(error=e.name, status=e.code, message=message)
+            response.status_code = e.code
+            if e.code == 405 and e.valid_methods:
+                response.headers["Allow"] = ", ".join(e.valid_methods)
+            return response
+        return render_template("error.html", code=e.code, name=e.name, message=message), e.code
+
+    @app.errorhandler(Exception)
+    def unexpected(e: Exception):
+        app.logger.exception("unexpected error on %s", request.path)
+        return http_error(_InternalError())
+
+    return app
+
+
+class _InternalError(HTTPException):
+    code = 500
+    description = "Something went wrong on our side; it has been logged."

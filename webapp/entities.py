@@ -1,0 +1,158 @@
+"""Home, entity pages and source documents.
+
+Every entity IRI of the graph (``{base}id/…``) is served at ``/id/…`` with content negotiation
+(HTML, Turtle, JSON-LD, N-Triples) and suffix twins (``.ttl``, ``.jsonld``, ``.nt``, ``.json``)
+announced in ``Link: rel="alternate"`` headers. Document pages show the original text with every
+evidence passage highlighted and addressable (``/document/002#ev-1286-1401``).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlparse
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from markupsafe import Markup, escape
+from rdflib import Literal, URIRef
+
+from queries import formats
+from loaders.sources import read_text
+
+from .store import named
+
+bp = Blueprint("entities", __name__)
+
+TWINS = {"ttl": ("turtle", "text/turtle"), "jsonld": ("jsonld", "application/ld+json"),
+         "nt": ("nt", "application/n-triples"), "json": ("json", "application/json")}
+NEGOTIATED = {"text/turtle": "ttl", "application/ld+json": "jsonld", "application/n-triples": "nt",
+              "application/json": "json"}
+
+
+def base() -> str:
+    return current_app.config["BASE_IRI"]
+
+
+def local_path(iri: str) -> str | None:
+    """The explorer's path for a graph IRI, or None for an IRI outside the dataset."""
+    if iri.startswith(base() + "id/"):
+        return "/id/" + iri[len(base()) + 3:]
+    return None
+
+
+def link_for(term) -> Markup:
+    """A safe link (or plain text) for a term: local pages, http(s) IRIs; never javascript: or data:."""
+    if isinstance(term, Literal):
+        return escape(str(term))
+    iri = str(term)
+    path = local_path(iri)
+    if path:
+        return Markup('<a href="{}">{}</a>').format(path, iri.rsplit("/id/", 1)[-1])
+    if urlparse(iri).scheme in ("http", "https"):
+        return Markup('<a href="{}" rel="nofollow">{}</a>').format(iri, iri)
+    return escape(iri)
+
+
+@bp.app_template_global()
+def term_link(term, label=None) -> Markup:
+    if label is not None and not isinstance(term, Literal):
+        path = local_path(str(term))
+        if path:
+            return Markup('<a href="{}">{}</a>').format(path, str(label))
+        if urlparse(str(term)).scheme in ("http", "https"):
+            return Markup('<a href="{}" rel="nofollow">{}</a>').format(str(term), str(label))
+    return link_for(term)
+
+
+@bp.app_template_global()
+def evidence_href(document_id: str, start, end) -> str:
+    return url_for("entities.document", doc=str(document_id)) + f"#ev-{start}-{end}"
+
+
+@bp.route("/")
+def home():
+    overview = named("overview")
+    exchanges = named("exchanges")
+    if request.accept_mimetypes.best == "application/json" or request.args.get("format") == "json":
+        return Response(formats.write(overview, "json"), mimetype="application/json")
+    return render_template("home.html", classes=overview.rows, exchanges=exchanges.rows)
+
+
+def _alternates(path: str) -> str:
+    return ", ".join(f'<{path}.{suffix}>; rel="alternate"; type="{media}"' for suffix, (_, media) in TWINS.items())
+
+
+@bp.route("/id/<path:rest>")
+def entity(rest: str):
+    suffix = None
+    stem, dot, ext = rest.rpartition(".")
+    if dot and ext in TWINS:
+        rest, suffix = stem, ext
+    iri = base() + "id/" + rest
+    described = named("describe", iri=iri)
+    if not len(described.graph):
+        abort(404, f"nothing in the graph is called {iri}")
+    if suffix is None:
+        best = request.accept_mimetypes.best_match(["text/html", *NEGOTIATED])
+        suffix = NEGOTIATED.get(best) if best != "text/html" else None
+    path = "/id/" + rest
+    if suffix:
+        fmt, media = TWINS[suffix]
+        if fmt == "json":
+            body = _entity_json(iri)
+        else:
+            body = formats.write(described, fmt)
+        response = Response(body, mimetype=media)
+    else:
+        response = Response(render_template(
+            "entity.html", iri=iri, path=path, label=_label(iri, described.graph),
+            outgoing=named("entity-outgoing", iri=iri).rows, incoming=named("entity-incoming", iri=iri).rows,
+            evidence=named("entity-evidence", iri=iri).rows, twins=TWINS))
+    response.headers["Link"] = _alternates(path)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _label(iri: str, graph) -> str:
+    from rdflib.namespace import RDFS
+    value = graph.value(URIRef(iri), RDFS.label)
+    return str(value) if value is not None else iri.rsplit("/", 1)[-1]
+
+
+def _entity_json(iri: str) -> str:
+    """The page's machine-readable twin: outgoing and incoming links and evidence, as plain JSON."""
+    def rows(result):
+        return [{k: str(v) for k, v in r.items()} for r in result.rows]
+    return json.dumps({"iri": iri, "outgoing": rows(named("entity-outgoing", iri=iri)),
+                       "incoming": rows(named("entity-incoming", iri=iri)),
+                       "evidence": rows(named("entity-evidence", iri=iri))}, ensure_ascii=False, indent=1)
+
+
+@bp.route("/document/<doc>")
+def document(doc: str):
+    docs = {str(r["documentId"]): r for r in named("documents").rows}
+    if doc not in docs:
+        abort(404, f"no document {doc}; the corpus has {', '.join(sorted(docs))}")
+    row = docs[doc]
+    text = read_text(Path(current_app.config["BUILD_DIR"]) / "sources" / str(row["fileName"]))
+    passages = named("document-passages", document=str(row["document"])).rows
+    if request.args.get("format") == "json" or request.accept_mimetypes.best == "application/json":
+        return Response(json.dumps([{k: str(v) for k, v in p.items()} for p in passages], indent=1),
+                        mimetype="application/json")
+    return render_template("document.html", doc=row, html=highlight(text, passages), count=len(passages))
+
+
+def highlight(text: str, passages: list[dict]) -> Markup:
+    """The text with each evidence passage marked and anchored (#ev-START-END); overlaps nest as segments."""
+    spans = sorted({(int(p["start"]), int(p["end"])) for p in passages})
+    cuts = sorted({0, len(text), *[s for s, _ in spans], *[e for _, e in spans]})
+    starts = {}
+    for s, e in spans:
+        starts.setdefault(s, []).append(e)
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        for e in starts.get(a, []):
+            out.append(Markup('<span class="anchor" id="ev-{}-{}"></span>').format(a, e))
+        covered = any(s <= a and b <= e for s, e in spans)
+        piece = escape(text[a:b])
+        out.append(Markup("<mark>{}</mark>").format(piece) if covered else piece)
+    return Markup("").join(out)
