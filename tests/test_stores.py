@@ -12,7 +12,7 @@ from rdflib import Literal
 import queries
 from queries.stores import EmbeddedStore, RdflibStore, RemoteStore
 
-NUMERIC = {"integer", "decimal", "double", "float"}
+NUMERIC = {"integer", "decimal", "double", "float", "nonNegativeInteger", "positiveInteger", "long", "int"}  # compared by value
 
 
 def concat_columns(text: str) -> dict[str, str]:
