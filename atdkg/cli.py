@@ -273,5 +273,257 @@ def serve(host, port, workers, debug, data_dir):
     Server().run()
 
 
+# -- the actor network -----------------------------------------------------------------------------
+def _network_options(fn):
+    """Options every `atdkg network` command takes (a subcommand's own value wins over the group's)."""
+    from network.projections import LEVELS
+    for option in reversed([
+        click.option("--level", type=click.Choice(LEVELS), default=None,
+                     help="person, organisation (people rolled up to their organisation) or state "
+                          "(governments, their bodies and missions rolled up to their State). Default: state."),
+        click.option("--relation", "relations", multiple=True, metavar="KIND",
+                     help="Relation kinds to include (repeat or comma-separate): co-hosting, co-lead, co-member, "
+                          "co-participation, partnership, shared-practice, affiliation. Default: all."),
+        click.option("--as-of", "as_of", metavar="DATE", help="Only links dated on or before DATE (YYYY-MM-DD)."),
+        click.option("--endpoint", help="A SPARQL endpoint (else $ATDKG_ENDPOINT, the config file, or embedded)."),
+        click.option("--data-dir"),
+    ]):
+        fn = option(fn)
+    return fn
+
+
+def _network_settings(ctx, level, relations, as_of, endpoint, data_dir) -> dict:
+    import datetime
+
+    from network.projections import RELATIONS
+    parent = (ctx.obj or {}) if ctx is not None else {}
+    kinds = [k.strip() for value in relations for k in value.split(",") if k.strip()] or parent.get("relations", [])
+    unknown = [k for k in kinds if k not in RELATIONS]
+    if unknown:
+        raise click.BadParameter(f"unknown relation {', '.join(map(repr, unknown))}; choose from "
+                                 f"{', '.join(RELATIONS)}", param_hint="--relation")
+    as_of = as_of or parent.get("as_of")
+    if as_of:
+        try:
+            datetime.date.fromisoformat(as_of)
+        except ValueError:
+            raise click.BadParameter(f"{as_of!r} is not a date YYYY-MM-DD", param_hint="--as-of") from None
+    return {"level": level or parent.get("level") or "state", "relations": kinds, "as_of": as_of,
+            "endpoint": endpoint or parent.get("endpoint"), "data_dir": data_dir or parent.get("data_dir")}
+
+
+def _network_data(s: dict):
+    from network.projections import NetworkData
+    return NetworkData.load(_open(s["endpoint"], None, s["data_dir"]))
+
+
+def _network_graph(s: dict, data=None):
+    from network.projections import project
+    data = data or _network_data(s)
+    return data, project(data, s["level"], s["relations"] or None, s["as_of"])
+
+
+def _emit_graph(graph, fmt, output) -> None:
+    from network import export
+    fmt = export.format_for(output, fmt)
+    if output is None:
+        click.echo(export.render(graph, fmt), nl=False)
+        return
+    for path in export.write(graph, fmt, output):
+        click.echo(f"wrote {path}", err=True)
+    click.echo(f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges at {graph.graph['level']} level "
+               f"({fmt})", err=True)
+
+
+def _level_name(level: str) -> str:
+    return "State" if level == "state" else level
+
+
+@main.group("network", invoke_without_command=True)
+@_network_options
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "cyjs", "csv"]),
+              help="Output format (default: from the -o file's suffix, else csv: the edge list).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE (csv: FILE gets the edges, FILE-nodes.csv the nodes). Default: stdout.")
+@click.pass_context
+@_guarded
+def network_cmd(ctx, level, relations, as_of, endpoint, data_dir, fmt, output):
+    """The actor network: who works with whom, with the evidence behind every link.
+
+    Without a subcommand, export the network (with each actor's metrics) as GraphML, GEXF,
+    Cytoscape.js JSON or CSV."""
+    ctx.obj = _network_settings(None, level, relations, as_of, endpoint, data_dir)
+    if ctx.invoked_subcommand:
+        return
+    from network import analysis
+    _, graph = _network_graph(ctx.obj)
+    _emit_graph(analysis.annotate(graph), fmt, output)
+
+
+@network_cmd.command("metrics")
+@_network_options
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many actors to list.")
+@click.option("--by", type=click.Choice(["degree", "weighted_degree", "betweenness", "pagerank"]), default="degree",
+              show_default=True, help="Rank by this metric.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.pass_context
+@_guarded
+def network_metrics(ctx, level, relations, as_of, endpoint, data_dir, top, by, fmt):
+    """Top actors by degree (or --by), their communities, and the brokers between government and civil society."""
+    import csv
+    import io
+    import json
+
+    from network import analysis
+    s = _network_settings(ctx, level, relations, as_of, endpoint, data_dir)
+    _, graph = _network_graph(s)
+    rows = analysis.top(graph, top, by=by)
+    groups = analysis.communities(graph)
+    brokers = analysis.brokers(graph)[:top]
+    if fmt == "json":
+        click.echo(json.dumps({"level": s["level"], "as_of": s["as_of"], "relations": graph.graph["relations"],
+                               "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), "top": rows,
+                               "communities": [[graph.nodes[n]["label"] for n in g] for g in groups],
+                               "brokers": brokers}, ensure_ascii=False, indent=1))
+        return
+    columns = ["degree", "weighted_degree", "betweenness", "pagerank", "community"]
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["rank", "actor", "label", "type", "side", *columns])
+        for i, r in enumerate(rows, start=1):
+            w.writerow([i, r["node"], r["label"], r["type"], r["side"], *(r[c] for c in columns)])
+        click.echo(buf.getvalue(), nl=False)
+        return
+    click.echo(f"{_level_name(s['level'])} level: {graph.number_of_nodes()} actors, {graph.number_of_edges()} links"
+               + (f", as of {s['as_of']}" if s["as_of"] else "") + f"; top {len(rows)} by {by}")
+    click.echo(f"{'#':>3}  {'actor':<48} {'degree':>6} {'weighted':>8} {'between.':>8} {'pagerank':>8} {'comm.':>5}")
+    for i, r in enumerate(rows, start=1):
+        click.echo(f"{i:>3}  {r['label'][:48]:<48} {r['degree']:>6} {r['weighted_degree']:>8} "
+                   f"{r['betweenness']:>8.4f} {r['pagerank']:>8.4f} {r['community']:>5}")
+    click.echo(f"communities (Louvain, seed {analysis.SEED}):")
+    for i, g in enumerate(groups, start=1):
+        names = [graph.nodes[n]["label"] for n in g]
+        click.echo(f"  {i}. {len(g)} actors: {', '.join(names[:6])}{', …' if len(names) > 6 else ''}")
+    click.echo("brokers between government and civil society (shortest paths between the sides through them):")
+    for b in brokers:
+        click.echo(f"  {b['label']} ({b['side']}): {b['score']:g}; government side: {len(b['government'])}, "
+                   f"civil society: {len(b['civil society'])}")
+    if not brokers:
+        click.echo("  none")
+
+
+def _quote(text: str, width: int | None = None) -> str:
+    import textwrap
+    flat = " ".join(text.split())
+    return f"“{textwrap.shorten(flat, width, placeholder=' …') if width else flat}”"
+
+
+@network_cmd.command("explain")
+@click.argument("a")
+@click.argument("b")
+@_network_options
+@click.pass_context
+@_guarded
+def network_explain(ctx, a, b, level, relations, as_of, endpoint, data_dir):
+    """Why two actors are linked: each relation kind with its events, dates, documents and passages.
+
+    A and B are labels, acronyms, alternative names, ISO codes or IRIs (case and accents ignored);
+    at organisation or State level a person or body also names what it is rolled up into."""
+    from network import analysis
+    s = _network_settings(ctx, level, relations, as_of, endpoint, data_dir)
+    data, graph = _network_graph(s)
+    u, v = data.find(graph, a), data.find(graph, b)
+    if u == v:
+        raise ValueError(f"{a!r} and {b!r} are the same actor at {s['level']} level "
+                         f"({graph.nodes[u]['label']})")
+    why = analysis.explain(graph, u, v)
+    where = f"{_level_name(s['level'])} level" + (f", as of {s['as_of']}" if s["as_of"] else "")
+    if not why["linked"]:
+        click.echo(f"{why['a_label']} and {why['b_label']} are not linked at {where}.")
+        if why["path"]:
+            click.echo(f"shortest path: {' — '.join(why['path'])}")
+        return
+    click.echo(f"{why['a_label']} — {why['b_label']} at {where}: weight {why['weight']}")
+    for rel in why["relations"]:
+        click.echo(f"\n{rel['relation']} (weight {rel['weight']}): {rel['meaning']}")
+        for e in rel["events"]:
+            click.echo(f"  {e['date']}  {e['label']}  <{e['event']}>")
+            for d in e["details"]:
+                click.echo(f"      {d}")
+            for ev in e["evidence"]:
+                click.echo(f"      [document {ev['document']}] {_quote(ev['quote'])}")
+
+
+@network_cmd.command("twins")
+@click.argument("state")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--endpoint")
+@click.option("--data-dir")
+@click.pass_context
+@_guarded
+def network_twins(ctx, state, top, fmt, endpoint, data_dir):
+    """Twinning suggestions for STATE (a name or ISO 3166-1 alpha-3 code): States not yet linked with
+    it that share a region, practice categories, GCM objectives or exchanges, ranked, with reasons."""
+    import json
+
+    from network import twins
+    s = _network_settings(ctx, None, (), None, endpoint, data_dir)
+    data = _network_data(s)
+    iri = twins.find_state(data, state)
+    found = twins.suggest(data, iri, limit=top)
+    if fmt == "json":
+        click.echo(json.dumps(found, ensure_ascii=False, indent=1))
+        return
+    label = data.actors[iri].label
+    if not found:
+        click.echo(f"no twinning suggestions for {label}: every State sharing something with it is already linked")
+        return
+    click.echo(f"Twinning suggestions for {label} (States not yet linked with it), best first; "
+               f"points: {', '.join(f'{k} {v}' for k, v in twins.POINTS.items())}")
+    for i, sug in enumerate(found, start=1):
+        click.echo(f"{i:>3}. {sug['other_label']}  (score {sug['score']})")
+        for r in sug["reasons"]:
+            click.echo(f"       - {r['text']} (+{r['points']})")
+            for ev in r["evidence"]:
+                click.echo(f"           [{'document ' + ev['document'] if ev['document'] != 'reference' else 'reference data'}]"
+                           f" {_quote(ev['quote'], 160)}")
+
+
+@network_cmd.command("ego")
+@click.argument("actor")
+@click.option("--radius", type=click.IntRange(min=1), default=1, show_default=True, help="Steps from the actor.")
+@_network_options
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "cyjs", "csv"]))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+@_guarded
+def network_ego(ctx, actor, radius, level, relations, as_of, endpoint, data_dir, fmt, output):
+    """ACTOR's ego network: everyone within --radius steps and the links among them (same formats)."""
+    from network import analysis
+    s = _network_settings(ctx, level, relations, as_of, endpoint, data_dir)
+    data, graph = _network_graph(s)
+    _emit_graph(analysis.annotate(analysis.ego(graph, data.find(graph, actor), radius)), fmt, output)
+
+
+@network_cmd.command("timeline")
+@_network_options
+@click.pass_context
+@_guarded
+def network_timeline(ctx, level, relations, as_of, endpoint, data_dir):
+    """Change over time: the network as of each exchange, with the actors and links it added."""
+    from network import analysis
+    s = _network_settings(ctx, level, relations, as_of, endpoint, data_dir)
+    data = _network_data(s)
+    for step in analysis.changes(data, s["level"], s["relations"] or None):
+        if s["as_of"] and step["date"] > s["as_of"]:
+            break
+        click.echo(f"{step['date']}: {step['nodes']} actors, {step['edges']} links (density {step['density']}); "
+                   f"new actors: {len(step['new_actors'])}, new links: {len(step['new_edges'])}")
+        for name in step["new_actors"]:
+            click.echo(f"  + {name}")
+
+
 if __name__ == "__main__":
     main()

@@ -267,7 +267,7 @@ class NetworkData:
         via = sorted(n for n in graph if any(m == text or wanted in self.actors[m].folded
                                              for m in graph.nodes[n].get("members", ())))
         found = direct or via
-        level = graph.graph.get("level", "state")
+        level = {"state": "State"}.get(graph.graph.get("level"), graph.graph.get("level"))
         if len(found) == 1:
             return found[0]
         if found:
