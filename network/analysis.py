@@ -121,11 +121,11 @@ def changes(data: NetworkData, level: str = "state", relations=None) -> list[dic
     out, seen_nodes, seen_edges = [], set(), set()
     for date, graph in timeline(data, level, relations):
         edges = {tuple(sorted(e)) for e in graph.edges}
-        label = lambda n: graph.nodes[n]["label"]  # noqa: E731
+        names = nx.get_node_attributes(graph, "label")
         out.append({"date": date, "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(),
                     "density": round(nx.density(graph), 4) if graph.number_of_nodes() > 1 else 0.0,
-                    "new_actors": sorted(label(n) for n in set(graph) - seen_nodes),
-                    "new_edges": sorted(f"{label(u)} — {label(v)}" for u, v in edges - seen_edges)})
+                    "new_actors": sorted(names[n] for n in set(graph) - seen_nodes),
+                    "new_edges": sorted(f"{names[u]} — {names[v]}" for u, v in edges - seen_edges)})
         seen_nodes, seen_edges = set(graph), edges
     return out
 

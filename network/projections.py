@@ -156,7 +156,7 @@ class NetworkData:
 
     # -- loading ---------------------------------------------------------------------------------
     @classmethod
-    def load(cls, store) -> "NetworkData":
+    def load(cls, store) -> NetworkData:
         actors = _actors(_rows(store, "network-actors"))
         links: dict[tuple, Link] = {}
         posts: dict[str, set] = defaultdict(set)
@@ -245,7 +245,7 @@ class NetworkData:
             return actor.state
         return iri
 
-    def side(self, iri: str, level: str = "organisation") -> str:
+    def side(self, iri: str) -> str:
         """government, civil society, international, unnamed or other, from the class of what a node
         stands for (a person: their latest post's organisation)."""
         actor = self.actors[iri]
@@ -278,12 +278,8 @@ class NetworkData:
         hint = f"; did you mean {', '.join(repr(self.actors[known[c]].label) for c in close)}?" if close else ""
         elsewhere = [a for a in self.actors.values() if wanted in a.folded or a.iri == text]
         if elsewhere:
-            return _raise(f"{elsewhere[0].label!r} has no link at {level} level with these relations{hint}")
-        return _raise(f"no actor named {text!r} in the {level}-level network{hint}")
-
-
-def _raise(message: str):
-    raise UnknownActor(message)
+            raise UnknownActor(f"{elsewhere[0].label!r} has no link at {level} level with these relations{hint}")
+        raise UnknownActor(f"no actor named {text!r} in the {level}-level network{hint}")
 
 
 def _rows(store, name: str) -> list[dict]:
