@@ -1,5 +1,6 @@
 """A scaled copy of the built graph: the dataset repeated K times with every instance IRI and
-graph name renamed per copy (vocabularies and ontology stay shared), as N-Quads."""
+graph name renamed per copy and every date moved 3·k years on (so a date picks one copy's
+exchange, as it would in a real archive); vocabularies and ontology stay shared. As N-Quads."""
 from __future__ import annotations
 
 import re
@@ -13,8 +14,11 @@ def scaled_nquads(nquads: str, copies: int) -> str:
     lines = [l for l in nquads.splitlines() if l.strip()]
     out = list(lines)
     pattern = re.compile(re.escape(f"<{BASE}") + r"(id|graph)/")
+    year = re.compile(r'"(\d{4})(-\d{2}(?:-\d{2})?(?:T[^"]*)?)"\^\^')
     for k in range(1, copies):
-        out.extend(pattern.sub(lambda m: f"<{BASE}{m.group(1)}/c{k}/", l) for l in lines)
+        for line in lines:
+            line = pattern.sub(lambda m: f"<{BASE}{m.group(1)}/c{k}/", line)
+            out.append(year.sub(lambda m: f'"{int(m.group(1)) + 3 * k}{m.group(2)}"^^', line))
     return "\n".join(out) + "\n"
 
 
