@@ -12,17 +12,14 @@ from typing import Callable, NamedTuple
 
 import pytest
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import SH
+from rdflib.namespace import DCTERMS, PROV, SH
 
 from loaders.validate import load_shapes, union_graph, validate
 
-ATD = Namespace("https://w3id.org/atd-kg/ontology#")
+from loaders.emit import ATD, OA, ORG, SCHEMA  # the namespaces the emitter writes
+
 ATDSH = Namespace("https://w3id.org/atd-kg/shapes#")
-DCT = Namespace("http://purl.org/dc/terms/")
-ORG = Namespace("http://www.w3.org/ns/org#")
-OA = Namespace("http://www.w3.org/ns/oa#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-SCHEMA = Namespace("https://schema.org/")
+DCT = DCTERMS
 
 PREFIXES = """
 PREFIX atd: <https://w3id.org/atd-kg/ontology#>  PREFIX v: <https://w3id.org/atd-kg/vocab/>
