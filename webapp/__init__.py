@@ -36,6 +36,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     store.init_app(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(entities.bp)
+    from . import pages, pages_system
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(pages_system.bp)
 
     @app.after_request
     def security_headers(response):

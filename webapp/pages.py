@@ -1,0 +1,287 @@
+"""Browsing pages over the graph: events, actors, practices, commitments, statistics.
+
+Every page has machine-readable twins at the same path with a suffix — ``/practices.json``,
+``/practices.csv`` — announced with ``<link rel="alternate">`` and visible links. Pages work without
+JavaScript. All SPARQL comes from named queries (queries/page-*.rq); facet values from the URL are
+checked against allow-lists (a scheme's concepts, the IRIs the data holds) and filter rows in
+Python, so nothing the user types reaches a query.
+
+Facets: ``/practices?category=&target=&actor=&region=&event=`` (full IRIs; repeat a facet to require
+several values — AND within and across facets). The region is the M49 region of the actor's State
+(the actor itself, or the State an organisation belongs to); unnamed actors have none, never a guessed
+one. Practices carry no GCM objective, so the objective facet lives on ``/commitments?objective=&kind=``
+where list items have them. Values outside the allow-list (a scheme's concepts; for actor and event,
+the IRIs that practices name) are refused with 400.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from .store import named
+
+bp = Blueprint("pages", __name__)
+
+TWIN_TYPES = {"json": "application/json", "csv": "text/csv"}
+V = "https://w3id.org/atd-kg/vocab/"
+ATD = "https://w3id.org/atd-kg/ontology#"
+
+
+# -- twins --------------------------------------------------------------------------------------------
+def plain(row: dict) -> dict:
+    return {k: str(v) for k, v in row.items()}
+
+
+def rows_of(name: str, **params) -> list[dict]:
+    return [plain(r) for r in named(name, **params).rows]
+
+
+def to_csv(table: list[dict]) -> str:
+    columns: list[str] = []
+    for row in table:
+        columns += [k for k in row if k not in columns]
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    for row in table:
+        writer.writerow({k: ("; ".join(v) if isinstance(v, list) else v) for k, v in row.items()})
+    return buf.getvalue()
+
+
+def page(fmt: str | None, template: str, data, table: list[dict] | None, **context) -> Response:
+    """The HTML page, or its ``.json`` twin (``data``) or ``.csv`` twin (``table``, flat rows)."""
+    if fmt == "json":
+        return Response(json.dumps(data, ensure_ascii=False, indent=1), mimetype=TWIN_TYPES["json"])
+    if fmt == "csv" and table is not None:
+        return Response(to_csv(table), mimetype=TWIN_TYPES["csv"])
+    if fmt is not None:
+        abort(404, f"no .{fmt} version of this page; try {', '.join(twin_suffixes(table))}")
+    suffixes = twin_suffixes(table)
+    query = request.query_string.decode("ascii", "replace")
+    twins = {s: f"{request.path}.{s}" + (f"?{query}" if query else "") for s in suffixes}
+    return Response(render_template(template, twins=twins, twin_types=TWIN_TYPES, **context))
+
+
+def twin_suffixes(table) -> list[str]:
+    return ["json", "csv"] if table is not None else ["json"]
+
+
+def family(rule: str, blueprint: Blueprint = bp):
+    """Register a view at ``rule`` and its twins at ``rule.<fmt>``."""
+    def decorate(view):
+        blueprint.add_url_rule(rule, view.__name__, view, defaults={"fmt": None})
+        blueprint.add_url_rule(rule + ".<fmt>", view.__name__, view)
+        return view
+    return decorate
+
+
+# -- events -------------------------------------------------------------------------------------------
+@family("/events")
+def events(fmt):
+    exchanges: dict[str, dict] = {}
+    for r in rows_of("exchanges"):
+        ex = exchanges.setdefault(r["exchange"], {
+            "exchange": r["exchange"], "date": r["date"], "title": r["title"], "start": r.get("start", ""),
+            "end": r.get("end", ""), "documents": [], "items": [], "hosts": [], "speakers": []})
+        if r["documentId"] not in ex["documents"]:
+            ex["documents"].append(r["documentId"])
+    for r in rows_of("page-event-items"):
+        if r["exchange"] in exchanges:
+            exchanges[r["exchange"]]["items"].append(
+                {k: r.get(k, "") for k in ("item", "number", "title", "start", "kindLabel")})
+    for r in rows_of("page-event-hosts"):
+        if r["exchange"] in exchanges:
+            exchanges[r["exchange"]]["hosts"].append({"host": r["host"], "label": r["hostLabel"]})
+    for r in rows_of("page-event-speakers"):
+        if r["exchange"] in exchanges:
+            exchanges[r["exchange"]]["speakers"].append(
+                {"participant": r["participant"], "name": r["name"], "role": r["roleLabel"], "event": r["event"]})
+    timeline = sorted(exchanges.values(), key=lambda e: e["date"])
+    for ex in timeline:
+        ex["items"].sort(key=lambda i: (i["start"], i["number"], i["title"]))
+        titles = {i["item"]: i["title"] for i in ex["items"]}
+        for s in ex["speakers"]:
+            s["in"] = titles.get(s["event"], "the exchange")
+    table = [{"date": e["date"], "title": e["title"], "kind": kind, "what": what, "who": who, "role": role}
+             for e in timeline
+             for kind, what, who, role in (
+                 [("item", f"{i['number']} {i['title']}".strip(), "", i["start"]) for i in e["items"]]
+                 + [("speaker", s["in"], s["name"], s["role"]) for s in e["speakers"]]
+                 + [("host", "", h["label"], "host") for h in e["hosts"]]
+                 + [("document", d, "", "") for d in e["documents"]])]
+    return page(fmt, "events.html", timeline, table, events=timeline)
+
+
+# -- actors -------------------------------------------------------------------------------------------
+ACTIVITY = {ATD + "Participation": "participations", ATD + "Hosting": "hostings",
+            ATD + "WorkingGroupMembership": "memberships"}
+
+
+@family("/actors")
+def actors(fmt):
+    activity: dict[str, dict] = defaultdict(lambda: dict.fromkeys(ACTIVITY.values(), 0))
+    for r in rows_of("page-actor-activity"):
+        activity[r["actor"]][ACTIVITY[r["kind"]]] = int(r["n"])
+    states = [dict(r, **activity[r["state"]]) for r in rows_of("page-states")]
+    groups: dict[str, list] = defaultdict(list)
+    for r in rows_of("page-organisations"):
+        groups[r["typeLabel"]].append(dict(r, **activity[r["org"]]))
+    people = [dict(r, **activity[r["person"]]) for r in rows_of("page-people")]
+    data = {"states": states, "organisations": groups, "people": people}
+    table = ([{"kind": "State", "iri": s["state"], "label": s["label"], "region": s.get("regionLabel", ""),
+               **activity[s["state"]]} for s in states]
+             + [{"kind": t, "iri": o["org"], "label": o["label"], "region": "", **activity[o["org"]]}
+                for t, orgs in groups.items() for o in orgs]
+             + [{"kind": "Person", "iri": p["person"], "label": p["name"], "region": "", **activity[p["person"]]}
+                for p in people])
+    return page(fmt, "actors.html", data, table, states=states, groups=dict(sorted(groups.items())),
+                people=people)
+
+
+# -- practices ----------------------------------------------------------------------------------------
+PRACTICE_FACETS = {"category": ("Category", V + "practice-categories"),
+                   "target": ("Target group", V + "target-groups"),
+                   "actor": ("Actor", None), "region": ("Region (of the actor's State)", V + "m49-regions"),
+                   "event": ("Exchange", None)}
+
+
+def selection(facets: dict, allowed: dict[str, set]) -> dict[str, list[str]]:
+    """The facet values in the query string, each checked against its allow-list (400 otherwise)."""
+    unknown = sorted(set(request.args) - set(facets))
+    if unknown:
+        abort(400, f"unknown facet {unknown[0][:40]!r}; the facets are {', '.join(facets)}")
+    chosen = {}
+    for name in facets:
+        values = [v for v in request.args.getlist(name) if v]
+        for v in values:
+            if v not in allowed[name]:
+                abort(400, f"{v[:100]!r} is not a known value of facet {name}")
+        if values:
+            chosen[name] = sorted(set(values))
+    return chosen
+
+
+def scheme_concepts(scheme: str) -> set[str]:
+    return {r["concept"] for r in rows_of("page-scheme-concepts", scheme=scheme)}
+
+
+def facet_filter(items: list[dict], values_of: dict[str, dict[str, set]], chosen: dict) -> list[dict]:
+    """Items having every chosen value (AND within and across facets)."""
+    return [i for i in items if all(set(vals) <= values_of[i["iri"]].get(f, set()) for f, vals in chosen.items())]
+
+
+def facet_counts(items, values_of, chosen, facets, labels) -> dict:
+    """Per facet, each value present with how many items the selection plus that value would leave."""
+    out = {}
+    for f in facets:
+        values = sorted({v for i in items for v in values_of[i["iri"]].get(f, set())}, key=lambda v: labels.get(v, v))
+        entries = []
+        for v in values:
+            with_v = dict(chosen, **{f: sorted(set(chosen.get(f, [])) | {v})})
+            entries.append({"value": v, "label": labels.get(v, v), "count": len(facet_filter(items, values_of, with_v)),
+                            "selected": v in chosen.get(f, [])})
+        out[f] = entries
+    return out
+
+
+def facet_url(path: str, chosen: dict, facet: str, value: str, add: bool) -> str:
+    from urllib.parse import urlencode
+    params = {f: list(v) for f, v in chosen.items()}
+    current = set(params.get(facet, []))
+    current = current | {value} if add else current - {value}
+    params[facet] = sorted(current)
+    return path + ("?" + urlencode([(f, v) for f, vs in params.items() for v in vs], doseq=False)
+                   if any(params.values()) else "")
+
+
+@family("/practices")
+def practices(fmt):
+    items: dict[str, dict] = {}
+    for r in rows_of("page-practices"):
+        items.setdefault(r["practice"], {"iri": r["practice"], "text": r["text"], "actor": r.get("actor", ""),
+                                         "actorLabel": r.get("actorLabel", ""), "event": r.get("event", ""),
+                                         "eventDate": r.get("eventDate", ""), "evidence": []})
+        if "documentId" in r:
+            ev = {"documentId": r["documentId"], "start": r["start"], "end": r["end"]}
+            if ev not in items[r["practice"]]["evidence"]:
+                items[r["practice"]]["evidence"].append(ev)
+    values_of: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    labels: dict[str, str] = {}
+    for r in rows_of("page-practice-facets"):
+        values_of[r["practice"]][r["facet"]].add(r["value"])
+        labels.setdefault(r["value"], r["valueLabel"])
+    allowed = {f: scheme_concepts(scheme) if scheme else {v for p in values_of.values() for v in p.get(f, ())}
+               for f, (_, scheme) in PRACTICE_FACETS.items()}
+    chosen = selection(PRACTICE_FACETS, allowed)
+    everything = list(items.values())
+    for i in everything:
+        i["categories"] = [{"iri": c, "label": labels.get(c, c)} for c in sorted(values_of[i["iri"]].get("category", ()))]
+        i["targets"] = [{"iri": c, "label": labels.get(c, c)} for c in sorted(values_of[i["iri"]].get("target", ()))]
+        i["region"] = "; ".join(labels.get(c, c) for c in sorted(values_of[i["iri"]].get("region", ())))
+    matching = facet_filter(everything, values_of, chosen)
+    counts = facet_counts(everything, values_of, chosen, PRACTICE_FACETS, labels)
+    data = {"selection": chosen, "count": len(matching), "facets": counts, "practices": matching}
+    table = [{"practice": i["iri"], "text": i["text"], "actor": i["actorLabel"], "actorIri": i["actor"],
+              "region": i["region"], "event": i["eventDate"],
+              "categories": [c["label"] for c in i["categories"]], "targets": [c["label"] for c in i["targets"]],
+              "evidence": [f"{e['documentId']}:{e['start']}-{e['end']}" for e in i["evidence"]]} for i in matching]
+    return page(fmt, "practices.html", data, table, practices=matching, facets=counts, chosen=chosen,
+                facet_names={f: label for f, (label, _) in PRACTICE_FACETS.items()}, labels=labels,
+                facet_url=lambda f, v, add: facet_url("/practices", chosen, f, v, add))
+
+
+# -- commitments --------------------------------------------------------------------------------------
+COMMITMENT_FACETS = {"kind": ("List kind", V + "list-kinds"), "objective": ("GCM objective", V + "gcm-objectives")}
+
+
+@family("/commitments")
+def commitments(fmt):
+    objectives: dict[str, list] = defaultdict(list)
+    for r in rows_of("page-item-objectives"):
+        objectives[r["item"]].append({"iri": r["objective"], "number": int(r["objectiveNumber"]),
+                                      "label": r["objectiveLabel"]})
+    lists: dict[str, dict] = {}
+    items: dict[str, dict] = {}
+    for r in rows_of("page-commitments"):
+        lst = lists.setdefault(r["list"], {"list": r["list"], "label": r["listLabel"], "kind": r["kind"],
+                                           "kindLabel": r["kindLabel"], "items": []})
+        if r["item"] not in items:
+            items[r["item"]] = {"iri": r["item"], "number": int(r["number"]), "text": r["text"], "evidence": [],
+                                "objectives": sorted(objectives[r["item"]], key=lambda o: o["number"])}
+            lst["items"].append(items[r["item"]])
+        if "documentId" in r:
+            ev = {"documentId": r["documentId"], "start": r["start"], "end": r["end"]}
+            if ev not in items[r["item"]]["evidence"]:
+                items[r["item"]]["evidence"].append(ev)
+    labels = {r["kind"]: r["kindLabel"] for r in lists.values()}
+    labels.update({o["iri"]: f"{o['number']}. {o['label']}" for os_ in objectives.values() for o in os_})
+    allowed = {f: scheme_concepts(scheme) for f, (_, scheme) in COMMITMENT_FACETS.items()}
+    chosen = selection(COMMITMENT_FACETS, allowed)
+    shown = []
+    for lst in sorted(lists.values(), key=lambda x: (x["kindLabel"], x["label"])):
+        if "kind" in chosen and lst["kind"] not in chosen["kind"]:
+            continue
+        kept = [i for i in sorted(lst["items"], key=lambda i: i["number"])
+                if set(chosen.get("objective", [])) <= {o["iri"] for o in i["objectives"]}]
+        if kept:
+            shown.append(dict(lst, items=kept))
+    table = [{"list": lst["list"], "listLabel": lst["label"], "kind": lst["kindLabel"], "item": i["iri"],
+              "number": i["number"], "text": i["text"], "objectives": [str(o["number"]) for o in i["objectives"]],
+              "evidence": [f"{e['documentId']}:{e['start']}-{e['end']}" for e in i["evidence"]]}
+             for lst in shown for i in lst["items"]]
+    kinds = sorted({(lst["kind"], lst["kindLabel"]) for lst in lists.values()}, key=lambda k: k[1])
+    objective_choices = sorted({(o["iri"], o["number"], o["label"]) for os_ in objectives.values() for o in os_},
+                               key=lambda o: o[1])
+    return page(fmt, "commitments.html", {"selection": chosen, "lists": shown}, table, lists=shown,
+                chosen=chosen, kinds=kinds, objectives=objective_choices, labels=labels)
+
+
+# -- statistics ---------------------------------------------------------------------------------------
+@family("/statistics")
+def statistics(fmt):
+    stats = rows_of("page-statistics")
+    return page(fmt, "statistics.html", stats, stats, stats=stats)
