@@ -39,6 +39,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import pages, pages_system
     app.register_blueprint(pages.bp)
     app.register_blueprint(pages_system.bp)
+    from . import network_view
+    app.register_blueprint(network_view.bp)
+    app.register_blueprint(network_view.vendor)  # /vendor/…: an allow-list of npm files from node_modules/
 
     @app.after_request
     def security_headers(response):
