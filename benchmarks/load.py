@@ -85,7 +85,7 @@ def main(argv=None) -> int:
         cmd = [atdkg] if atdkg else [sys.executable, "-c", "from atdkg.cli import main; main()"]
         proc = subprocess.Popen([*cmd, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers",
                                  str(args.workers)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                env=os.environ.copy())
+                                env=os.environ.copy(), start_new_session=True)
         base = f"http://127.0.0.1:{port}"
         deadline = time.time() + 60
         while True:
@@ -118,11 +118,13 @@ def main(argv=None) -> int:
         elapsed = time.perf_counter() - start
     finally:
         if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            import signal
+            for sig in (signal.SIGTERM, signal.SIGKILL):  # gunicorn and its workers' query children
+                try:
+                    os.killpg(proc.pid, sig)
+                    proc.wait(timeout=10)
+                except (ProcessLookupError, subprocess.TimeoutExpired):
+                    pass
     n = len(latencies)
     q = statistics.quantiles(latencies, n=100) if n >= 2 else [latencies[0]] * 99
     server_errors = sum(c for code, c in codes.items() if code >= 500)

@@ -60,6 +60,20 @@ def _browser_requirements():
         pytest.fail(f"browser tests cannot run in CI: {reason}")
 
 
+def stop(proc: subprocess.Popen) -> None:
+    """Stop gunicorn and everything it started (workers, their query children): the whole process group."""
+    import signal
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            pass
+
+
 @pytest.fixture(scope="session")
 def server(build_dir, tmp_path_factory):
     """`atdkg serve` on a free 127.0.0.1 port over a copy of the session's build; stopped at teardown."""
@@ -72,7 +86,7 @@ def server(build_dir, tmp_path_factory):
     cmd = [atdkg] if atdkg else [sys.executable, "-c", "from atdkg.cli import main; main()"]
     log = open(tmp_path_factory.mktemp("serve-log") / "serve.log", "w+b")
     proc = subprocess.Popen([*cmd, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while True:
@@ -81,17 +95,12 @@ def server(build_dir, tmp_path_factory):
             break
         except OSError:
             if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
+                stop(proc)
                 log.seek(0)
                 raise RuntimeError(f"atdkg serve did not start: {log.read().decode(errors='replace')[-2000:]}")
             time.sleep(0.3)
     yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    stop(proc)
     log.close()
 
 
