@@ -9,13 +9,21 @@ the truncation signalled, never silent.
 from __future__ import annotations
 
 import multiprocessing as mp
+import signal
 import threading
 from dataclasses import dataclass
 
 from queries.stores import EmbeddedStore, QueryTimeout, Result, StoreError
 
 
-def _serve(store: EmbeddedStore, conn) -> None:
+def _serve(store: EmbeddedStore, conn, parent_end) -> None:
+    # the fork copied the parent's end of the pipe too: close it, or recv() never sees EOF when
+    # the web worker goes away and this child would outlive it
+    parent_end.close()
+    # the fork also copied the web server's signal handlers (gunicorn's SIGTERM handler only sets a
+    # flag): restore the defaults so terminating this child terminates it
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2):
+        signal.signal(sig, signal.SIG_DFL)
     while True:
         try:
             text, limit = conn.recv()
@@ -44,7 +52,7 @@ class QueryRunner:
     def _spawn(self) -> _Child:
         ctx = mp.get_context("fork")
         parent, child = ctx.Pipe()
-        proc = ctx.Process(target=_serve, args=(self.store, child), daemon=True)
+        proc = ctx.Process(target=_serve, args=(self.store, child, parent), daemon=True)
         proc.start()
         child.close()
         return _Child(proc, parent)
