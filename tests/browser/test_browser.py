@@ -71,23 +71,14 @@ def follow_evidence(page, name: str) -> None:
 
 
 def test_evidence_navigation(page, server):
-    """home → practices → a practice's actor → its evidence → the highlighted passage (or, without the
-    practices page, home → an exchange → a person → the evidence)."""
+    """home → practices → a practice's actor → its evidence → the highlighted passage."""
     page.goto(server + "/")
-    if status(server + "/practices") == 200:
-        page.click("nav a[href='/practices']")
-        page.wait_for_url("**/practices")
-        actor = page.locator("li.practice .meta a[href^='/id/']").first
-        target = actor.get_attribute("href")
-        actor.click()
-        page.wait_for_url("**" + target)
-    else:
-        page.locator("main a[href^='/id/event/']").first.click()
-        page.wait_for_url(re.compile(r"/id/event/"))
-        person = page.locator("main a[href^='/id/person/']").first
-        target = person.get_attribute("href")
-        person.click()
-        page.wait_for_url("**" + target)
+    page.click("nav a[href='/practices']")
+    page.wait_for_url("**/practices")
+    actor = page.locator("li.practice .meta a[href^='/id/']").first
+    target = actor.get_attribute("href")
+    actor.click()
+    page.wait_for_url("**" + target)
     assert page.locator("ul.evidence li").count() >= 1
     follow_evidence(page, "a-evidence-passage")
     assert not page.errors, page.errors
@@ -97,30 +88,14 @@ def test_named_query_csv_download(page, server):
     expected = sparql_csv(server, "SELECT ?exchange ?date WHERE { ?exchange a atd:PeerLearningExchange ; "
                                   "dcterms:date ?date }")
     assert len(expected) >= 3
-    if status(server + "/queries/exchanges") == 200:
-        page.goto(server + "/queries/exchanges")
-        link = page.locator("a[href^='/queries/exchanges.csv']").first
-        try:
-            with page.expect_download(timeout=5000) as info:
-                link.click()
-            text = open(info.value.path(), encoding="utf-8").read()
-        except Exception:  # noqa: BLE001 - chromium shows text/csv inline: read it from the page
-            text = page.locator("body").inner_text()
-    else:
-        # the no-JS form on /sparql (JavaScript off, so YASGUI does not replace it), format=csv
-        context = page.context.browser.new_context(java_script_enabled=False, accept_downloads=True)
-        nojs = context.new_page()
-        nojs.goto(server + "/sparql")
-        nojs.fill("textarea[name=query]", "SELECT ?exchange ?date ?title WHERE { ?exchange a atd:PeerLearningExchange ;"
-                                          " dcterms:date ?date ; rdfs:label ?title } ORDER BY ?date")
-        nojs.select_option("select[name=format]", "csv")
-        try:
-            with nojs.expect_download(timeout=5000) as info:
-                nojs.click("form#sparql-form button[type=submit]")
-            text = open(info.value.path(), encoding="utf-8").read()
-        except Exception:  # noqa: BLE001
-            text = nojs.locator("body").inner_text()
-        context.close()
+    page.goto(server + "/queries/exchanges")
+    link = page.locator("a[href^='/queries/exchanges.csv']").first
+    try:
+        with page.expect_download(timeout=5000) as info:
+            link.click()
+        text = open(info.value.path(), encoding="utf-8").read()
+    except Exception:  # noqa: BLE001 - chromium shows text/csv inline: read it from the page
+        text = page.locator("body").inner_text()
     shot(page, "b-named-query")
     rows = list(csv.DictReader(io.StringIO(text.strip() + "\n")))
     assert rows and "exchange" in rows[0] and "date" in rows[0]
@@ -174,8 +149,7 @@ def test_network_hover_and_click_to_actor(page, server):
 
 
 def test_practice_facets(page, server):
-    if status(server + "/practices") != 200:
-        pytest.skip("the /practices page is not in this tree yet")
+    assert status(server + "/practices") == 200
     page.goto(server + "/practices")
     total = int(page.locator("#practice-count").inner_text())
     groups = page.locator("aside.facets ul")
