@@ -11,7 +11,6 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-import pytest
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output"
 
