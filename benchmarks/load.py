@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
-import shutil
 import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -21,6 +18,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
+
+from atdkg import server_process
 
 PAGES = ["/", "/network", "/network.json?level=organisation", "/network.json?level=state&relation=co-hosting",
          "/id/person/carolina-gottardo", "/id/state/THA", "/document/002", "/sparql/examples.json",
@@ -80,24 +79,11 @@ def main(argv=None) -> int:
     proc = None
     base = args.url
     if not base:
-        port = free_port()
-        atdkg = shutil.which("atdkg")
-        cmd = [atdkg] if atdkg else [sys.executable, "-c", "from atdkg.cli import main; main()"]
-        proc = subprocess.Popen([*cmd, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers",
-                                 str(args.workers)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                env=os.environ.copy(), start_new_session=True)
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=5).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.time() > deadline:
-                    proc.kill()
-                    print("atdkg serve did not start", file=sys.stderr)
-                    return 2
-                time.sleep(0.3)
+        try:
+            proc, base = server_process.start(free_port(), workers=args.workers)
+        except RuntimeError as e:
+            print(e, file=sys.stderr)
+            return 2
     try:
         for path, accept in itertools.islice(requests_mix(), 2 * len(PAGES)):  # warm up each worker's caches
             try:
@@ -118,13 +104,7 @@ def main(argv=None) -> int:
         elapsed = time.perf_counter() - start
     finally:
         if proc is not None:
-            import signal
-            for sig in (signal.SIGTERM, signal.SIGKILL):  # gunicorn and its workers' query children
-                try:
-                    os.killpg(proc.pid, sig)
-                    proc.wait(timeout=10)
-                except (ProcessLookupError, subprocess.TimeoutExpired):
-                    pass
+            server_process.stop(proc)  # gunicorn and its workers' query children
     n = len(latencies)
     q = statistics.quantiles(latencies, n=100) if n >= 2 else [latencies[0]] * 99
     server_errors = sum(c for code, c in codes.items() if code >= 500)

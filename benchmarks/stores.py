@@ -106,7 +106,6 @@ def main(argv=None) -> None:
     ap.add_argument("--budget", type=float, default=60.0, help="seconds per query run before giving up")
     ap.add_argument("--engines", nargs="+", default=ENGINES, choices=ENGINES)
     args = ap.parse_args(argv)
-    import queries
     from benchmarks.scale import write_scaled
     build = ROOT / "data" / "build"
     if not (build / "graph.nq").exists():

@@ -89,3 +89,19 @@ def oxigraph_server(tmp_path_factory):
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="session")
+def make_app(build_dir):
+    """A factory of explorer apps over the session's build (config overrides as keywords);
+    their query children are stopped at the end of the session."""
+    from webapp import create_app
+    apps = []
+
+    def make(**config):
+        app = create_app({"DATA_DIR": str(build_dir.parent), **config})
+        apps.append(app)
+        return app
+    yield make
+    for app in apps:
+        app.extensions["atdkg"]["runner"].close()

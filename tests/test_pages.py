@@ -11,17 +11,14 @@ import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 
 from queries.stores import RdflibStore
-from webapp import create_app
 
 V = "https://w3id.org/atd-kg/vocab/"
 VOID = Namespace("http://rdfs.org/ns/void#")
 
 
 @pytest.fixture(scope="module")
-def app(build_dir):
-    app = create_app({"DATA_DIR": str(build_dir.parent), "QUERY_TIMEOUT": 10.0, "MAX_ROWS": 10_000})
-    yield app
-    app.extensions["atdkg"]["runner"].close()
+def app(make_app):
+    return make_app(QUERY_TIMEOUT=10.0, MAX_ROWS=10_000)
 
 
 @pytest.fixture

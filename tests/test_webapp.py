@@ -10,17 +10,14 @@ import xml.etree.ElementTree as ET
 import pytest
 from rdflib import Graph
 
-from webapp import create_app
 
 Q_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 ROWS = "SELECT ?s WHERE { ?s ?p ?o }"
 
 
 @pytest.fixture(scope="module")
-def app(build_dir):
-    app = create_app({"DATA_DIR": str(build_dir.parent), "QUERY_TIMEOUT": 2.0, "MAX_ROWS": 100})
-    yield app
-    app.extensions["atdkg"]["runner"].close()
+def app(make_app):
+    return make_app(QUERY_TIMEOUT=2.0, MAX_ROWS=100)
 
 
 @pytest.fixture

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from atdkg import server_process
 
 
 def free_port() -> int:
@@ -60,47 +58,21 @@ def _browser_requirements():
         pytest.fail(f"browser tests cannot run in CI: {reason}")
 
 
-def stop(proc: subprocess.Popen) -> None:
-    """Stop gunicorn and everything it started (workers, their query children): the whole process group."""
-    import signal
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=wait)
-        except subprocess.TimeoutExpired:
-            pass
-
-
 @pytest.fixture(scope="session")
 def server(build_dir, tmp_path_factory):
     """`atdkg serve` on a free 127.0.0.1 port over a copy of the session's build; stopped at teardown."""
     data = tmp_path_factory.mktemp("served") / "data"
     data.mkdir()
     shutil.copytree(build_dir, data / "build")
-    port = free_port()
-    env = {**os.environ, "ATDKG_DATA": str(data), "ATDKG_QUERY_TIMEOUT": "20"}
-    atdkg = shutil.which("atdkg")
-    cmd = [atdkg] if atdkg else [sys.executable, "-c", "from atdkg.cli import main; main()"]
     log = open(tmp_path_factory.mktemp("serve-log") / "serve.log", "w+b")
-    proc = subprocess.Popen([*cmd, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=5).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                stop(proc)
-                log.seek(0)
-                raise RuntimeError(f"atdkg serve did not start: {log.read().decode(errors='replace')[-2000:]}")
-            time.sleep(0.3)
+    try:
+        proc, base = server_process.start(free_port(), {"ATDKG_DATA": str(data), "ATDKG_QUERY_TIMEOUT": "20"},
+                                          log=log, cwd=ROOT)
+    except RuntimeError as e:
+        log.seek(0)
+        raise RuntimeError(f"{e}: {log.read().decode(errors='replace')[-2000:]}") from None
     yield base
-    stop(proc)
+    server_process.stop(proc)
     log.close()
 
 

@@ -1,0 +1,53 @@
+"""`atdkg serve` as a child process: start it on a port, wait until it answers, stop all of it.
+
+Shared by the browser tests, the serve test and the load benchmark. The server runs in its own
+session, so stopping it signals the whole process group (gunicorn master, workers, query children)."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+
+def start(port: int, env: dict | None = None, workers: int = 2, log=subprocess.DEVNULL,
+          cwd=None, wait: float = 60.0) -> tuple[subprocess.Popen, str]:
+    """(process, base URL) once /sparql answers; RuntimeError if it exits or does not answer in ``wait`` s."""
+    cmd = [sys.executable, "-m", "atdkg.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+           "--workers", str(workers)]
+    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, cwd=cwd, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + wait
+    while True:
+        try:
+            urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=5).close()
+            return proc, base
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                stop(proc)
+                raise RuntimeError("atdkg serve did not start") from None
+            time.sleep(0.3)
+
+
+def group_alive(proc: subprocess.Popen) -> bool:
+    try:
+        os.killpg(proc.pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """SIGTERM the whole process group, then SIGKILL what is left."""
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            pass
