@@ -27,13 +27,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         QUERY_TIMEOUT=float(os.environ.get("ATDKG_QUERY_TIMEOUT", 30)),
         MAX_ROWS=int(os.environ.get("ATDKG_MAX_ROWS", 10_000)),
         MAX_CONTENT_LENGTH=64 * 1024,  # a query body larger than this is refused (413)
+        PAGE_CACHE_MB=float(os.environ.get("ATDKG_PAGE_CACHE_MB", 64)),  # per worker; 0 turns it off
     )
     if test_config:
         app.config.update(test_config)
     app.config["BUILD_DIR"] = str(Path(app.config["DATA_DIR"]) / "build")
 
-    from . import entities, sparql, store
+    from . import cache, entities, sparql, store
     store.init_app(app)
+    cache.init_app(app, build=os.path.realpath(app.config["BUILD_DIR"]))  # first after_request hook: runs last
     app.register_blueprint(sparql.bp)
     app.register_blueprint(entities.bp)
     from . import pages, pages_system
