@@ -44,7 +44,7 @@ def _print_summary(result, target: Path, verbose: bool) -> None:
             for lineno, text in d.furniture:
                 click.echo(f"  furniture {d.doc}:{lineno}: {text[:80]}")
     t = s["seconds"]
-    click.echo(f"time: parse {t['parse']}s, emit {t['emit']}s, validate {t['validate']}s")
+    click.echo("time: " + ", ".join(f"{phase} {seconds}s" for phase, seconds in t.items()))
     click.echo(f"written: {target}")
 
 

@@ -92,10 +92,12 @@ def metrics_graph(data: NetworkData, base: str, graph: Graph, levels=METRIC_LEVE
     return graph
 
 
-def add_metrics_graph(ds: Dataset, base: str) -> Graph:
+def add_metrics_graph(ds: Dataset, base: str, store=None) -> Graph:
     """Compute the metrics from the dataset (through the named queries on an embedded store
-    loaded from it) and add them as the named graph ``{base}graph/network``."""
+    loaded from it, or on ``store`` if the caller already holds one with the same data) and add
+    them as the named graph ``{base}graph/network``."""
     from queries.stores import EmbeddedStore
-    store = EmbeddedStore.from_nquads(ds.serialize(format="nquads", encoding="utf-8"))
+    if store is None:
+        store = EmbeddedStore.from_nquads(ds.serialize(format="nquads", encoding="utf-8"))
     data = NetworkData.load(store)
     return metrics_graph(data, base, ds.graph(URIRef(base + "graph/network")))
