@@ -46,7 +46,7 @@ class BuildResult:
     report_graph: Graph
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
-    store: ox.Store | None = None  # the dataset's quads in Oxigraph, for fast serialisation
+    nquads: bytes | None = None  # the dataset as N-Quads, the source of every dump
 
     def class_counts(self) -> Counter:
         counts: Counter = Counter()
@@ -93,16 +93,14 @@ def build_graph(data_dir: Path, base: str = DEFAULT_BASE,
     for src, pd in zip(manifest, parsed):
         emitter.add_document(src, pd)
     ds = emitter.finish(ONTOLOGY_FILES)
-    # the same quads in Oxigraph: the network step queries them, and write_build dumps every
-    # serialisation from there (rdflib's TriG and JSON-LD writers are 10-30x slower at 10^5 triples)
-    store = ox.Store()
-    store.bulk_load(ds.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS)
+    # N-Quads once: the network step queries them in Oxigraph, and write_build streams every other
+    # serialisation from them (rdflib's TriG and JSON-LD writers are 10-30x slower at 10^5 triples)
+    nquads = ds.serialize(format="nquads", encoding="utf-8")
     t2 = time.perf_counter()
     from network.rdf import add_metrics_graph  # late: network reads the graph through the named queries
     from queries.stores import EmbeddedStore
-    network = add_metrics_graph(ds, base, EmbeddedStore(store))  # the named graph {base}graph/network
-    store.bulk_load(network.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
-                    to_graph=ox.NamedNode(str(network.identifier)))
+    network = add_metrics_graph(ds, base, EmbeddedStore.from_nquads(nquads))  # the named graph {base}graph/network
+    nquads += network.serialize(format="nt", encoding="utf-8").replace(b" .\n", f" <{network.identifier}> .\n".encode())
     t3 = time.perf_counter()
     conforms, report_graph, report_text = validate(ds)
     t4 = time.perf_counter()
@@ -110,7 +108,7 @@ def build_graph(data_dir: Path, base: str = DEFAULT_BASE,
     # parse: read, normalise, parse by genre; emit: resolve names and write triples (one pass:
     # resolution happens as each mention is emitted); network: the metrics graph
     return BuildResult(ds, parsed, conforms, report_text, report_graph, warnings,
-                       {"parse": t1 - t0, "emit": t2 - t1, "network": t3 - t2, "validate": t4 - t3}, store)
+                       {"parse": t1 - t0, "emit": t2 - t1, "network": t3 - t2, "validate": t4 - t3}, nquads)
 
 
 def write_build(result: BuildResult, build_dir: Path, sources_dir: Path | None = None) -> Path:
@@ -142,17 +140,17 @@ def write_build(result: BuildResult, build_dir: Path, sources_dir: Path | None =
 
 
 def write_dumps(result: BuildResult, target: Path) -> None:
-    """graph.nq, graph.trig, graph.jsonld (all named graphs) and graph.ttl (their union), written
-    by Oxigraph from the same quads; prefixes from the rdflib dataset's bindings."""
-    store = result.store
-    if store is None:
-        store = ox.Store()
-        store.bulk_load(result.dataset.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS)
+    """graph.nq, graph.trig, graph.jsonld (all named graphs) and graph.ttl (their union), streamed
+    by Oxigraph's parser and writers from the same N-Quads; prefixes from the dataset's bindings.
+    (Not through an Oxigraph *store*: it would canonicalise xsd:nonNegativeInteger to xsd:integer.)"""
+    nquads = result.nquads or result.dataset.serialize(format="nquads", encoding="utf-8")
     prefixes = {p: str(ns) for p, ns in result.dataset.namespaces() if p}
-    store.dump(target / "graph.nq", format=ox.RdfFormat.N_QUADS)
-    store.dump(target / "graph.trig", format=ox.RdfFormat.TRIG, prefixes=prefixes)
-    store.dump(target / "graph.jsonld", format=ox.RdfFormat.JSON_LD)
-    union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+    (target / "graph.nq").write_bytes(nquads)
+    quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+    quads.sort(key=lambda q: str(q.graph_name))  # TriG and JSON-LD write one block per run of a graph
+    ox.serialize(quads, target / "graph.trig", format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    ox.serialize(quads, target / "graph.jsonld", format=ox.RdfFormat.JSON_LD)
+    union = list(dict.fromkeys(q.triple for q in quads))  # a triple stated in two graphs, once
     ox.serialize(union, target / "graph.ttl", format=ox.RdfFormat.TURTLE, prefixes=prefixes)
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Dataset
+from rdflib import XSD, Dataset, Graph, Literal
 from rdflib.compare import isomorphic
 
 from atdkg.cli import main
-from layouts import pdf_layout
+from benchmarks.layouts import pdf_layout
 from loaders.build import build_graph
 from queries import PREFIXES
 
@@ -47,8 +47,14 @@ def test_build_writes_every_format_and_a_summary(built_copy):
     ds_nq.parse(build / "graph.nq", format="nquads")
     ds_jsonld = Dataset()
     ds_jsonld.parse(build / "graph.jsonld", format="json-ld")
-    quads = lambda d: {q for q in d.quads((None, None, None, None))}  # noqa: E731
-    assert len(quads(ds)) == len(quads(ds_nq)) == len(quads(ds_jsonld)) > 5000
+    quads = lambda d: {(s, p, o, g.identifier if hasattr(g, "identifier") else g)  # noqa: E731
+                       for s, p, o, g in d.quads((None, None, None, None))}
+    # the same quads in every format, datatypes included (xsd:nonNegativeInteger is not xsd:integer)
+    assert quads(ds) == quads(ds_nq) == quads(ds_jsonld) and len(quads(ds)) > 5000
+    assert any(o.datatype == XSD.nonNegativeInteger for _, _, o, _ in quads(ds_nq) if isinstance(o, Literal))
+    union = Graph()
+    union.parse(build / "graph.ttl", format="turtle")
+    assert set(union) == {(s, p, o) for s, p, o, _ in quads(ds_nq)}
 
 
 def test_summary_names_documents_triples_classes_and_conformance(data_copy):

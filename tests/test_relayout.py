@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from layouts import pdf_layout
+from benchmarks.layouts import pdf_layout
 from loaders.gazetteer import Gazetteer
 from loaders.parse import parse_document
 from loaders.sources import Source, load_manifest, read_text
