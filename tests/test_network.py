@@ -368,3 +368,18 @@ def test_cli_metrics_twins_and_timeline(in_build):
     assert [line.split(":")[0] for line in timeline.splitlines() if not line.startswith(" ")] == EXCHANGES
     ego = json.loads(atdkg("network", "ego", "Thailand", "--format", "cyjs").stdout)
     assert THA in {n["data"]["id"] for n in ego["elements"]["nodes"]}
+
+
+def test_betweenness_is_exact_on_small_graphs_and_a_seeded_estimate_on_large_ones():
+    import networkx as nx
+
+    from network import analysis
+    small = nx.karate_club_graph()
+    assert analysis.betweenness(small) == nx.betweenness_centrality(small, normalized=True)
+    large = nx.connected_watts_strogatz_graph(3 * analysis.EXACT_BETWEENNESS, 6, 0.1, seed=1)
+    estimate = analysis.betweenness(large)
+    assert estimate == analysis.betweenness(large)  # seeded: the same at every build
+    exact = nx.betweenness_centrality(large, normalized=True)
+    top = lambda d: set(sorted(d, key=d.get, reverse=True)[:20])  # noqa: E731
+    assert len(top(estimate) & top(exact)) >= 14
+    assert max(abs(estimate[n] - exact[n]) for n in large) < 0.5 * max(exact.values())
