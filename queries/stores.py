@@ -325,7 +325,11 @@ class RemoteStore:
             g = Graph()
             g.parse(data=raw, format="turtle")
             return Result("graph", graph=g)
-        doc = json.loads(raw)
+        try:
+            doc = json.loads(raw)
+        except ValueError:  # e.g. the server hit its own timeout half-way through the results
+            raise StoreError(f"{self.endpoint}: the server sent malformed results "
+                             f"({len(raw)} bytes, starting {raw[:60]!r})") from None
         if "boolean" in doc:
             return Result("ask", boolean=bool(doc["boolean"]))
         names = doc["head"]["vars"]

@@ -172,6 +172,15 @@ def test_http_errors(scripted, status, code, message):
     assert "Traceback" not in result.output
 
 
+def test_truncated_results_are_a_server_failure(scripted):
+    url, script = scripted
+    script.responses = [(200, {"Content-Type": "application/sparql-results+json"},
+                         b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "uri", "val', 0)]
+    result = CliRunner().invoke(main, ["query", "exchanges", "--endpoint", url])
+    assert result.exit_code == 3 and "malformed results" in result.output, result.output
+    assert "Traceback" not in result.output
+
+
 def test_timeout(scripted):
     url, script = scripted
     script.responses = [(200, {}, b"{}", 3)]
