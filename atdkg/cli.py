@@ -273,6 +273,15 @@ def serve(host, port, workers, debug, data_dir):
     Server().run()
 
 
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+              add_help_option=False)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def bench(args):
+    """Measure build, queries, network and explorer on generated corpora (see --help)."""
+    from benchmarks.bench import main as bench_main
+    sys.exit(bench_main(list(args)))
+
+
 # -- the actor network -----------------------------------------------------------------------------
 def _network_options(fn):
     """Options every `atdkg network` command takes (a subcommand's own value wins over the group's)."""
