@@ -181,11 +181,19 @@ class EmbeddedStore:
             if isinstance(res, ox.QuerySolutions):
                 names = [v.value for v in res.variables]
                 rows, truncated = [], False
+                # terms repeat across rows (the same IRIs, labels, dates): convert each once
+                seen: dict = {}
+
+                def term(t):
+                    r = seen.get(t)
+                    if r is None:
+                        r = seen[t] = from_ox(t)
+                    return r
                 for sol in res:
                     if limit is not None and len(rows) >= limit:
                         truncated = True
                         break
-                    rows.append({n: from_ox(sol[n]) for n in names if sol[n] is not None})
+                    rows.append({n: term(v) for n in names if (v := sol[n]) is not None})
                 return Result("select", names, rows, truncated=truncated)
             g = Graph()
             for t in res:
