@@ -277,27 +277,3 @@ def test_defect_is_reported_on_its_node_and_shape(base, shape, component, path, 
     assert (shape, component, path) in found, \
         f"expected {shape}/{component} on {path} for {change.focus}; got {found}\n{text}"
 
-
-def test_validation_split_across_processes_reports_the_same_results(base):
-    """The parallel path (taken on large graphs) finds what one process finds, on the same nodes."""
-    changes = [m[-1](base) for m in MUTATIONS[:8]]
-    removed = [t for c in changes for t in c.remove if t in base]
-    added = [t for c in changes for t in c.add if t not in base]
-    for t in removed:
-        base.remove(t)
-    for t in added:
-        base.add(t)
-    try:
-        shapes = load_shapes()
-        one = validate(base, shapes, processes=1)
-        two = validate(base, shapes, processes=2)
-    finally:
-        for t in added:
-            base.remove(t)
-        for t in removed:
-            base.add(t)
-    assert not one[0] and not two[0]
-    for c in changes:
-        assert violations(two[1], shapes, c.focus) == violations(one[1], shapes, c.focus) != set()
-    count = lambda report: sum(1 for _ in report.subjects(RDF.type, SH.ValidationResult))  # noqa: E731
-    assert count(two[1]) == count(one[1]) and f"Results ({count(one[1])})" in two[2]
