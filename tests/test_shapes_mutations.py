@@ -11,7 +11,8 @@ from datetime import timedelta
 from typing import Callable, NamedTuple
 
 import pytest
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, PROV, SH
 
 from loaders.validate import load_shapes, union_graph, validate
@@ -127,6 +128,22 @@ def evidence_without_quote_selector(g):
     return Change(r.x, [(r.x, OA.hasSelector, r.q)], [])
 
 
+def evidence_with_two_quote_selectors(g):
+    """The position selector swapped for a second quote selector: still two selectors, no offsets."""
+    r = pick(g, "?x a atd:Evidence ; oa:hasSelector ?p . ?p a oa:TextPositionSelector")
+    extra = URIRef(str(r.p) + "-quote")
+    return Change(r.x, [(r.x, OA.hasSelector, r.p)],
+                  [(r.x, OA.hasSelector, extra), (extra, RDF.type, OA.TextQuoteSelector),
+                   (extra, OA.exact, Literal("another quote"))])
+
+
+def evidence_with_a_third_selector(g):
+    r = pick(g, "?x a atd:Evidence")
+    extra = URIRef(str(r.x) + "/third")
+    return Change(r.x, [], [(r.x, OA.hasSelector, extra), (extra, RDF.type, OA.TextQuoteSelector),
+                            (extra, OA.exact, Literal("a third quote"))])
+
+
 def participation_without_evidence(g):
     return drop(g, pick(g, "?x a atd:Participation").x, PROV.wasDerivedFrom)
 
@@ -203,9 +220,12 @@ MUTATIONS: list[tuple[str, str, str, URIRef | None, Callable[[Graph], Change]]] 
     ("session-after-its-exchange-ends", "AgendaItemShape", "SPARQL", None, session_after_its_exchange),
     ("evidence-without-start-offset", "PositionSelectorShape", "MinCount", OA.start, evidence_without_start),
     ("evidence-start-not-before-end", "PositionSelectorShape", "LessThan", OA.start, evidence_start_not_before_end),
-    ("evidence-without-quote-selector", "EvidenceShape", "QualifiedMinCount", OA.hasSelector,
+    ("evidence-without-quote-selector", "EvidenceShape", "MinCount", (OA.hasSelector, OA.exact),
      evidence_without_quote_selector),
     ("evidence-without-source", "EvidenceShape", "MinCount", OA.hasSource, evidence_without_source),
+    ("evidence-with-two-quote-selectors", "EvidenceShape", "MinCount", (OA.hasSelector, OA.start),
+     evidence_with_two_quote_selectors),
+    ("evidence-with-a-third-selector", "EvidenceShape", "MaxCount", OA.hasSelector, evidence_with_a_third_selector),
     ("participation-without-evidence", "DerivedFromPassageShape", "MinCount", PROV.wasDerivedFrom,
      participation_without_evidence),
     ("state-iso3-two-letters", "StateShape", "Pattern", ATD.iso3166Alpha3, state_iso3_malformed),
@@ -242,7 +262,10 @@ def violations(report: Graph, shapes: Graph, focus) -> set[tuple[str, str, URIRe
         owners = [source] if isinstance(source, URIRef) else list(shapes.subjects(SH.property, source))
         for owner in owners:
             if str(owner).startswith(str(ATDSH)):
-                found.add((str(owner)[len(ATDSH):], component, report.value(result, SH.resultPath)))
+                path = report.value(result, SH.resultPath)
+                if isinstance(path, BNode):  # a sequence path: its steps, in order
+                    path = tuple(Collection(report, path))
+                found.add((str(owner)[len(ATDSH):], component, path))
     return found
 
 
