@@ -7,6 +7,13 @@ one at a time or all together:
 - bullets as "•" with indented continuation lines,
 - markdown residue gone (links are plain text, no italics),
 - pages: a form feed, a running header (the document's first line) and a page number.
+
+``clear_breaks`` (off by default, so the re-layout tests see what a PDF gives) keeps two kinds of
+line break out that no reader can undo from the text alone, moving the word before the break
+down a line instead: a wrapped line that starts like a list item or agenda time ("- on …",
+"13. …", "14:30 …" inside a paragraph or bullet), and a break at the space after a hyphen
+("Information-" / "Lebanese …" from "Information- Lebanese", which reads as "Information-Lebanese").
+The benchmark corpus (``benchmarks.corpus``) uses it: renamed text moves line breaks to new places.
 """
 from __future__ import annotations
 
@@ -16,6 +23,8 @@ import textwrap
 LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 ITALIC = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
 MARKER = re.compile(r"^((?:- |• |\(\d+\) |\d{1,2}[.)] |\d{1,2}:\d{2} ))")
+# what the normaliser reads as the start of an item at a line start (loaders/text.py: BULLET_RE, NUMBER_RE, TIME_RE)
+ITEM_START = re.compile(r"^(?:(?:[-•·◦▪●*–]|o)\s+(?=\S)|\(\d{1,2}\)\s|\d{1,2}[.)]\s|\d{1,2}[:.]\d{2}\s)")
 
 
 def plain(text: str) -> str:
@@ -42,25 +51,45 @@ def _hyphenate(lines: list[str], width: int) -> list[str]:
     return out
 
 
-def _wrap(line: str, width: int, bullets: bool) -> list[str]:
+def _wrap(line: str, width: int, bullets: bool, clear_breaks: bool = False) -> list[str]:
     m = MARKER.match(line)
     marker = m.group(1) if m else ""
     body = line[len(marker):]
     if bullets and marker == "- ":
         marker = "• "
     indent = " " * len(marker) if marker else ""
-    return textwrap.wrap(body, width=width, initial_indent=marker, subsequent_indent=indent,
-                         break_long_words=False, break_on_hyphens=True) or [line]
+    out = textwrap.wrap(body, width=width, initial_indent=marker, subsequent_indent=indent,
+                        break_long_words=False, break_on_hyphens=True) or [line]
+    return _clear(out, body, marker, indent) if clear_breaks else out
+
+
+def _clear(lines: list[str], body: str, marker: str, indent: str) -> list[str]:
+    """Move a word down wherever a break would be misread (see ``clear_breaks``)."""
+    out = list(lines)
+    k = 1
+    while k < len(out):
+        prev, nxt = out[k - 1].rstrip(), out[k].lstrip()
+        last = prev.rsplit(" ", 1)[-1]
+        rest = prev[:len(prev) - len(last)].rstrip()
+        spaced_hyphen = prev.endswith("-") and f"{last} {nxt.split(' ', 1)[0]}" in body
+        keeps_a_word = len(rest.split()) >= (2 if k == 1 and marker else 1)
+        if (ITEM_START.match(nxt) or spaced_hyphen) and keeps_a_word:
+            out[k - 1] = rest
+            out[k] = indent + last + " " + nxt
+            k = max(1, k - 1)  # the shortened line may now need the same
+            continue
+        k += 1
+    return out
 
 
 def pdf_layout(text: str, width: int = 72, hyphenate: bool = True, bullets: bool = True,
-               pages: int | None = 38, markdown: bool = False) -> str:
+               pages: int | None = 38, markdown: bool = False, clear_breaks: bool = False) -> str:
     """The document as a PDF extraction: wrapped, hyphenated, bulleted, paginated."""
     if not markdown:
         text = plain(text)
     out: list[str] = []
     for line in text.split("\n"):
-        out.extend(_wrap(line, width, bullets) if line.strip() else [""])
+        out.extend(_wrap(line, width, bullets, clear_breaks) if line.strip() else [""])
     if hyphenate:
         out = _hyphenate(out, width)
     if not pages:
