@@ -1,6 +1,8 @@
 """Shared fixtures: the graph built from data/ (once per session) and throw-away copies of data/."""
 from __future__ import annotations
 
+import tempfile
+
 import shutil
 from pathlib import Path
 
@@ -99,6 +101,8 @@ def make_app(build_dir):
     apps = []
 
     def make(**config):
+        # each app its own on-disk cache tier: answers never leak from one test's app into another's
+        config.setdefault("PAGE_CACHE_DIR", tempfile.mkdtemp(prefix="atdkg-cache-"))
         app = create_app({"DATA_DIR": str(build_dir.parent), **config})
         apps.append(app)
         return app

@@ -60,7 +60,7 @@ def test_errors_are_never_kept(client):
 
 
 def test_the_budget_bounds_the_cache_least_recently_used_out_first(make_app):
-    app = make_app(PAGE_CACHE_MB=0.05)  # about 50 KB
+    app = make_app(PAGE_CACHE_MB=0.05, PAGE_CACHE_DIR=False)  # about 50 KB, the memory tier alone
     client, cache = app.test_client(), app.extensions["atdkg-cache"]
 
     def ask(n):
@@ -77,3 +77,21 @@ def test_the_budget_bounds_the_cache_least_recently_used_out_first(make_app):
 def test_the_cache_can_be_turned_off(make_app):
     client = make_app(PAGE_CACHE_MB=0).test_client()
     assert all("X-Cache" not in client.get("/events").headers for _ in range(2))
+
+
+def test_workers_share_answers_through_the_build_directory(make_app, tmp_path):
+    """Two apps (two gunicorn workers) over one cache directory: one renders, the other reads it."""
+    first = make_app(PAGE_CACHE_DIR=str(tmp_path)).test_client()
+    second = make_app(PAGE_CACHE_DIR=str(tmp_path)).test_client()
+    rendered = first.get("/actors")
+    shared = second.get("/actors")
+    assert rendered.headers["X-Cache"] == "miss" and shared.headers["X-Cache"] == "hit"
+    assert shared.data == rendered.data and shared.headers["ETag"] == rendered.headers["ETag"]
+    assert len(list(tmp_path.iterdir())) >= 1
+
+
+def test_an_unwritable_cache_directory_leaves_the_memory_tier(make_app, tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the cache directory would go")
+    client = make_app(PAGE_CACHE_DIR=str(blocker / "cache")).test_client()
+    assert [client.get("/events").headers["X-Cache"] for _ in range(2)] == ["miss", "hit"]

@@ -35,7 +35,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import cache, entities, sparql, store
     store.init_app(app)
-    cache.init_app(app, build=os.path.realpath(app.config["BUILD_DIR"]))  # first after_request hook: runs last
+    build = os.path.realpath(app.config["BUILD_DIR"])
+    cache_dir = app.config.get("PAGE_CACHE_DIR", None)  # False: memory only
+    if cache_dir is None:
+        cache_dir = Path(build) / "cache"
+    cache.init_app(app, build, Path(cache_dir) if cache_dir else None)  # the first after_request hook: runs last
     app.register_blueprint(sparql.bp)
     app.register_blueprint(entities.bp)
     from . import pages, pages_system

@@ -8,21 +8,32 @@ notices of a failed query, streamed bodies or files sent from disk — within a 
 recently used out first. Every cached answer carries a strong ETag, so a client that revalidates
 gets 304 Not Modified without the body. ``X-Cache: hit|miss`` says which it was.
 
+Behind the in-memory tier, answers are also written to ``cache/`` inside the build directory, so a
+page one gunicorn worker rendered is not rendered again by the other (at 10^6 triples a facet page
+takes seconds to render); the directory goes when the build is replaced. Where it cannot be written,
+the memory tier works alone.
+
 Set ``PAGE_CACHE_MB`` (env ``ATDKG_PAGE_CACHE_MB``) to 0 to turn it off.
 """
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
+import tempfile
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
 from flask import Flask, Response, request
 
 
 class ResponseCache:
-    def __init__(self, max_bytes: int, build: str):
+    def __init__(self, max_bytes: int, build: str, directory: Path | None = None):
         self.max_bytes = max_bytes
         self.build = build
+        self.directory = directory
+        self.written = 0  # bytes this process put on disk; capped at 4 x the memory budget
         self.size = 0
         self.hits = self.misses = 0
         self._entries: OrderedDict[tuple, tuple[str, list, bytes, str]] = OrderedDict()
@@ -35,15 +46,57 @@ class ResponseCache:
         return (self.build, environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
                 environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", ""))
 
+    def _file(self, key: tuple) -> Path | None:
+        return self.directory / hashlib.sha256(repr(key).encode()).hexdigest() if self.directory else None
+
     def get(self, key: tuple):
         with self._lock:
             entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return entry
+        entry = self._read(key)
+        with self._lock:
             if entry is None:
                 self.misses += 1
                 return None
-            self._entries.move_to_end(key)
             self.hits += 1
+            self._remember(key, entry)
             return entry
+
+    def _read(self, key: tuple):
+        path = self._file(key)
+        try:
+            with open(path, "rb") as f:
+                stored_key, entry = pickle.load(f)
+        except (OSError, TypeError, pickle.PickleError, EOFError, ValueError):
+            return None
+        return entry if stored_key == key else None
+
+    def _write(self, key: tuple, entry: tuple) -> None:
+        path = self._file(key)
+        if path is None or self.written > 4 * self.max_bytes:
+            return
+        try:
+            path.parent.mkdir(exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump((key, entry), f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)  # atomic: a reader sees the whole answer or none
+            self.written += len(entry[2])
+        except OSError:
+            self.directory = None  # read-only build directory: memory only from now on
+
+    def _remember(self, key: tuple, entry: tuple) -> None:
+        """Into the memory tier (the lock is held)."""
+        if key in self._entries:
+            return
+        self._entries[key] = entry
+        self.size += len(entry[2]) + 512
+        while self.size > self.max_bytes and self._entries:
+            _, (_, _, old, _) = self._entries.popitem(last=False)
+            self.size -= len(old) + 512
 
     def put(self, key: tuple, response: Response) -> None:
         body = response.get_data()
@@ -53,14 +106,10 @@ class ResponseCache:
         etag = response.headers["ETag"]
         headers = [(k, v) for k, v in response.headers.items() if k.lower() not in ("content-length", "x-cache")]
         headers += [("Content-Length", str(len(body))), ("X-Cache", "hit")]
+        entry = (response.status, headers, body, etag)
         with self._lock:
-            if key in self._entries:
-                return
-            self._entries[key] = (response.status, headers, body, etag)
-            self.size += cost
-            while self.size > self.max_bytes and self._entries:
-                _, (_, _, old, _) = self._entries.popitem(last=False)
-                self.size -= len(old) + 512
+            self._remember(key, entry)
+        self._write(key, entry)
 
 
 class CacheMiddleware:
@@ -91,13 +140,17 @@ def _cacheable(response: Response) -> bool:
             and "no-store" not in response.headers.get("Cache-Control", ""))
 
 
-def init_app(app: Flask, build: str) -> None:
+def init_app(app: Flask, build: str, directory: Path | None = None) -> None:
     """Register the cache. Call before any other after_request hook: Flask runs those in reverse
     order, so this one runs last and keeps the response with every header set."""
     max_mb = float(app.config.get("PAGE_CACHE_MB", 64))
     if max_mb <= 0:
         return
-    cache = ResponseCache(int(max_mb * 2**20), build)
+    # the same path can render differently under another configuration (front-end libraries present
+    # or not, row cap, base IRI): processes sharing the directory share answers only with the same one
+    settings = hashlib.sha256(repr(sorted((k, str(v)) for k, v in app.config.items()
+                                          if k.isupper() and k != "SECRET_KEY")).encode()).hexdigest()[:16]
+    cache = ResponseCache(int(max_mb * 2**20), f"{build}#{settings}", directory)
     app.extensions["atdkg-cache"] = cache
     app.wsgi_app = CacheMiddleware(app.wsgi_app, cache)
 
