@@ -95,3 +95,12 @@ def test_an_unwritable_cache_directory_leaves_the_memory_tier(make_app, tmp_path
     blocker.write_text("a file where the cache directory would go")
     client = make_app(PAGE_CACHE_DIR=str(blocker / "cache")).test_client()
     assert [client.get("/events").headers["X-Cache"] for _ in range(2)] == ["miss", "hit"]
+
+
+def test_a_large_answer_is_kept_on_disk_only(make_app, tmp_path):
+    app = make_app(PAGE_CACHE_MB=0.01, PAGE_CACHE_DIR=str(tmp_path))  # ~10 KB: a page is over an eighth of it
+    client, cache = app.test_client(), app.extensions["atdkg-cache"]
+    first, again = client.get("/actors"), client.get("/actors")
+    assert len(first.data) > cache.max_bytes // 8
+    assert first.headers["X-Cache"] == "miss" and again.headers["X-Cache"] == "hit" and again.data == first.data
+    assert cache.size == 0  # never in memory

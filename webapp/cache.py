@@ -28,6 +28,9 @@ from pathlib import Path
 from flask import Flask, Response, request
 
 
+DISK_LIMIT = 64 * 2**20  # an answer larger than this is not kept at all
+
+
 class ResponseCache:
     def __init__(self, max_bytes: int, build: str, directory: Path | None = None):
         self.max_bytes = max_bytes
@@ -89,8 +92,9 @@ class ResponseCache:
             self.directory = None  # read-only build directory: memory only from now on
 
     def _remember(self, key: tuple, entry: tuple) -> None:
-        """Into the memory tier (the lock is held)."""
-        if key in self._entries:
+        """Into the memory tier (the lock is held). A large answer stays on disk only: one huge
+        answer must not flush everything else."""
+        if key in self._entries or len(entry[2]) + 512 > self.max_bytes // 8:
             return
         self._entries[key] = entry
         self.size += len(entry[2]) + 512
@@ -100,8 +104,7 @@ class ResponseCache:
 
     def put(self, key: tuple, response: Response) -> None:
         body = response.get_data()
-        cost = len(body) + 512
-        if cost > self.max_bytes // 8:  # one huge answer must not flush everything else
+        if len(body) > DISK_LIMIT:
             return
         etag = response.headers["ETag"]
         headers = [(k, v) for k, v in response.headers.items() if k.lower() not in ("content-length", "x-cache")]
