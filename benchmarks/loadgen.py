@@ -47,6 +47,19 @@ class LoadResult:
         return q[49], q[94]
 
 
+def _fetch(base: str, path: str, accept: str) -> int:
+    """One request, the body read to the end; its status (0: the connection failed, counted with the 5xx)."""
+    try:
+        with urllib.request.urlopen(urllib.request.Request(base + path, headers={"Accept": accept}),
+                                    timeout=120) as r:
+            r.read()
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+    except OSError:
+        return 0
+
+
 def _client(base, requests, stop, offset, out, lock):
     n = len(requests)
     i = offset
@@ -54,15 +67,7 @@ def _client(base, requests, stop, offset, out, lock):
         category, path, accept = requests[i % n]
         i += 1
         t = time.perf_counter()
-        try:
-            with urllib.request.urlopen(urllib.request.Request(base + path, headers={"Accept": accept}),
-                                        timeout=120) as r:
-                r.read()
-                code = r.status
-        except urllib.error.HTTPError as e:
-            code = e.code
-        except OSError:
-            code = 0  # the connection failed: counted with the 5xx
+        code = _fetch(base, path, accept)
         with lock:
             out.append((category, time.perf_counter() - t, code))
 
@@ -113,15 +118,7 @@ def warm(base: str, requests: list[tuple[str, str, str]], times: int = 1) -> Loa
     for _ in range(times):
         for category, path, accept in requests:
             t = time.perf_counter()
-            try:
-                with urllib.request.urlopen(urllib.request.Request(base + path, headers={"Accept": accept}),
-                                            timeout=120) as r:
-                    r.read()
-                    code = r.status
-            except urllib.error.HTTPError as e:
-                code = e.code
-            except OSError:
-                code = 0
+            code = _fetch(base, path, accept)
             result.latencies[category].append(time.perf_counter() - t)
             result.codes[code] += 1
     result.seconds = time.perf_counter() - t0
