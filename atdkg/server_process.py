@@ -12,6 +12,14 @@ import time
 import urllib.request
 
 
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on right now."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def start(port: int, env: dict | None = None, workers: int = 2, log=subprocess.DEVNULL,
           cwd=None, wait: float = 60.0) -> tuple[subprocess.Popen, str]:
     """(process, base URL) once /sparql answers; RuntimeError if it exits or does not answer in ``wait`` s."""

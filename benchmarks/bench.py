@@ -33,7 +33,6 @@ import os
 import platform
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -44,6 +43,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from atdkg.server_process import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 ENGINES = ("atdkg", "pyoxigraph", "rdflib", "server")
 LEVELS = ("state", "organisation", "person")
@@ -53,12 +54,6 @@ LEVELS = ("state", "organisation", "person")
 def _peak_mb() -> float:
     import resource
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _isolated(fn, *args, timeout: float | None = None):
@@ -162,12 +157,8 @@ def _open_engine(engine: str, build: Path):
         return run_raw
     if engine == "rdflib":
         store = RdflibStore.from_build(build)
-        return lambda text: _size(_rdflib(store, text))
+        return lambda text: _size(store.query(text, timeout=None))
     raise ValueError(engine)
-
-
-def _rdflib(store, text):
-    return store._result(store.dataset.query(text), None)
 
 
 def _size(result) -> int:
@@ -250,7 +241,7 @@ def server_job(build_dir: str, cases: list, runs: int, budget: float, work: str)
     subprocess.run([binary, "load", "--location", str(location), "--file", str(Path(build_dir) / "graph.nq")],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     load = time.perf_counter() - t0
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}",
                              "--union-default-graph", "--timeout-s", str(int(math.ceil(budget)))],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -392,7 +383,7 @@ def explorer_job(data_dir: str, clients: int, seconds: float) -> dict:
     from atdkg import server_process
 
     from . import loadgen
-    port = _free_port()
+    port = free_port()
     t0 = time.perf_counter()
     proc, base = server_process.start(port, env={"ATDKG_DATA": data_dir}, workers=2, wait=600)
     startup = time.perf_counter() - t0

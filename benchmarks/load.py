@@ -14,7 +14,8 @@ import urllib.parse
 
 from atdkg import server_process
 
-from .bench import _free_port as free_port
+from atdkg.server_process import free_port
+
 from . import loadgen
 
 PAGES = ["/", "/network", "/network.json?level=organisation", "/network.json?level=state&relation=co-hosting",

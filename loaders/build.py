@@ -100,6 +100,8 @@ def build_graph(data_dir: Path, base: str = DEFAULT_BASE,
     from network.rdf import add_metrics_graph  # late: network reads the graph through the named queries
     from queries.stores import EmbeddedStore
     network = add_metrics_graph(ds, base, EmbeddedStore.from_nquads(nquads))  # the named graph {base}graph/network
+    # the metrics as quads of their graph: every N-Triples line ends " .\n" (newlines inside literals
+    # are escaped), so naming the graph there turns each line into an N-Quads line
     nquads += network.serialize(format="nt", encoding="utf-8").replace(b" .\n", f" <{network.identifier}> .\n".encode())
     t3 = time.perf_counter()
     conforms, report_graph, report_text = validate(ds)

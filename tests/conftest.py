@@ -1,12 +1,13 @@
 """Shared fixtures: the graph built from data/ (once per session) and throw-away copies of data/."""
 from __future__ import annotations
 
-import tempfile
-
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+from atdkg.server_process import free_port  # noqa: F401 - the test modules import it from here
 
 from loaders.build import build_graph
 from loaders.sources import read_text
@@ -52,12 +53,6 @@ def build_dir(built, tmp_path_factory):
     write_build(built, root / "build", DATA / "sources")
     return root / "build"
 
-
-def free_port() -> int:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

@@ -12,13 +12,7 @@ from pathlib import Path
 import pytest
 
 from atdkg import server_process
-
-
-def free_port() -> int:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from atdkg.server_process import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("ATDKG_CHROMIUM", "/usr/bin/chromium"))
