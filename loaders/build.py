@@ -21,6 +21,7 @@ from rdflib import RDF, Dataset, Graph
 
 from .emit import ATD, Emitter
 from .gazetteer import Gazetteer
+from .integrity import remove_unless_held, write_manifest, writing
 from .parse import parse_document
 from .records import ParsedDocument
 from .sources import check_sources, load_manifest, read_text
@@ -124,21 +125,27 @@ def write_build(result: BuildResult, build_dir: Path, sources_dir: Path | None =
     stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
     target = store / stamp
     target.mkdir()
-    try:
-        write_dumps(result, target)
-        result.report_graph.serialize(target / "shacl-report.ttl", format="turtle")
-        (target / "shacl-report.txt").write_text(result.report_text, encoding="utf-8")
-        (target / "summary.json").write_text(json.dumps(result.summary(), indent=2) + "\n", encoding="utf-8")
-        (target / "warnings.txt").write_text("\n".join(result.warnings) + "\n", encoding="utf-8")
-        skipped = [f"{d.doc}:{s.lineno}: {s.reason}: {s.text}" for d in result.documents for s in d.skipped]
-        (target / "skipped.txt").write_text("\n".join(skipped) + "\n", encoding="utf-8")
-        if sources_dir is not None:
-            shutil.copytree(sources_dir, target / "sources")
-    except Exception:
-        shutil.rmtree(target, ignore_errors=True)
-        raise
-    _swap(build_dir, target)
+    with writing(target):  # held (.lock) while written, so a concurrent build's swap leaves it alone
+        try:
+            _write_outputs(result, target, sources_dir)
+        except Exception:
+            shutil.rmtree(target, ignore_errors=True)
+            raise
+        _swap(build_dir, target)
     return target
+
+
+def _write_outputs(result: BuildResult, target: Path, sources_dir: Path | None) -> None:
+    write_dumps(result, target)
+    result.report_graph.serialize(target / "shacl-report.ttl", format="turtle")
+    (target / "shacl-report.txt").write_text(result.report_text, encoding="utf-8")
+    (target / "summary.json").write_text(json.dumps(result.summary(), indent=2) + "\n", encoding="utf-8")
+    (target / "warnings.txt").write_text("\n".join(result.warnings) + "\n", encoding="utf-8")
+    skipped = [f"{d.doc}:{s.lineno}: {s.reason}: {s.text}" for d in result.documents for s in d.skipped]
+    (target / "skipped.txt").write_text("\n".join(skipped) + "\n", encoding="utf-8")
+    if sources_dir is not None:
+        shutil.copytree(sources_dir, target / "sources")
+    write_manifest(target)  # last: sizes, sha256 and counts of everything above, checked at every load
 
 
 def write_dumps(result: BuildResult, target: Path) -> None:
@@ -157,7 +164,7 @@ def write_dumps(result: BuildResult, target: Path) -> None:
 
 
 def _swap(link: Path, target: Path) -> None:
-    """Point ``link`` at ``target`` in one rename; then remove builds nothing points at."""
+    """Point ``link`` at ``target`` in one rename; then remove the builds nothing points at or holds."""
     if link.exists() and not link.is_symlink():
         # a plain directory from elsewhere: move it aside once, never delete it unasked
         link.rename(link.with_name(link.name + ".old"))
@@ -167,5 +174,6 @@ def _swap(link: Path, target: Path) -> None:
     tmp.symlink_to(os.path.relpath(target, link.parent))
     os.replace(tmp, link)
     for old in target.parent.iterdir():
-        if old != target:
-            shutil.rmtree(old, ignore_errors=True)
+        # a build some process still holds (a server answering from it) stays; a later swap removes it
+        if old != target and old.is_dir() and not old.is_symlink():
+            remove_unless_held(old)
