@@ -135,11 +135,27 @@ class EmbeddedStore:
 
     @classmethod
     def from_build(cls, build_dir: Path) -> "EmbeddedStore":
+        """The build's graph, only if the build is whole: held first (so the next build's swap keeps it
+        while this process lives), then checked against its manifest, then loaded and counted.
+        Every failure is StoreUnavailable with one line naming the file."""
+        from loaders import integrity
         path = Path(build_dir) / "graph.nq"
         if not path.exists():
             raise StoreUnavailable(f"{path}: no build to query; run `atdkg build` first")
-        store = ox.Store()
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        real = Path(build_dir).resolve()  # one build throughout, even if data/build is swapped meanwhile
+        held_before = integrity.is_held(real)
+        try:
+            integrity.hold(real)
+            manifest = integrity.verify(real)
+            store = _load_nquads(real / "graph.nq")
+            expected = int(manifest["counts"]["quads"])
+            if len(store) != expected:
+                raise StoreUnavailable(f"{real / 'graph.nq'}: {len(store):,} quads loaded, expected "
+                                       f"{expected:,}: {integrity.CORRUPT}")
+        except (integrity.IntegrityError, StoreUnavailable) as e:
+            if not held_before:
+                integrity.release(real)  # a build we refuse must not be kept alive by us
+            raise StoreUnavailable(str(e)) from None
         return cls(store)
 
     @classmethod
@@ -184,6 +200,19 @@ class EmbeddedStore:
 
     def run(self, q: NamedQuery, values: dict | None = None, **kw) -> Result:
         return self.query(bind_values(q.full_text, q.bindings(values)), **kw)
+
+
+def _load_nquads(path: Path) -> ox.Store:
+    """An N-Quads file into a new store; a file that does not parse or read is one line, not a traceback."""
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    except OSError as e:
+        raise StoreUnavailable(f"{path}: cannot be read ({e.strerror or e})") from None
+    except (SyntaxError, ValueError) as e:
+        reason = str(e).splitlines()[0][:300] if str(e) else type(e).__name__
+        raise StoreUnavailable(f"{path}: does not parse as N-Quads ({reason}); run `atdkg build`") from None
+    return store
 
 
 class RdflibStore:
