@@ -14,8 +14,9 @@ from urllib.parse import urlparse
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from markupsafe import Markup, escape
 from rdflib import Literal, URIRef
+from werkzeug.routing import PathConverter
 
-from queries import formats
+from queries import QueryError, formats
 from loaders.sources import read_text
 
 from .store import named
@@ -81,14 +82,77 @@ def _alternates(path: str) -> str:
     return ", ".join(f'<{path}.{suffix}>; rel="alternate"; type="{media}"' for suffix, (_, media) in TWINS.items())
 
 
-@bp.route("/id/<path:rest>")
+# RFC 3987 (what Oxigraph enforces): the characters an IRI's path, query and fragment may hold
+_IRI_ASCII = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/")
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def _ucschar(cp: int) -> bool:
+    if cp < 0x10000:
+        return 0xA0 <= cp <= 0xD7FF or 0xF900 <= cp <= 0xFDCF or 0xFDF0 <= cp <= 0xFFEF
+    plane, low = divmod(cp, 0x10000)
+    return low <= 0xFFFD and plane <= 0xE and not (plane == 0xE and low < 0x1000)
+
+
+def _iprivate(cp: int) -> bool:
+    return 0xE000 <= cp <= 0xF8FF or (cp >= 0xF0000 and cp & 0xFFFF <= 0xFFFD)
+
+
+def iri_problem(text: str) -> tuple[int, str] | None:
+    """(0-based index, what is wrong) for the first character of ``text`` that cannot follow
+    ``{base}id/`` in an IRI, or None. Checked before a path segment becomes an IRI: such a request
+    is the client's mistake (400), and the store would reject the IRI (a 500 otherwise)."""
+    part = "path"
+    for i, ch in enumerate(text):
+        cp = ord(ch)
+        if ch in _IRI_ASCII or _ucschar(cp) or (part == "query" and _iprivate(cp)):
+            continue
+        if ch == "%":
+            if text[i + 1:i + 2] in _HEX and text[i + 2:i + 3] in _HEX:
+                continue
+            return i, "'%' not followed by two hexadecimal digits"
+        if ch == "?" and part != "fragment":
+            part = "query"
+            continue
+        if ch == "#" and part != "fragment":
+            part = "fragment"
+            continue
+        if ch == "?":
+            continue
+        return i, f"U+{cp:04X}" + (f" '{ch}'" if ch.isprintable() and cp < 0x80 else "")
+    return None
+
+
+def _check_path(prefix: str, rest: str) -> None:
+    """400 naming the character and its position (1-based, in the request path) when ``rest`` cannot
+    become part of an IRI; no traceback, nothing logged."""
+    problem = iri_problem(rest)
+    if problem:
+        index, what = problem
+        abort(400, f"{what} at position {len(prefix) + index + 1} of the path: an IRI cannot hold it")
+
+
+class _AnyPath(PathConverter):
+    """Flask's path converter with newlines too ("." skips them): /id/a%0Ab reaches the view, for its 400."""
+    regex = "[^/](?s:.*?)"
+
+
+# registered before the route below is added to the app (deferred functions run in order)
+bp.record_once(lambda state: state.app.url_map.converters.setdefault("anypath", _AnyPath))
+
+
+@bp.route("/id/<anypath:rest>")
 def entity(rest: str):
+    _check_path("/id/", rest)
     suffix = None
     stem, dot, ext = rest.rpartition(".")
     if dot and ext in TWINS:
         rest, suffix = stem, ext
     iri = base() + "id/" + rest
-    described = named("describe", iri=iri)
+    try:
+        described = named("describe", iri=iri)
+    except QueryError as e:  # valid in RFC 3987 yet refused as a parameter (e.g. a no-break space)
+        abort(400, str(e))
     if not len(described.graph):
         abort(404, f"nothing in the graph is called {iri}")
     if suffix is None:
@@ -129,6 +193,7 @@ def _entity_json(iri: str) -> str:
 
 @bp.route("/document/<doc>")
 def document(doc: str):
+    _check_path("/document/", doc)
     docs = {str(r["documentId"]): r for r in named("documents").rows}
     if doc not in docs:
         abort(404, f"no document {doc}; the corpus has {', '.join(sorted(docs))}")
