@@ -54,36 +54,43 @@ class Result:
     truncated: bool = False
 
 
-def check_syntax(text: str, prefixes: dict | None = None, where: str = "malformed query") -> str:
-    """Parse with Oxigraph's parser (on an empty store): a clear error with line and column
-    (of ``text`` as given; ``prefixes`` may be declared outside it) before any server is asked.
-    Returns the query form: SELECT, ASK or CONSTRUCT (DESCRIBE answers like CONSTRUCT)."""
-    try:
-        results = ox.Store().query(text, prefixes=prefixes)
-    except SyntaxError as e:
-        raise QuerySyntaxError(f"{where}: {_locate(text, prefixes) or ''}{e}") from None
-    if isinstance(results, ox.QuerySolutions):
-        return "SELECT"
-    return "ASK" if isinstance(results, ox.QueryBoolean) else "CONSTRUCT"
-
-
-def _locate(text: str, prefixes: dict | None) -> str | None:
-    """Where the statement that fails starts, from rdflib's parser (Oxigraph reports the furthest
-    point it read, often the end of the query): "line 4, column 3, at 'FILTER': "."""
+def parse_query(text: str, prefixes: dict | None = None, where: str = "malformed query"):
+    """The query parsed by rdflib's SPARQL parser — parsed only, never evaluated (an ASK over
+    constants or an aggregate would otherwise run right here, with no time limit). ``prefixes``
+    are declared outside ``text``; errors give the line and column in ``text`` itself:
+    "line 4, column 3, at 'FILTER': …". Updates are named as such."""
     import re
 
     from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parser import Query, parseUpdate
+
+    from .lexical import for_rdflib
     head = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items())
     try:
-        parseQuery(head + text)
+        return Query.parse_string(for_rdflib(head + text), parse_all=True)
+    except RecursionError:
+        raise QuerySyntaxError(f"{where}: the query is nested too deeply to parse") from None
     except ParseException as e:
+        try:
+            parseUpdate(head + text)
+        except Exception:  # noqa: BLE001 - not an update either: report the query parser's error
+            pass
+        else:
+            raise QuerySyntaxError(f"{where}: this is a SPARQL update (INSERT, DELETE, LOAD, DROP …); "
+                                   "only queries are run here") from None
         found = re.search(r"found (.+?)\s+\(at char", str(e))
-        return (f"line {e.lineno - head.count(chr(10))}, column {e.col}"
-                + (f", at {found.group(1)}" if found else "") + ": ")
-    except Exception:  # noqa: BLE001 - rdflib may fail differently; Oxigraph's message stands
-        return None
-    return None
+        line = e.lineno - head.count("\n")
+        raise QuerySyntaxError(f"{where}: line {line}, column {e.col}" + (f", at {found.group(1)}" if found else "")
+                               + ": " + (e.msg or "syntax error")) from None
+    except Exception as e:  # noqa: BLE001 - pyparsing raises others on odd input; still a syntax problem
+        raise QuerySyntaxError(f"{where}: {type(e).__name__}: {str(e)[:200]}") from None
+
+
+def check_syntax(text: str, prefixes: dict | None = None, where: str = "malformed query") -> str:
+    """A clear syntax error with line and column before any server is asked (nothing is evaluated).
+    Returns the query form: SELECT, ASK or CONSTRUCT (DESCRIBE answers like CONSTRUCT)."""
+    form = parse_query(text, prefixes, where)[1].name
+    return {"SelectQuery": "SELECT", "AskQuery": "ASK"}.get(form, "CONSTRUCT")
 
 
 def _run_with_timeout(fn, timeout: float | None):

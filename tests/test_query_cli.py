@@ -107,7 +107,7 @@ def test_updates_are_not_queries(in_build, tmp_path):
     q = tmp_path / "drop.rq"
     q.write_text("DROP ALL", encoding="utf-8")
     result = CliRunner().invoke(main, ["query", "--file", str(q)])
-    assert result.exit_code == 2 and "error at" in result.output
+    assert result.exit_code == 2 and "this is a SPARQL update" in result.output, result.output
 
 
 # -- a scripted HTTP server for the failure modes a real server rarely shows on demand --------------
