@@ -239,38 +239,41 @@ def push(endpoint, graph_store, timeout, data_dir):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
-              help="gunicorn sync workers (each runs queries in a child it can stop).")
+              help="gunicorn gevent workers (each runs queries in children it can stop).")
+@click.option("--public-url", metavar="URL",
+              help="The address users reach this server at (default http://HOST:PORT/); every absolute URL "
+                   "in answers is built from it, never from the request's Host.")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="Another Host name to answer for (repeat; '*' for any). The public URL's host and "
+                   "loopback are always accepted; other hosts get 400.")
 @click.option("--debug", is_flag=True, help="Flask's development server with the debugger, instead of gunicorn.")
 @click.option("--data-dir")
-def serve(host, port, workers, debug, data_dir):
+def serve(host, port, workers, public_url, allowed_hosts, debug, data_dir):
     """Serve the explorer and the SPARQL endpoint over the current build (production WSGI server)."""
     import os
+    import urllib.parse
     if data_dir:
         os.environ["ATDKG_DATA"] = data_dir
-    from webapp import create_app
+    public_url = public_url or os.environ.get("ATDKG_PUBLIC_URL") or \
+        f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+    parsed = urllib.parse.urlsplit(public_url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise click.BadParameter(f"{public_url!r} is not an http(s) URL", param_hint="--public-url")
+    os.environ["ATDKG_PUBLIC_URL"] = public_url  # environment: a reload after a new build sees it too
+    if allowed_hosts:
+        os.environ["ATDKG_ALLOWED_HOSTS"] = ",".join(allowed_hosts)
     from queries.stores import StoreError
+    click.echo(f"atd-kg explorer on http://{host}:{port}/  (public URL {public_url}; SPARQL endpoint: "
+               f"{public_url}sparql)")
     try:
-        app = create_app()
-    except StoreError as e:
+        if debug:
+            from webapp import create_app
+            create_app().run(host=host, port=port, debug=True, use_reloader=False)
+            return
+        from webapp import server
+        server.run(host, port, workers, data_dir)
+    except (StoreError, ValueError) as e:
         _fail(str(e), EXIT_BAD_INPUT)
-    url = f"http://{host}:{port}/"
-    click.echo(f"atd-kg explorer on {url}  (SPARQL endpoint: {url}sparql)")
-    if debug:
-        app.run(host=host, port=port, debug=True, use_reloader=False)
-        return
-    from gunicorn.app.base import BaseApplication
-
-    class Server(BaseApplication):
-        def load_config(self):
-            # sync workers: one request at a time each; the app is loaded once, before the fork
-            for key, value in {"bind": f"{host}:{port}", "workers": workers, "worker_class": "sync",
-                               "preload_app": True, "timeout": 120, "accesslog": "-"}.items():
-                self.cfg.set(key, value)
-
-        def load(self):
-            return app
-
-    Server().run()
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True},

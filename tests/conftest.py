@@ -102,5 +102,6 @@ def make_app(build_dir):
         apps.append(app)
         return app
     yield make
+    from webapp import store
     for app in apps:
-        app.extensions["atdkg"]["runner"].close()
+        store.close(app)

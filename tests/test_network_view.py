@@ -11,13 +11,14 @@ import pytest
 import queries
 from network import export
 from webapp import create_app
+from webapp import store as webapp_store
 
 
 @pytest.fixture(scope="module")
 def app(build_dir):
     app = create_app({"DATA_DIR": str(build_dir.parent), "QUERY_TIMEOUT": 5.0})
     yield app
-    app.extensions["atdkg"]["runner"].close()
+    webapp_store.close(app)
 
 
 @pytest.fixture
@@ -113,7 +114,7 @@ def test_pages_degrade_without_node_modules(build_dir, tmp_path):
         assert '<table id="network-edges">' in network and "cytoscape" not in network
         assert c.get("/vendor/cytoscape.min.js").status_code == 404
     finally:
-        app.extensions["atdkg"]["runner"].close()
+        webapp_store.close(app)
 
 
 def test_sparql_examples_list_the_catalogue(client):

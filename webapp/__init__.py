@@ -15,8 +15,46 @@ from werkzeug.exceptions import HTTPException
 
 from atdkg import config
 
+from . import hosts
+
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+# Settings and their defaults; each can be set as $ATDKG_<NAME> (or in test_config). Limits are per query
+# child or per client, as named; see README, "Serving in public".
+DEFAULTS = {
+    "QUERY_TIMEOUT": 30.0,          # s of wall-clock time per query, enforced from outside the child
+    "MAX_ROWS": 10_000,             # rows or triples per answer (truncation is signalled)
+    "MAX_RESULT_MB": 32.0,          # bytes per /sparql answer (truncation is signalled)
+    "QUERY_MEMORY_MB": 1024.0,      # address space a query child may add to the shared store
+    "QUERY_CHILDREN": 3,            # /sparql query children per web worker
+    "PAGE_QUERY_CHILDREN": 2,       # named-query children per web worker (pages)
+    "QUERY_NICE": 10,               # /sparql children run this much nicer than pages
+    "QUERY_WAIT": 10.0,             # s a /sparql request may wait for a free child before 503
+    "QUERY_BUDGET": 30.0,           # s of query time per client per window ...
+    "QUERY_BUDGET_WINDOW": 60.0,    # ... this many seconds long (429 with Retry-After beyond)
+    "CLIENT_CONCURRENCY": 2,        # /sparql queries one client may have running at once
+    "PROXIES": 0,                   # reverse proxies in front (their X-Forwarded-For is trusted)
+    "PUBLIC_URL": "http://127.0.0.1:8000/",  # the address users reach; every absolute URL starts so
+    "ALLOWED_HOSTS": "",            # comma-separated Host names accepted besides PUBLIC_URL's and loopback; * all
+    "PAGE_CACHE_MB": 64.0,          # rendered answers kept in memory per worker; 0 turns the cache off
+    "PAGE_CACHE_DISK_MB": 256.0,    # ... and on disk, shared by the workers
+}
+
+
+def _from_environment() -> dict:
+    out = {}
+    for key, default in DEFAULTS.items():
+        raw = os.environ.get(f"ATDKG_{key}")
+        if raw is None:
+            continue
+        try:
+            out[key] = type(default)(raw)
+        except ValueError:
+            expected = {float: "a number", int: "a whole number", str: "text"}[type(default)]
+            raise ValueError(f"$ATDKG_{key}={raw!r}: expected {expected} (default {default})") from None
+    return out
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -24,18 +62,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(
         DATA_DIR=str(config.data_dir()),
         BASE_IRI=config.base_iri(),
-        QUERY_TIMEOUT=float(os.environ.get("ATDKG_QUERY_TIMEOUT", 30)),
-        MAX_ROWS=int(os.environ.get("ATDKG_MAX_ROWS", 10_000)),
         MAX_CONTENT_LENGTH=64 * 1024,  # a query body larger than this is refused (413)
-        PAGE_CACHE_MB=float(os.environ.get("ATDKG_PAGE_CACHE_MB", 64)),  # per worker; 0 turns it off
+        **DEFAULTS,
     )
+    app.config.update(_from_environment())
     if test_config:
         app.config.update(test_config)
-    app.config["BUILD_DIR"] = str(Path(app.config["DATA_DIR"]) / "build")
+    if not app.config["PUBLIC_URL"].endswith("/"):
+        app.config["PUBLIC_URL"] += "/"
+    # one build for the life of this app, by its real path: the store, downloads, validation report
+    # and source texts all come from it even if `atdkg build` points data/build elsewhere meanwhile
+    app.config["BUILD_DIR"] = os.path.realpath(Path(app.config["DATA_DIR"]) / "build")
 
     from . import cache, entities, sparql, store
     store.init_app(app)
-    build = os.path.realpath(app.config["BUILD_DIR"])
+    build = app.config["BUILD_DIR"]
     cache_dir = app.config.get("PAGE_CACHE_DIR", None)  # False: memory only
     if cache_dir is None:
         cache_dir = Path(build) / "cache"
@@ -65,16 +106,26 @@ def create_app(test_config: dict | None = None) -> Flask:
                 or request.path.startswith("/sparql"):
             response = jsonify(error=e.name, status=e.code, message=message)
             response.status_code = e.code
-            if e.code == 405 and e.valid_methods:
-                response.headers["Allow"] = ", ".join(e.valid_methods)
-            return response
-        return render_template("error.html", code=e.code, name=e.name, message=message), e.code
+        else:
+            response = app.make_response((render_template("error.html", code=e.code, name=e.name,
+                                                          message=message), e.code))
+        if e.code == 405 and getattr(e, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(e.valid_methods)
+        if getattr(e, "retry_after", None):  # 429 and 503 say when to come back
+            response.headers["Retry-After"] = str(int(e.retry_after))
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(e: Exception):
         app.logger.exception("unexpected error on %s", request.path)
         return http_error(_InternalError())
 
+    if app.config["PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        # the client's address (the budget's notion of a client) from that many X-Forwarded-For hops;
+        # never the Host: absolute URLs come from PUBLIC_URL
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXIES"], x_proto=0, x_host=0)
+    app.wsgi_app = hosts.HostCheck(app.wsgi_app, hosts.allowed(app.config))  # outermost: before the cache
     return app
 
 

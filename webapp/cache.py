@@ -11,7 +11,15 @@ gets 304 Not Modified without the body. ``X-Cache: hit|miss`` says which it was.
 Behind the in-memory tier, answers are also written to ``cache/`` inside the build directory, so a
 page one gunicorn worker rendered is not rendered again by the other (at 10^6 triples a facet page
 takes seconds to render); the directory goes when the build is replaced. Where it cannot be written,
-the memory tier works alone.
+the memory tier works alone. The disk tier has a size bound (``PAGE_CACHE_DISK_MB``): a worker that
+has written a sixteenth of it since it last looked sums the directory and, above three quarters,
+removes the least recently written answers down to a half — so with up to four workers writing at
+once the directory stays within the bound. No single answer larger than a sixteenth is written.
+
+What is cached must not depend on anything outside the key: no answer is built from the request's
+Host (absolute URLs come from PUBLIC_URL, webapp/hosts.py), and the key carries the build, the
+app's settings and a format version, so an entry written by another configuration or an older
+version of this code is never served.
 
 Set ``PAGE_CACHE_MB`` (env ``ATDKG_PAGE_CACHE_MB``) to 0 to turn it off.
 """
@@ -29,14 +37,16 @@ from flask import Flask, Response, request
 
 
 DISK_LIMIT = 64 * 2**20  # an answer larger than this is not kept at all
+VERSION = 2  # of the key and entry format: entries of other versions are never read
 
 
 class ResponseCache:
-    def __init__(self, max_bytes: int, build: str, directory: Path | None = None):
+    def __init__(self, max_bytes: int, build: str, directory: Path | None = None, disk_bytes: int = 256 * 2**20):
         self.max_bytes = max_bytes
         self.build = build
         self.directory = directory
-        self.written = 0  # bytes this process put on disk; capped at 4 x the memory budget
+        self.disk_bytes = disk_bytes
+        self.written = 0  # bytes this process put on disk since it last summed the directory
         self.size = 0
         self.hits = self.misses = 0
         self._entries: OrderedDict[tuple, tuple[str, list, bytes, str]] = OrderedDict()
@@ -46,7 +56,7 @@ class ResponseCache:
         """The same key from the raw WSGI environ (middleware) and from Flask (request.environ)."""
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("CONTENT_LENGTH") not in (None, "", "0"):
             return None
-        return (self.build, environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
+        return (VERSION, self.build, environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
                 environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", ""))
 
     def _file(self, key: tuple) -> Path | None:
@@ -79,7 +89,7 @@ class ResponseCache:
 
     def _write(self, key: tuple, entry: tuple) -> None:
         path = self._file(key)
-        if path is None or self.written > 4 * self.max_bytes:
+        if path is None or len(entry[2]) > self.disk_bytes // 16:
             return
         try:
             path.parent.mkdir(exist_ok=True)
@@ -87,9 +97,33 @@ class ResponseCache:
             with os.fdopen(fd, "wb") as f:
                 pickle.dump((key, entry), f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)  # atomic: a reader sees the whole answer or none
-            self.written += len(entry[2])
+            self.written += len(entry[2]) + 256
+            if self.written > self.disk_bytes // 16:
+                self._trim()
         except OSError:
             self.directory = None  # read-only build directory: memory only from now on
+
+    def _trim(self) -> None:
+        """Sum the directory (every worker writes to it) and remove the oldest answers beyond 3/4 of the bound."""
+        self.written = 0
+        files = []
+        for entry in os.scandir(self.directory):
+            try:
+                st = entry.stat()
+            except OSError:
+                continue  # removed meanwhile by another worker
+            files.append((st.st_mtime, st.st_size, entry.path))
+        total = sum(size for _, size, _ in files)
+        if total <= self.disk_bytes * 3 // 4:
+            return
+        for _, size, path in sorted(files):
+            try:
+                os.unlink(path)
+            except OSError:
+                continue
+            total -= size
+            if total <= self.disk_bytes // 2:
+                break
 
     def _remember(self, key: tuple, entry: tuple) -> None:
         """Into the memory tier (the lock is held). A large answer stays on disk only: one huge
@@ -153,7 +187,8 @@ def init_app(app: Flask, build: str, directory: Path | None = None) -> None:
     # or not, row cap, base IRI): processes sharing the directory share answers only with the same one
     settings = hashlib.sha256(repr(sorted((k, str(v)) for k, v in app.config.items()
                                           if k.isupper() and k != "SECRET_KEY")).encode()).hexdigest()[:16]
-    cache = ResponseCache(int(max_mb * 2**20), f"{build}#{settings}", directory)
+    cache = ResponseCache(int(max_mb * 2**20), f"{build}#{settings}", directory,
+                          int(float(app.config.get("PAGE_CACHE_DISK_MB", 256)) * 2**20))
     app.extensions["atdkg-cache"] = cache
     app.wsgi_app = CacheMiddleware(app.wsgi_app, cache)
 

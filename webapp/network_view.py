@@ -62,7 +62,8 @@ def _data():
         with _lock:
             if "network" not in ext:
                 from network.projections import NetworkData
-                ext["network"] = NetworkData.load(ext["store"])
+                from .store import trusted_store
+                ext["network"] = NetworkData.load(trusted_store())
     return ext["network"]
 
 

@@ -7,13 +7,19 @@ description for RDF clients. CORS is open here (no credentials) and nowhere else
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+import time
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
 
 import queries
 from queries import formats
-from queries.stores import QuerySyntaxError, QueryTimeout, StoreError, check_syntax
+from queries.stores import QuerySyntaxError, QueryTimeout, StoreError
 
 from . import safety, store
+from .budget import OverBudget, client_key
+from .hosts import public_url
+from .runner import AdhocQuery, Busy, QueryRefused, QueryResources
 
 bp = Blueprint("sparql", __name__)
 
@@ -50,20 +56,25 @@ def _query_text() -> str | None:
     return texts[0] if texts else None
 
 
-def _choose_format(form: str) -> str:
-    """The results format from ?format= or Accept; 406 when nothing offered is acceptable."""
-    offered = GRAPH_TYPES if form == "CONSTRUCT" else RESULT_TYPES
+def _formats() -> tuple[str | None, str | None]:
+    """The format for results (SELECT/ASK) and for graphs (CONSTRUCT/DESCRIBE), from ?format= or
+    Accept: the form is known only once the query child has parsed the query, so both are chosen
+    now; None where nothing acceptable is offered (406 if the query turns out to be of that form)."""
     explicit = request.args.get("format") or request.form.get("format")
     if explicit:
-        if explicit not in offered.values():
-            abort(400, f"format={explicit}: for this query choose one of {', '.join(sorted(set(offered.values())))}")
-        return explicit
+        known = set(RESULT_TYPES.values()) | set(GRAPH_TYPES.values())
+        if explicit not in known:
+            abort(400, f"format={explicit[:40]}: choose one of {', '.join(sorted(known))}")
+        return (explicit if explicit in RESULT_TYPES.values() else None,
+                explicit if explicit in GRAPH_TYPES.values() else None)
     if not request.accept_mimetypes or request.accept_mimetypes.provided is False:
-        return "turtle" if form == "CONSTRUCT" else "json"
-    best = request.accept_mimetypes.best_match(list(offered))
-    if best is None:
-        abort(406, "none of the accepted media types can express this result; offered: " + ", ".join(offered))
-    return offered[best]
+        return "json", "turtle"
+    best = [request.accept_mimetypes.best_match(list(offered)) for offered in (RESULT_TYPES, GRAPH_TYPES)]
+    return (RESULT_TYPES[best[0]] if best[0] else None, GRAPH_TYPES[best[1]] if best[1] else None)
+
+
+def client() -> str:
+    return client_key(request.remote_addr or "")
 
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
@@ -76,31 +87,60 @@ def endpoint():
     if not text.strip():
         abort(400, "the query is empty")
     try:
-        safety.inspect(text, store.local_graphs(), request.values.getlist("default-graph-uri"),
-                       request.values.getlist("named-graph-uri"))
-        form = check_syntax(queries.PREFIXES + text if "PREFIX" not in text.upper() else text)
+        safety.precheck(text)
+        safety.check_dataset(store.local_graphs(), request.values.getlist("default-graph-uri"),
+                             request.values.getlist("named-graph-uri"))
     except safety.Refused as e:
         abort(400, str(e))
-    except QuerySyntaxError as e:
-        abort(400, str(e))
-    if "PREFIX" not in text.upper():
-        text = queries.PREFIXES + text
-    fmt = _choose_format(form)
+    select_format, graph_format = _formats()
+    job = AdhocQuery(text, queries.PREFIX_MAP, select_format, graph_format,
+                     tuple(request.values.getlist("default-graph-uri")), tuple(request.values.getlist("named-graph-uri")))
+    answer = _run(job)
+    if answer.format is None:
+        offered = GRAPH_TYPES if answer.form in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
+        abort(406, f"none of the accepted media types can express a {answer.form} result; offered: "
+              + ", ".join(offered))
+    response = Response(answer.body, mimetype=MEDIA[answer.format])
+    response.headers["Content-Type"] = MEDIA[answer.format] + CHARSET
+    if answer.truncated:
+        unit = "triples" if answer.form in ("CONSTRUCT", "DESCRIBE") else "rows"
+        if answer.truncated == "rows":
+            limit = current_app.config["MAX_ROWS"]
+            response.headers["X-Result-Truncated"] = f"true; limit={limit}"
+            response.headers["Warning"] = f'199 - "results truncated to {limit} {unit}"'
+        else:
+            mb = current_app.config["MAX_RESULT_MB"]
+            response.headers["X-Result-Truncated"] = f"true; bytes={int(mb * 2**20)}; {unit}={answer.count}"
+            response.headers["Warning"] = f'199 - "results truncated to {answer.count} {unit} ({mb:g} MB)"'
+    return _cors(response)
+
+
+def _run(job: AdhocQuery):
+    """Evaluate in a query child, within the client's budget; every failure is a short 4xx/5xx."""
+    budget = store.budget()
     try:
-        result = store.runner().query(text)
+        ticket = budget.admit(client())
+    except OverBudget as e:
+        raise TooManyRequests(str(e), retry_after=e.retry_after) from None
+    started, seconds = time.monotonic(), None
+    try:
+        answer = store.adhoc().adhoc(job, priority=ticket.used)
+        seconds = answer.seconds
+        return answer
+    except (QueryRefused, safety.Refused, QuerySyntaxError) as e:
+        seconds = 0.0  # refused before evaluation: nothing to charge
+        abort(400, str(e))
+    except Busy as e:
+        seconds = 0.0
+        raise ServiceUnavailable(str(e), retry_after=e.retry_after) from None
     except QueryTimeout as e:
-        abort(503, str(e))
+        raise ServiceUnavailable(str(e), retry_after=10) from None
+    except QueryResources as e:
+        raise ServiceUnavailable(str(e), retry_after=10) from None
     except StoreError as e:
         abort(503, str(e))
-    except queries.QueryError as e:
-        abort(400, str(e))
-    response = Response(formats.write(result, fmt), mimetype=MEDIA[fmt])
-    response.headers["Content-Type"] = MEDIA[fmt] + CHARSET
-    if result.truncated:
-        limit = current_app.config["MAX_ROWS"]
-        response.headers["X-Result-Truncated"] = f"true; limit={limit}"
-        response.headers["Warning"] = f'199 - "results truncated to {limit} rows"'
-    return _cors(response)
+    finally:
+        budget.settle(ticket, time.monotonic() - started if seconds is None else seconds)
 
 
 def _no_query() -> Response:
@@ -111,7 +151,7 @@ def _no_query() -> Response:
         cat = queries.catalogue()
         examples = [{"name": q.name, "title": q.title} for q in cat.values()]
         return Response(render_template("sparql.html", examples=examples, prefixes=queries.PREFIXES,
-                                        endpoint=url_for("sparql.endpoint", _external=True)))
+                                        endpoint=public_url("/sparql")))
     if best is None:
         abort(400, "missing query parameter")
     return Response(formats.write(_service_description(), GRAPH_TYPES[best]), mimetype=best)
@@ -125,9 +165,9 @@ def _service_description():
     FMT = Namespace("http://www.w3.org/ns/formats/")
     g = Graph()
     g.bind("sd", SD)
-    service = URIRef(url_for("sparql.endpoint", _external=True) + "#service")
+    service = URIRef(public_url("/sparql") + "#service")
     g.add((service, RDF.type, SD.Service))
-    g.add((service, SD.endpoint, URIRef(url_for("sparql.endpoint", _external=True))))
+    g.add((service, SD.endpoint, URIRef(public_url("/sparql"))))
     g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     g.add((service, SD.feature, SD.UnionDefaultGraph))
     for f in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
@@ -141,6 +181,9 @@ def _service_description():
         g.add((dataset, SD.namedGraph, named))
         g.add((named, SD.name, URIRef(graph)))
     g.add((service, URIRef("http://purl.org/dc/terms/description"),
-           Literal(f"Read-only; queries time out after {current_app.config['QUERY_TIMEOUT']:g} s; "
-                   f"results are capped at {current_app.config['MAX_ROWS']} rows.")))
+           Literal(f"Read-only; no SERVICE; queries time out after {current_app.config['QUERY_TIMEOUT']:g} s; "
+                   f"answers are capped at {current_app.config['MAX_ROWS']} rows or triples and "
+                   f"{current_app.config['MAX_RESULT_MB']:g} MB; each client may use "
+                   f"{current_app.config['QUERY_BUDGET']:g} s of query time per "
+                   f"{current_app.config['QUERY_BUDGET_WINDOW']:g} s (then 429 with Retry-After).")))
     return Result("graph", graph=g)

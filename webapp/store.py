@@ -1,6 +1,8 @@
-"""The store, opened once per process and shared by every request (Flask's get_/init_app pattern)."""
+"""The store, opened once per process and shared by every request (Flask's get_/init_app pattern),
+with the query pools that evaluate for the web tier and the per-client query budget."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from flask import Flask, abort, current_app
@@ -8,22 +10,67 @@ from flask import Flask, abort, current_app
 import queries
 from queries.stores import EmbeddedStore, Result
 
-from .runner import QueryRunner
+from .budget import ClientBudget
+from .runner import Limits, QueryPool, TrustedStore
 
 
 def init_app(app: Flask) -> None:
     """Load the build now, so every worker forked later shares it copy-on-write."""
-    store = EmbeddedStore.from_build(Path(app.config["BUILD_DIR"]))
+    c = app.config
+    store = EmbeddedStore.from_build(Path(c["BUILD_DIR"]))
     graphs = {str(r["g"]) for r in store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows}
+    limits = Limits(timeout=c["QUERY_TIMEOUT"], max_rows=c["MAX_ROWS"], max_bytes=int(c["MAX_RESULT_MB"] * 2**20),
+                    memory_mb=c["QUERY_MEMORY_MB"])
+    # rdflib's SPARQL grammar takes ~0.5 s to build: build it once here, not in every child
+    import rdflib.plugins.sparql.algebra  # noqa: F401
+    import rdflib.plugins.sparql.parser  # noqa: F401
+    # named queries are ours: no row cap of their own (pages pass MAX_ROWS; the network loads all links)
+    trusted = QueryPool(store, graphs, dataclasses.replace(limits, max_rows=2**62), size=c["PAGE_QUERY_CHILDREN"],
+                        wait=c["QUERY_TIMEOUT"], name="page query")
+    adhoc = QueryPool(store, graphs, dataclasses.replace(limits, nice=c["QUERY_NICE"]), size=c["QUERY_CHILDREN"],
+                      wait=c["QUERY_WAIT"], name="SPARQL query")
     app.extensions["atdkg"] = {
         "store": store,
-        "runner": QueryRunner(store, app.config["QUERY_TIMEOUT"], app.config["MAX_ROWS"]),
+        "trusted": trusted,
+        "adhoc": adhoc,
+        "budget": ClientBudget(c["QUERY_BUDGET"], c["QUERY_BUDGET_WINDOW"], c["CLIENT_CONCURRENCY"]),
         "graphs": graphs,
     }
 
 
-def runner() -> QueryRunner:
-    return current_app.extensions["atdkg"]["runner"]
+def start_forkserver(app: Flask) -> None:
+    """In a gunicorn worker, before gevent: one fork server makes both pools' children."""
+    from .forkserver import ForkServer
+    ext = app.extensions["atdkg"]
+    pools = {"page": ext["trusted"], "sparql": ext["adhoc"]}
+    server = ForkServer({name: pool.child_main for name, pool in pools.items()})
+    server.start()
+    for name, pool in pools.items():
+        pool.use_forkserver(server, name)
+
+
+def close(app: Flask) -> None:
+    """Stop this process's query children (tests; a worker's children also end with it)."""
+    ext = app.extensions["atdkg"]
+    ext["trusted"].close()
+    ext["adhoc"].close()
+    ext["budget"].close()
+
+
+def trusted() -> QueryPool:
+    return current_app.extensions["atdkg"]["trusted"]
+
+
+def adhoc() -> QueryPool:
+    return current_app.extensions["atdkg"]["adhoc"]
+
+
+def budget() -> ClientBudget:
+    return current_app.extensions["atdkg"]["budget"]
+
+
+def trusted_store() -> TrustedStore:
+    return TrustedStore(trusted())
 
 
 def local_graphs() -> set[str]:
@@ -38,4 +85,4 @@ def named(name: str, **params) -> Result:
         abort(404, f"no query named {name}")
     from queries.binding import bind_values
     text = bind_values(q.full_text, q.bindings({k: str(v) for k, v in params.items()}))
-    return runner().query(text)
+    return trusted().rows(text, limit=current_app.config["MAX_ROWS"])
