@@ -188,7 +188,9 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--format", "fmt", default=None,
               help="table|csv|tsv|json|xml for SELECT/ASK (default table); turtle|jsonld|nt for CONSTRUCT/DESCRIBE.")
 @click.option("--limit", type=click.IntRange(min=0), help="At most this many rows.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Seconds for the whole answer from a server (connect, wait, read, retries), or for the "
+                   "embedded store's evaluation.")
 @click.option("--endpoint", help="A SPARQL 1.1 query endpoint (else $ATDKG_ENDPOINT, the config file, or embedded).")
 @click.option("--data-dir")
 @_guarded
@@ -219,7 +221,8 @@ def query(name, file_, params, fmt, limit, timeout, endpoint, data_dir):
 @click.option("--endpoint", help="The SPARQL query endpoint (else $ATDKG_ENDPOINT or the config file).")
 @click.option("--graph-store", help="The Graph Store Protocol endpoint (default: derived from --endpoint, "
                                     "e.g. …/query → …/store for Oxigraph, …/sparql → …/data for Fuseki).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True)
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Seconds for the whole push (every graph).")
 @click.option("--data-dir")
 @_guarded
 def push(endpoint, graph_store, timeout, data_dir):

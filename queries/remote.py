@@ -1,18 +1,30 @@
 """A SPARQL 1.1 server as a store: queries through SPARQLWrapper, loading through the SPARQL 1.1
 Graph Store HTTP Protocol (one PUT per named graph, so pushing twice leaves the same data).
 
+``timeout`` is a total deadline: for one query (connect, send, status and headers, body, retries on
+429/503 and their waits) and for one whole push (every graph's GET, PUT and retries). A per-socket-
+operation timeout, which is all urllib and SPARQLWrapper offer, lets a server that sends a byte every
+few seconds hold the client for ever; here every connect, send and read gets only the time left, and a
+watchdog shuts the sockets down when the deadline passes, so no blocking call outlives it.
+
 Moved out of ``queries/stores.py`` (which still re-exports ``RemoteStore``, ``from_json`` and
 ``_retry_after``) so the network code has a module of its own.
 """
 from __future__ import annotations
 
+import contextlib
 import email.utils
+import functools
+import http.client
+import io
 import json
 import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import weakref
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,7 +35,6 @@ from . import NamedQuery, QueryError
 from .binding import bind_values
 from .stores import (DEFAULT_TIMEOUT, QuerySyntaxError, QueryTimeout, Result, StoreError, StoreUnavailable,
                      check_syntax)
-
 
 def from_json(cell: dict):
     kind = cell["type"]
@@ -44,10 +55,221 @@ def _retry_after(value: str | None, cap: float) -> float:
     try:
         return max(0.0, min(float(value), cap))
     except ValueError:
+        pass
+    try:
         when = email.utils.parsedate_to_datetime(value)
-        return max(0.0, min(when.timestamp() - time.time(), cap))
+    except (TypeError, ValueError):  # neither seconds nor a date: wait as if none were given
+        return min(1.0, cap)
+    return max(0.0, min(when.timestamp() - time.time(), cap))
 
 
+# -- the total deadline --------------------------------------------------------------------------------------
+class Deadline:
+    """The end of one operation's time (``seconds`` None or 0: no end), shared by every request in it."""
+
+    def __init__(self, seconds: float | None):
+        self.seconds = seconds or None
+        self._end = time.monotonic() + seconds if seconds else None
+        self._fired = False
+        self._sockets: weakref.WeakSet = weakref.WeakSet()
+        self._lock = threading.Lock()
+        self._watchdog: threading.Timer | None = None
+
+    def __enter__(self) -> "Deadline":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+
+    def left(self) -> float | None:
+        """Seconds left (never negative); None when there is no deadline."""
+        return None if self._end is None else max(0.0, self._end - time.monotonic())
+
+    def passed(self) -> bool:
+        return self._fired or (self._end is not None and time.monotonic() >= self._end)
+
+    def socket_timeout(self) -> float | None:
+        """The timeout for the next blocking socket call: the time left. Raises TimeoutError when none is."""
+        left = self.left()
+        if left is not None and (left <= 0 or self._fired):
+            raise TimeoutError("total deadline passed")
+        return left
+
+    def error(self, what: str, url: str, detail: str = "") -> QueryTimeout:
+        return QueryTimeout(f"{what}: no complete answer within {self.seconds:g} s (total deadline; --timeout) "
+                            f"from {url}" + (f": {detail}" if detail else ""))
+
+    def watch(self, sock: socket.socket) -> None:
+        """Shut ``sock`` down when the deadline passes: a recv or send blocked in the kernel then
+        returns at once, whatever timeout it was given."""
+        if self._end is None:
+            return
+        with self._lock:
+            self._sockets.add(sock)
+            if self._watchdog is None:
+                self._watchdog = threading.Timer(self.left(), self._expire)
+                self._watchdog.daemon = True
+                self._watchdog.start()
+        if self._fired:
+            self._expire()
+
+    def _expire(self) -> None:
+        self._fired = True  # first: a reader woken by the shutdown must see that it was the deadline
+        with self._lock:
+            sockets = list(self._sockets)
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:  # already closed
+                pass
+
+
+@contextlib.contextmanager
+def _deadline(timeout):
+    """A Deadline for ``timeout`` seconds, or the caller's own Deadline (e.g. a push's, across its graphs)."""
+    if isinstance(timeout, Deadline):
+        yield timeout
+        return
+    with Deadline(timeout) as deadline:
+        yield deadline
+
+
+# -- an HTTP transport that keeps to the deadline ------------------------------------------------------------
+class _DeadlineReader(io.RawIOBase):
+    """The socket's bytes, each recv given only the time left. An end of data after the watchdog
+    fired is the deadline, not the answer's end (a close-delimited body would otherwise look complete)."""
+
+    def __init__(self, sock: socket.socket, deadline: Deadline):
+        super().__init__()
+        self._sock, self._deadline = sock, deadline
+        self._raw = sock.makefile("rb", buffering=0)  # holds a reference: the socket stays open while read
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int | None:
+        self._sock.settimeout(self._deadline.socket_timeout())
+        try:
+            n = self._raw.readinto(buffer)
+        except OSError:
+            if self._deadline.passed():
+                raise TimeoutError("total deadline passed") from None
+            raise
+        if not n and self._deadline.passed():
+            raise TimeoutError("total deadline passed")
+        return n
+
+    def close(self) -> None:
+        if not self.closed:
+            self._raw.close()
+        super().close()
+
+
+class _DeadlineResponse(http.client.HTTPResponse):
+    def __init__(self, sock, *args, deadline: Deadline, **kwargs):
+        super().__init__(sock, *args, **kwargs)
+        self.fp.close()  # http.client's own file over the socket: replaced by one that keeps to the deadline
+        self.fp = io.BufferedReader(_DeadlineReader(sock, deadline))
+
+
+class _DeadlineConnectionMixin:
+    """Resolve, connect, send and read within the deadline; the socket is watched from its creation."""
+
+    def __init__(self, *args, deadline: Deadline, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._deadline = deadline
+        self.response_class = functools.partial(_DeadlineResponse, deadline=deadline)
+        self._create_connection = self._connect_in_time
+
+    def _connect_in_time(self, address, timeout=None, source_address=None):
+        host, port = address
+        error: OSError | None = None
+        for family, kind, proto, _, target in _resolve(host, port, self._deadline):
+            sock = socket.socket(family, kind, proto)
+            try:
+                self._deadline.watch(sock)
+                sock.settimeout(self._deadline.socket_timeout())
+                if source_address:
+                    sock.bind(source_address)
+                sock.connect(target)
+                return sock
+            except OSError as e:
+                sock.close()
+                if self._deadline.passed():
+                    raise TimeoutError("total deadline passed") from None
+                error = e
+        raise error or OSError(f"{host}: no address to connect to")
+
+    def connect(self):
+        super().connect()
+        self._deadline.watch(self.sock)  # for HTTPS, the TLS socket that replaced the plain one
+
+    def send(self, data):
+        if self.sock is not None:
+            self.sock.settimeout(self._deadline.socket_timeout())
+        super().send(data)
+
+
+class _DeadlineHTTPConnection(_DeadlineConnectionMixin, http.client.HTTPConnection):
+    pass
+
+
+class _DeadlineHTTPSConnection(_DeadlineConnectionMixin, http.client.HTTPSConnection):
+    pass
+
+
+def _resolve(host: str, port: int, deadline: Deadline) -> list:
+    """getaddrinfo within the deadline: it ignores socket timeouts, so it runs in a thread that is
+    abandoned (a daemon) if the name server does not answer in time."""
+    box: dict = {}
+
+    def lookup():
+        try:
+            box["addresses"] = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+        except OSError as e:
+            box["error"] = e
+    worker = threading.Thread(target=lookup, daemon=True)
+    worker.start()
+    worker.join(deadline.left())
+    if worker.is_alive():
+        raise TimeoutError(f"resolving {host}: total deadline passed")
+    if "error" in box:
+        raise box["error"]
+    return box["addresses"]
+
+
+class _DeadlineHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: Deadline):
+        super().__init__()
+        self._deadline = deadline
+
+    def http_open(self, req):
+        return self.do_open(functools.partial(_DeadlineHTTPConnection, deadline=self._deadline), req)
+
+
+class _DeadlineHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: Deadline):
+        super().__init__()
+        self._deadline = deadline
+
+    def https_open(self, req):
+        return self.do_open(functools.partial(_DeadlineHTTPSConnection, deadline=self._deadline), req,
+                            context=self._context, check_hostname=self._check_hostname)
+
+
+def _opener(deadline: Deadline) -> urllib.request.OpenerDirector:
+    """urllib's usual opener (proxies from the environment, redirects), its HTTP(S) kept to the deadline."""
+    return urllib.request.build_opener(_DeadlineHTTPHandler(deadline), _DeadlineHTTPSHandler(deadline))
+
+
+def _read_body(response) -> bytes:
+    """The whole body: one cut short of its Content-Length or chunking raises IncompleteRead, and one
+    cut by the deadline TimeoutError: never a partial answer."""
+    return response.read()
+
+
+# -- the store -----------------------------------------------------------------------------------------------
 class RemoteStore:
     """A SPARQL 1.1 endpoint over HTTP (SPARQLWrapper for queries, Graph Store Protocol for loading)."""
 
@@ -70,60 +292,100 @@ class RemoteStore:
                 return endpoint.rstrip("/")[: -len(suffix)] + gsp
         return endpoint
 
-    def _with_retries(self, call, what: str):
+    # -- one HTTP exchange, retried on 429/503, within the deadline ------------------------------------------
+    def _with_retries(self, call, what: str, url: str, deadline: Deadline):
         for attempt in range(self.retries + 1):
+            if deadline.passed():
+                raise deadline.error(what, url)
             try:
                 return call()
             except urllib.error.HTTPError as e:
-                body = e.read().decode("utf-8", "replace")[:500] if hasattr(e, "read") else ""
+                body = self._error_body(e, what, url, deadline)
                 if e.code in (429, 503) and attempt < self.retries:
-                    time.sleep(_retry_after(e.headers.get("Retry-After"), self.max_wait))
+                    self._wait_to_retry(e, what, url, deadline)
                     continue
-                if e.code == 400:
-                    raise QuerySyntaxError(f"{what}: the server rejected the query (HTTP 400): {body}") from None
-                if 400 <= e.code < 500:
-                    raise QueryError(f"{what}: HTTP {e.code} {e.reason}: {body}") from None
-                raise StoreError(f"{what}: HTTP {e.code} {e.reason}"
-                                 + (f" after {attempt + 1} attempts" if e.code in (429, 503) else "")
-                                 + (f": {body}" if body else "")) from None
+                raise self._http_error(e, body, what, url, attempt + 1) from None
             except (socket.timeout, TimeoutError):
-                raise QueryTimeout(f"{what}: no answer within the timeout") from None
+                raise deadline.error(what, url) from None
             except urllib.error.URLError as e:
-                if isinstance(e.reason, (socket.timeout, TimeoutError)):
-                    raise QueryTimeout(f"{what}: no answer within the timeout") from None
-                raise StoreUnavailable(f"{what}: cannot reach {self.endpoint}: {e.reason}") from None
-            except ConnectionError as e:
-                raise StoreUnavailable(f"{what}: cannot reach {self.endpoint}: {e}") from None
+                if isinstance(e.reason, (socket.timeout, TimeoutError)) or deadline.passed():
+                    raise deadline.error(what, url) from None
+                raise StoreUnavailable(f"{what}: cannot reach {url}: {e.reason}") from None
+            except (ConnectionError, http.client.HTTPException, OSError) as e:
+                if deadline.passed():
+                    raise deadline.error(what, url) from None
+                if isinstance(e, ConnectionError):
+                    raise StoreUnavailable(f"{what}: cannot reach {url}: {e}") from None
+                raise StoreError(f"{what}: {url} broke off or garbled its answer: "
+                                 f"{type(e).__name__}: {e}") from None
 
-    def query(self, text: str, limit: int | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> Result:
+    @staticmethod
+    def _error_body(e: urllib.error.HTTPError, what: str, url: str, deadline: Deadline) -> str:
+        """The start of an error answer's body, for the message (read within the deadline too)."""
+        try:
+            return e.read(2000).decode("utf-8", "replace").strip()[:500]
+        except (OSError, http.client.HTTPException):
+            if deadline.passed():
+                raise deadline.error(what, url) from None
+            return ""
+        finally:
+            e.close()
+
+    def _wait_to_retry(self, e: urllib.error.HTTPError, what: str, url: str, deadline: Deadline) -> None:
+        wait = _retry_after(e.headers.get("Retry-After"), self.max_wait)
+        left = deadline.left()
+        if left is not None and wait >= left:  # the wait alone would pass the deadline: say so now
+            raise deadline.error(what, url, f"HTTP {e.code} {e.reason}, and waiting the {wait:g} s it asks "
+                                            "for (Retry-After) would pass the deadline") from None
+        time.sleep(wait)
+
+    @staticmethod
+    def _http_error(e: urllib.error.HTTPError, body: str, what: str, url: str, attempts: int) -> Exception:
+        tail = f": {body}" if body else ""
+        if e.code == 400:
+            thing = "query" if what == "query" else "request"
+            return QuerySyntaxError(f"{what}: the server rejected the {thing} (HTTP 400){tail}")
+        if e.code == 404:
+            return StoreUnavailable(f"{what}: {url} not found (HTTP 404); is it the right endpoint?{tail}")
+        if e.code == 401:
+            return QueryError(f"{what}: {url}: unauthorised (HTTP 401){tail}")
+        if 400 <= e.code < 500 and e.code != 429:
+            return QueryError(f"{what}: HTTP {e.code} {e.reason} from {url}{tail}")
+        if e.code in (429, 503):
+            return StoreError(f"{what}: HTTP {e.code} {e.reason} from {url} after {attempts} attempts{tail}")
+        return StoreError(f"{what}: server error (HTTP {e.code} {e.reason}) from {url}{tail}")
+
+    def _exchange(self, request: urllib.request.Request, what: str, deadline: Deadline,
+                  url: str | None = None) -> bytes:
+        """Send ``request`` and read the whole answer, all within ``deadline`` (retries included).
+        ``url``: the one messages name."""
+        def call():
+            with _opener(deadline).open(request, timeout=deadline.left()) as response:
+                return _read_body(response)
+        return self._with_retries(call, what, url or request.full_url, deadline)
+
+    # -- queries ---------------------------------------------------------------------------------------------
+    def _query_request(self, text: str, form: str) -> urllib.request.Request:
         from SPARQLWrapper import JSON, POST, SPARQLWrapper, TURTLE
-        from SPARQLWrapper.SPARQLExceptions import (EndPointInternalError, EndPointNotFound, QueryBadFormed,
-                                                    Unauthorized)
-        form = check_syntax(text)
         sw = SPARQLWrapper(self.endpoint)
         sw.setMethod(POST)
         sw.setQuery(text)
         # SPARQLWrapper guesses the form from the first keyword anywhere in the text (a comment
         # saying "removed" reads as MOVE); the parser knows better
         sw.queryType = form
-        if timeout:
-            sw.setTimeout(int(max(1, timeout)))
-        graph_query = form == "CONSTRUCT"
-        sw.setReturnFormat(TURTLE if graph_query else JSON)
+        sw.setReturnFormat(TURTLE if form == "CONSTRUCT" else JSON)
+        # SPARQLWrapper builds the request (protocol form, Accept for the format); the transfer is ours,
+        # because its query() can only give urlopen a per-socket-operation timeout
+        return sw._createRequest()
 
-        def call():
-            try:
-                return sw.query()
-            except QueryBadFormed as e:
-                raise QuerySyntaxError(f"the server rejected the query: {e}") from None
-            except EndPointNotFound:
-                raise StoreUnavailable(f"{self.endpoint}: not found (HTTP 404); is it the query endpoint?") from None
-            except Unauthorized:
-                raise QueryError(f"{self.endpoint}: unauthorised (HTTP 401)") from None
-            except EndPointInternalError as e:
-                raise StoreError(f"{self.endpoint}: server error (HTTP 500): {str(e)[:300]}") from None
-        response = self._with_retries(call, "query")
-        raw = response.response.read()
+    def query(self, text: str, limit: int | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> Result:
+        form = check_syntax(text)
+        request = self._query_request(text, form)
+        with _deadline(timeout) as deadline:
+            raw = self._exchange(request, "query", deadline)
+        return self._result(raw, form == "CONSTRUCT", limit)
+
+    def _result(self, raw: bytes, graph_query: bool, limit: int | None) -> Result:
         if graph_query:
             g = Graph()
             g.parse(data=raw, format="turtle")
@@ -144,16 +406,22 @@ class RemoteStore:
     def run(self, q: NamedQuery, values: dict | None = None, **kw) -> Result:
         return self.query(bind_values(q.full_text, q.bindings(values)), **kw)
 
-    def put_graph(self, graph_iri: str, ntriples: bytes, timeout: float = DEFAULT_TIMEOUT) -> None:
-        """Replace one named graph (Graph Store Protocol PUT: idempotent)."""
-        url = f"{self.graph_store}?{urllib.parse.urlencode({'graph': graph_iri})}"
-        req = urllib.request.Request(url, data=ntriples, method="PUT",
-                                     headers={"Content-Type": "application/n-triples"})
-        self._with_retries(lambda: urllib.request.urlopen(req, timeout=timeout).close(), f"PUT {graph_iri}")
+    # -- Graph Store Protocol --------------------------------------------------------------------------------
+    def _graph_url(self, graph_iri: str) -> str:
+        return f"{self.graph_store}?{urllib.parse.urlencode({'graph': graph_iri})}"
 
-    def push(self, build_dir: Path, timeout: float = DEFAULT_TIMEOUT) -> dict[str, int]:
+    def put_graph(self, graph_iri: str, ntriples: bytes,
+                  timeout: float | Deadline | None = DEFAULT_TIMEOUT) -> None:
+        """Replace one named graph (Graph Store Protocol PUT: idempotent)."""
+        req = urllib.request.Request(self._graph_url(graph_iri), data=ntriples, method="PUT",
+                                     headers={"Content-Type": "application/n-triples"})
+        with _deadline(timeout) as deadline:
+            self._exchange(req, f"PUT {graph_iri}", deadline, url=self.graph_store)
+
+    # -- push ------------------------------------------------------------------------------------------------
+    def push(self, build_dir: Path, timeout: float | None = DEFAULT_TIMEOUT) -> dict[str, int]:
         """Load every named graph of a build (graph.nq), replacing what the server holds under
-        the same names; graphs the build does not have are left alone."""
+        the same names; graphs the build does not have are left alone. ``timeout`` bounds the whole push."""
         path = Path(build_dir) / "graph.nq"
         if not path.exists():
             raise StoreUnavailable(f"{path}: no build to push; run `atdkg build` first")
@@ -162,8 +430,8 @@ class RemoteStore:
             if isinstance(quad.graph_name, ox.NamedNode):
                 graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
         counts = {}
-        for iri in sorted(graphs):
-            data = ox.serialize(graphs[iri], format=ox.RdfFormat.N_TRIPLES)
-            self.put_graph(iri, data, timeout)
-            counts[iri] = len(graphs[iri])
+        with _deadline(timeout) as deadline:
+            for iri in sorted(graphs):
+                self.put_graph(iri, ox.serialize(graphs[iri], format=ox.RdfFormat.N_TRIPLES), deadline)
+                counts[iri] = len(graphs[iri])
         return counts
