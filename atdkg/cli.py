@@ -222,20 +222,44 @@ def query(name, file_, params, fmt, limit, timeout, endpoint, data_dir):
 @click.option("--graph-store", help="The Graph Store Protocol endpoint (default: derived from --endpoint, "
                                     "e.g. …/query → …/store for Oxigraph, …/sparql → …/data for Fuseki).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-              help="Seconds for the whole push (every graph).")
+              help="Seconds for the whole push (every graph), or the whole --resume or --rollback.")
 @click.option("--data-dir")
+@click.option("--resume", is_flag=True, help="Finish a push that failed half-way: replace only the graphs "
+                                             "it had not replaced (the same build only).")
+@click.option("--rollback", is_flag=True, help="Undo a push that failed half-way: put back the previous "
+                                               "content of the graphs it touched, delete those it created.")
 @_guarded
-def push(endpoint, graph_store, timeout, data_dir):
-    """Load the current build into a SPARQL server, one named graph per PUT (pushing twice changes nothing)."""
+def push(endpoint, graph_store, timeout, data_dir, resume, rollback):
+    """Load the current build into a SPARQL server, one named graph per PUT (pushing twice changes nothing).
+
+    Each graph's previous content is saved (in DATA/.push-journal) before it is replaced, so a push
+    that fails half-way can be finished with --resume or undone with --rollback."""
     from queries.stores import RemoteStore
     url = config.endpoint(endpoint)
     if not url:
         raise click.UsageError("push needs --endpoint URL (or $ATDKG_ENDPOINT, or endpoint in the config file)")
+    if resume and rollback:
+        raise click.UsageError("--resume finishes a failed push, --rollback undoes it: give one of them")
     store = RemoteStore(url, config.graph_store(graph_store))
-    counts = store.push(config.data_dir(data_dir) / "build", timeout=timeout)
+    build = config.data_dir(data_dir) / "build"
+    again = _push_command(endpoint, graph_store, data_dir)  # what the messages tell the user to run next
+    if rollback:
+        done = store.rollback(build, timeout=timeout, command=again)
+        click.echo(f"rolled back the unfinished push to {store.graph_store}: {len(done['restored'])} named graphs "
+                   f"restored, {len(done['deleted'])} deleted (they did not exist before)")
+        return
+    counts = store.push(build, timeout=timeout, resume=resume, command=again)
     for iri, n in counts.items():
         click.echo(f"{n:>8}  {iri}")
-    click.echo(f"pushed {sum(counts.values())} triples in {len(counts)} named graphs to {store.graph_store}")
+    click.echo(f"pushed {sum(counts.values())} triples in {len(counts)} named graphs to {store.graph_store}"
+               + (" (the build's other graphs were replaced before the push failed)" if resume else ""))
+
+
+def _push_command(endpoint, graph_store, data_dir) -> str:
+    """`atdkg push` with the same --endpoint, --graph-store and --data-dir as this run (shell-quoted)."""
+    import shlex
+    flags = [("--endpoint", endpoint), ("--graph-store", graph_store), ("--data-dir", data_dir)]
+    return " ".join(["atdkg push"] + [f"{flag} {shlex.quote(str(value))}" for flag, value in flags if value])
 
 
 @main.command()

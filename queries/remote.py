@@ -7,6 +7,9 @@ operation timeout, which is all urllib and SPARQLWrapper offer, lets a server th
 few seconds hold the client for ever; here every connect, send and read gets only the time left, and a
 watchdog shuts the sockets down when the deadline passes, so no blocking call outlives it.
 
+A push keeps a journal (``push_journal``): it saves each graph's previous content before replacing it,
+says on failure which graphs were replaced, and can be resumed or rolled back.
+
 Moved out of ``queries/stores.py`` (which still re-exports ``RemoteStore``, ``from_json`` and
 ``_retry_after``) so the network code has a module of its own.
 """
@@ -18,6 +21,7 @@ import functools
 import http.client
 import io
 import json
+import shutil
 import socket
 import threading
 import time
@@ -33,8 +37,17 @@ from rdflib.namespace import XSD
 
 from . import NamedQuery, QueryError
 from .binding import bind_values
+from .push_journal import PushJournal, build_id
 from .stores import (DEFAULT_TIMEOUT, QuerySyntaxError, QueryTimeout, Result, StoreError, StoreUnavailable,
                      check_syntax)
+
+JOURNAL_DIR = ".push-journal"  # in the data directory, next to build/
+
+
+class PushRefused(ValueError):
+    """The push cannot go on as asked (an unfinished push is journaled, or none is, or the build
+    changed since): the user has to choose, so the CLI exits 2."""
+
 
 def from_json(cell: dict):
     kind = cell["type"]
@@ -263,9 +276,13 @@ def _opener(deadline: Deadline) -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(_DeadlineHTTPHandler(deadline), _DeadlineHTTPSHandler(deadline))
 
 
-def _read_body(response) -> bytes:
-    """The whole body: one cut short of its Content-Length or chunking raises IncompleteRead, and one
-    cut by the deadline TimeoutError: never a partial answer."""
+def _read_body(response, into=None) -> bytes:
+    """The whole body (or copied into the file ``into``, for graphs too large to hold twice); a body
+    cut short of its Content-Length or chunking raises IncompleteRead, and one cut by the deadline
+    TimeoutError: never a partial answer."""
+    if into is not None:
+        shutil.copyfileobj(response, into, 1 << 16)
+        return b""
     return response.read()
 
 
@@ -355,13 +372,22 @@ class RemoteStore:
             return StoreError(f"{what}: HTTP {e.code} {e.reason} from {url} after {attempts} attempts{tail}")
         return StoreError(f"{what}: server error (HTTP {e.code} {e.reason}) from {url}{tail}")
 
-    def _exchange(self, request: urllib.request.Request, what: str, deadline: Deadline,
-                  url: str | None = None) -> bytes:
+    def _exchange(self, request: urllib.request.Request, what: str, deadline: Deadline, into=None,
+                  missing_ok: bool = False, url: str | None = None) -> bytes | None:
         """Send ``request`` and read the whole answer, all within ``deadline`` (retries included).
-        ``url``: the one messages name."""
+        ``missing_ok``: HTTP 404 is an answer (None), not an error. ``url``: the one messages name."""
         def call():
-            with _opener(deadline).open(request, timeout=deadline.left()) as response:
-                return _read_body(response)
+            if into is not None:  # a retry starts the file afresh
+                into.seek(0)
+                into.truncate()
+            try:
+                with _opener(deadline).open(request, timeout=deadline.left()) as response:
+                    return _read_body(response, into)
+            except urllib.error.HTTPError as e:
+                if missing_ok and e.code == 404:
+                    e.close()
+                    return None
+                raise
         return self._with_retries(call, what, url or request.full_url, deadline)
 
     # -- queries ---------------------------------------------------------------------------------------------
@@ -418,10 +444,33 @@ class RemoteStore:
         with _deadline(timeout) as deadline:
             self._exchange(req, f"PUT {graph_iri}", deadline, url=self.graph_store)
 
-    # -- push ------------------------------------------------------------------------------------------------
-    def push(self, build_dir: Path, timeout: float | None = DEFAULT_TIMEOUT) -> dict[str, int]:
-        """Load every named graph of a build (graph.nq), replacing what the server holds under
-        the same names; graphs the build does not have are left alone. ``timeout`` bounds the whole push."""
+    def save_graph(self, graph_iri: str, into: Path, timeout: float | Deadline | None = DEFAULT_TIMEOUT) -> bool:
+        """Write the server's content of one named graph to ``into`` (N-Triples); False if the server
+        has no such graph (HTTP 404)."""
+        req = urllib.request.Request(self._graph_url(graph_iri), headers={"Accept": "application/n-triples"})
+        with _deadline(timeout) as deadline, open(into, "wb") as f:
+            return self._exchange(req, f"GET {graph_iri}", deadline, into=f, missing_ok=True,
+                                  url=self.graph_store) is not None
+
+    def delete_graph(self, graph_iri: str, timeout: float | Deadline | None = DEFAULT_TIMEOUT) -> None:
+        """Remove one named graph; one that is already absent (HTTP 404) is fine."""
+        req = urllib.request.Request(self._graph_url(graph_iri), method="DELETE")
+        with _deadline(timeout) as deadline:
+            self._exchange(req, f"DELETE {graph_iri}", deadline, missing_ok=True, url=self.graph_store)
+
+    # -- push, resume, rollback ------------------------------------------------------------------------------
+    def _journal(self, build_dir: Path, journal_dir: Path | None) -> PushJournal:
+        return PushJournal(journal_dir or Path(build_dir).parent / JOURNAL_DIR, self.graph_store)
+
+    def push(self, build_dir: Path, timeout: float | None = DEFAULT_TIMEOUT, *, resume: bool = False,
+             journal_dir: Path | None = None, command: str = "atdkg push") -> dict[str, int]:
+        """Load every named graph of a build (graph.nq), replacing what the server holds under the
+        same names; graphs the build does not have are left alone. ``timeout`` bounds the whole push.
+
+        Each graph's previous content is saved in the journal before its PUT; a failure names the
+        graphs replaced and those not. ``resume=True`` replaces only the graphs a failed push of the
+        same build had not replaced. ``command`` is how the messages tell the user to go on.
+        Returns the triples per graph replaced by this call."""
         path = Path(build_dir) / "graph.nq"
         if not path.exists():
             raise StoreUnavailable(f"{path}: no build to push; run `atdkg build` first")
@@ -429,9 +478,114 @@ class RemoteStore:
         for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
             if isinstance(quad.graph_name, ox.NamedNode):
                 graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
-        counts = {}
+        journal = self._journal(build_dir, journal_dir)
+        state = self._begin(journal, build_id(path), sorted(graphs), resume, command)
         with _deadline(timeout) as deadline:
-            for iri in sorted(graphs):
-                self.put_graph(iri, ox.serialize(graphs[iri], format=ox.RdfFormat.N_TRIPLES), deadline)
-                counts[iri] = len(graphs[iri])
+            try:
+                counts = self._replace_pending(graphs, state, journal, deadline)
+            except (StoreError, QueryError, OSError) as e:
+                raise self._push_failed(e, state, journal, command) from None
+        journal.clear()
         return counts
+
+    def _begin(self, journal: PushJournal, build: str, graphs: list[str], resume: bool, command: str) -> dict:
+        """The journal state to work from: a fresh one, or (``resume``) the failed push's, same build only."""
+        if not resume:
+            if journal.exists():
+                state = journal.load()
+                done = sum(g["state"] == "replaced" for g in state["graphs"])
+                raise PushRefused(f"an unfinished push to {self.graph_store} (started {state['started']}, "
+                                  f"{done} of {len(state['graphs'])} named graphs replaced) is journaled in "
+                                  f"{journal.dir}: finish it with `{command} --resume` or undo it with "
+                                  f"`{command} --rollback` before pushing again")
+            return journal.start(build, graphs)
+        if not journal.exists():
+            raise PushRefused(f"--resume: no unfinished push to {self.graph_store} is journaled in {journal.dir}; "
+                              f"nothing to resume (a plain `{command}` pushes the whole build)")
+        state = journal.load()
+        if state["build"] != build or [g["iri"] for g in state["graphs"]] != graphs:
+            raise PushRefused(f"--resume: the build changed since the push that failed (journaled build "
+                              f"{state['build'][:12]}, now {build[:12]}); resuming would leave the server with "
+                              f"graphs of two builds. Undo that push with `{command} --rollback`, then push again")
+        return state
+
+    def _replace_pending(self, graphs: dict[str, list], state: dict, journal: PushJournal,
+                         deadline: Deadline) -> dict[str, int]:
+        counts = {}
+        for position, entry in enumerate(state["graphs"]):
+            if entry["state"] == "replaced":
+                continue
+            iri = entry["iri"]
+            if entry["existed"] is None:
+                # before the PUT is sent: from then on the server's old content may be gone. A graph whose
+                # PUT failed keeps its first saving (the server may have applied the PUT anyway)
+                snapshot = journal.snapshot(position)
+                entry["existed"] = self.save_graph(iri, snapshot, deadline)
+                entry["saved"] = snapshot.name if entry["existed"] else None
+                if not entry["existed"]:
+                    snapshot.unlink(missing_ok=True)
+                journal.save(state)
+            self.put_graph(iri, ox.serialize(graphs[iri], format=ox.RdfFormat.N_TRIPLES), deadline)
+            entry["state"] = "replaced"
+            journal.save(state)
+            counts[iri] = len(graphs[iri])
+        return counts
+
+    def _push_failed(self, cause: Exception, state: dict, journal: PushJournal, command: str) -> Exception:
+        """The same kind of error (so the same exit code), its message extended with what was replaced
+        and how to go on. Nothing sent yet: the server is unchanged and the journal is dropped."""
+        entries = state["graphs"]
+        if all(g["existed"] is None for g in entries):  # no graph's content was saved, so no PUT was sent
+            journal.clear()
+            return type(cause)(f"{cause}\nthe push to {self.graph_store} stopped before replacing any named "
+                               "graph: the server is unchanged")
+        replaced = [g["iri"] for g in entries if g["state"] == "replaced"]
+        lines = [str(cause),
+                 f"the push to {self.graph_store} stopped after replacing {len(replaced)} of {len(entries)} "
+                 "named graphs:"]
+        for g in entries:
+            if g["state"] == "replaced":
+                lines.append(f"  replaced      {g['iri']}")
+            elif g["existed"] is not None:
+                lines.append(f"  not replaced  {g['iri']}  (its PUT failed; the server may have applied it)")
+            else:
+                lines.append(f"  not replaced  {g['iri']}")
+        lines += [f"the server's previous content of the graphs it touched is saved in {journal.dir}",
+                  f"to finish this push (same build only): {command} --resume",
+                  f"to undo it (previous content back, new graphs deleted): {command} --rollback"]
+        if isinstance(cause, QueryTimeout):
+            lines.append("(add --timeout SECONDS to either for more time)")
+        error = type(cause)("\n".join(lines))
+        error.replaced = replaced  # for Python callers
+        return error
+
+    def rollback(self, build_dir: Path, timeout: float | None = DEFAULT_TIMEOUT, *,
+                 journal_dir: Path | None = None, command: str = "atdkg push") -> dict[str, list[str]]:
+        """Undo a push that failed half-way: put back each touched graph's saved content, delete the
+        graphs it created. Running it again after a failure is safe (every step is idempotent)."""
+        journal = self._journal(build_dir, journal_dir)
+        if not journal.exists():
+            raise PushRefused(f"--rollback: no unfinished push to {self.graph_store} is journaled in "
+                              f"{journal.dir}; nothing to roll back")
+        state = journal.load()
+        done: dict[str, list[str]] = {"restored": [], "deleted": []}
+        with _deadline(timeout) as deadline:
+            try:
+                for entry in state["graphs"]:
+                    self._restore(entry, journal, deadline, done)
+            except (StoreError, QueryError, OSError) as e:
+                raise type(e)(f"{e}\nthe rollback undid {len(done['restored']) + len(done['deleted'])} named "
+                              f"graphs, then stopped; the journal in {journal.dir} is kept: run "
+                              f"`{command} --rollback` again to finish it") from None
+        journal.clear()
+        return done
+
+    def _restore(self, entry: dict, journal: PushJournal, deadline: Deadline, done: dict) -> None:
+        if entry["existed"] is None:  # never touched: its PUT was not sent
+            return
+        if entry["existed"]:
+            self.put_graph(entry["iri"], (journal.dir / entry["saved"]).read_bytes(), deadline)
+            done["restored"].append(entry["iri"])
+        else:
+            self.delete_graph(entry["iri"], deadline)
+            done["deleted"].append(entry["iri"])
