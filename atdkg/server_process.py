@@ -48,6 +48,30 @@ def group_alive(proc: subprocess.Popen) -> bool:
         return False
 
 
+def group_memory(proc: subprocess.Popen) -> tuple[float, float, int]:
+    """(PSS, RSS) in MB summed over the server's processes (its process group), and their count.
+    PSS shares each page among the processes that map it: the store the workers and query children
+    share copy-on-write counts once."""
+    pss = rss = 0
+    count = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            if os.getpgid(int(pid)) != proc.pid:
+                continue
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+                    elif line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+            count += 1
+        except (OSError, ProcessLookupError):
+            continue
+    return pss / 1024, rss / 1024, count
+
+
 def stop(proc: subprocess.Popen) -> None:
     """SIGTERM the whole process group, then SIGKILL what is left."""
     for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):

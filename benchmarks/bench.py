@@ -357,28 +357,6 @@ def explorer_requests(base: str, iri_base: str, seed: int = 0) -> list[tuple[str
     return reqs
 
 
-def _pss_mb(pgid: int) -> tuple[float, float, int]:
-    """(PSS, RSS) in MB summed over the processes of one process group, and their count."""
-    pss = rss = 0
-    count = 0
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            if os.getpgid(int(pid)) != pgid:
-                continue
-            with open(f"/proc/{pid}/smaps_rollup") as f:
-                for line in f:
-                    if line.startswith("Pss:"):
-                        pss += int(line.split()[1])
-                    elif line.startswith("Rss:"):
-                        rss += int(line.split()[1])
-            count += 1
-        except (OSError, ProcessLookupError):
-            continue
-    return pss / 1024, rss / 1024, count
-
-
 def explorer_job(data_dir: str, clients: int, seconds: float) -> dict:
     from atdkg import server_process
 
@@ -392,7 +370,7 @@ def explorer_job(data_dir: str, clients: int, seconds: float) -> dict:
         reqs = explorer_requests(base, config.base_iri())
         cold = loadgen.warm(base, reqs, times=1)  # rendered from the store; then cached in one of the workers
         mix = loadgen.run(base, reqs, clients, seconds)
-        memory = _pss_mb(proc.pid)
+        memory = server_process.group_memory(proc)
         static = loadgen.run(base, [("static", "/static/style.css", "text/css")], clients, max(10.0, seconds / 3))
     finally:
         server_process.stop(proc)
