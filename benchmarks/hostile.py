@@ -37,15 +37,15 @@ EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
 
 def request(base: str, path: str, source: str, method: str = "GET", body: bytes | None = None,
             headers: dict | None = None, timeout: float = 120) -> tuple[int, dict]:
-    """(status, lower-cased headers) of one request from loopback address ``source``; status 0 when the
-    connection failed (counted with the 5xx)."""
+    """(status, lower-cased headers, with the body's first 300 bytes as "body") of one request from
+    loopback address ``source``; status 0 when the connection failed (counted with the 5xx)."""
     url = urllib.parse.urlsplit(base)
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=timeout, source_address=(source, 0))
     try:
         conn.request(method, path, body=body, headers=headers or {})
         r = conn.getresponse()
-        r.read()
-        return r.status, {k.lower(): v for k, v in r.getheaders()}
+        body = r.read()
+        return r.status, {**{k.lower(): v for k, v in r.getheaders()}, "body": body[:300]}
     except OSError:
         return 0, {}
     finally:
@@ -74,30 +74,35 @@ def _expensive(base, k, stop_at, out):
         t = time.perf_counter()
         status, headers = request(base, "/sparql", f"127.0.2.{k + 1}", "POST", body,
                                   {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/csv"})
-        out.append((time.perf_counter() - t, status, headers.get("retry-after")))
+        reason = "time limit" if b"did not finish" in headers.get("body", b"") else \
+            "no free query process" if b"busy" in headers.get("body", b"") else ""
+        out.append((time.perf_counter() - t, status, headers.get("retry-after"), reason))
         if headers.get("retry-after"):
             time.sleep(min(float(headers["retry-after"]), max(0.0, stop_at - time.time())))
 
 
 def _slow(port, k, stop_at, out):
-    try:
-        s = socket.create_connection(("127.0.0.1", port), source_address=(f"127.0.3.{k + 1}", 0))
-    except OSError:
-        out.append("refused")
-        return
-    sent = 0
-    try:
-        for ch in b"GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 100_000:
-            if time.time() >= stop_at:
-                break
-            s.send(bytes([ch]))
-            sent += 1
+    """A slowloris: headers one byte a second, never finished; when the server closes the connection,
+    open another. Records how long each connection was held open."""
+    while time.time() < stop_at:
+        try:
+            s = socket.create_connection(("127.0.0.1", port), source_address=(f"127.0.3.{k + 1}", 0))
+        except OSError:
+            out.append(("refused", 0.0))
             time.sleep(1)
-        out.append(f"open after {sent} bytes")
-    except OSError:
-        out.append(f"closed by the server after {sent} bytes")
-    finally:
-        s.close()
+            continue
+        opened = time.time()
+        try:
+            for ch in b"GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 100_000:
+                if time.time() >= stop_at:
+                    break
+                s.send(bytes([ch]))
+                time.sleep(1)
+            out.append(("open at the end", time.time() - opened))
+        except OSError:
+            out.append(("closed by the server", time.time() - opened))
+        finally:
+            s.close()
 
 
 def _group(kind, args_list, queue):
@@ -145,16 +150,19 @@ def summarise(results: dict, seconds: float) -> tuple[list[str], bool]:
     lines.append(f"  target p95 < 500 ms with 0 5xx: {'met' if target else 'NOT met'} ({server_errors} 5xx)")
     ok &= target
     expensive = results["expensive"]
-    codes = Counter(s for _, s, _ in expensive)
-    limited = [r for _, s, r in expensive if s == 429]
+    codes = Counter(f"{s}" + (f" ({why})" if why else "") for _, s, _, why in expensive)
+    limited = [r for _, s, r, _ in expensive if s == 429]
     lines.append(f"expensive: {len(expensive)} requests; statuses " + ", ".join(f"{s}: {c}" for s, c in sorted(codes.items()))
                  + (f"; Retry-After on 429: {min(int(r) for r in limited)}–{max(int(r) for r in limited)} s"
                     if limited and all(limited) else ""))
     target = bool(limited) and all(limited)
     lines.append(f"  target 429 with Retry-After once over budget: {'met' if target else 'NOT met'}")
     ok &= target
-    lines.append("slow sockets: " + ", ".join(f"{c} × {s}" for s, c in Counter(
-        s.split(" after")[0] for s in results["slow"]).items()))
+    slow = results["slow"]
+    closed = [t for what, t in slow if what == "closed by the server"]
+    lines.append(f"slow sockets: {len(slow)} connections; " + ", ".join(
+        f"{c} {what}" for what, c in Counter(what for what, _ in slow).items())
+        + (f"; held {min(closed):.0f}–{max(closed):.0f} s before the server closed them" if closed else ""))
     return lines, ok
 
 

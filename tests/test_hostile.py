@@ -313,6 +313,22 @@ def test_slow_sockets_and_expensive_queries_leave_pages_fast_and_heavy_clients_g
     assert sparql(base, "ASK { ?s ?p ?o }", client="127.0.4.101")[0] == 200
 
 
+def test_many_concurrent_uncached_pages_are_all_answered(base):
+    """More page renders at once than each worker has query children: they wait their turn
+    cooperatively (a lock that blocked the worker's thread would hang them all)."""
+    results = []
+
+    def client(k):
+        for n in range(5):
+            results.append(request(base, f"/search?q=c{k}x{n}", client=f"127.0.4.{150 + k}", timeout=30)[::3])
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(24)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(results) == 120 and all(status == 200 for status, _ in results), results[:5]
+
+
 # -- 5. the Host header -------------------------------------------------------------------------------
 def _absolute_urls(base: str, host: str) -> dict[str, tuple[int, bytes]]:
     return {path: request(base, path, headers={"Host": host, "Accept": accept})[::2]

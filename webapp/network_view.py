@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import threading
 from pathlib import Path
 
@@ -30,7 +31,7 @@ VENDOR_FILES = {
     "cytoscape.min.js": "cytoscape/dist/cytoscape.min.js",
 }
 VENDOR_GROUPS = {"yasgui": ("yasgui.min.js", "yasgui.min.css"), "cytoscape": ("cytoscape.min.js",)}
-_lock = threading.Lock()
+_creating = threading.Lock()  # guards only the creation of the per-process lock below, never a wait
 
 
 def _node_modules() -> Path:
@@ -55,11 +56,22 @@ def vendor_file(name: str):
 
 
 # -- the network -------------------------------------------------------------------------------------
+def _loading_lock(ext: dict):
+    """A lock for loading the network data, made in the process (and after gevent has patched
+    threading) that uses it: loading waits on query children, and a real lock held across that wait
+    would block every other coroutine of the worker that asks for it."""
+    key = ("network-lock", os.getpid())
+    if key not in ext:
+        with _creating:
+            ext.setdefault(key, threading.Lock())
+    return ext[key]
+
+
 def _data():
     """The network's link records, loaded from the store once per process."""
     ext = current_app.extensions["atdkg"]
     if "network" not in ext:
-        with _lock:
+        with _loading_lock(ext):
             if "network" not in ext:
                 from network.projections import NetworkData
                 from .store import trusted_store

@@ -197,6 +197,9 @@ def _first(result: Result, n: int) -> Result:
 
 
 # -- the parent ---------------------------------------------------------------------------------------
+_CREATING = threading.Lock()
+
+
 def _readable(conn, timeout: float) -> bool:
     """Wait until the child has written, letting other requests run meanwhile. A selector made now,
     not Connection.poll: under gunicorn's gevent worker the selectors module is patched to wait
@@ -285,7 +288,7 @@ class QueryPool:
     def _setup(self) -> None:
         self._owner = os.getpid()
         self.forkserver, self.forkserver_name = None, None
-        self._cond = threading.Condition()
+        self._condition = None
         self._idle: list[_Child] = []
         self._count = 0  # children alive or being created
         self._waiting: list[tuple[float, int]] = []
@@ -294,6 +297,16 @@ class QueryPool:
     def _mine(self) -> None:
         if self._owner != os.getpid():
             self._setup()  # the parent's children and locks are not ours
+
+    @property
+    def _cond(self) -> threading.Condition:
+        """Made at first use, not at setup: setup may run in gunicorn's post_fork hook, before gevent
+        patches threading, and a real lock waited on by a coroutine blocks the whole worker."""
+        if self._condition is None:
+            with _CREATING:  # held for no more than this check: never across a wait
+                if self._condition is None:
+                    self._condition = threading.Condition()
+        return self._condition
 
     def use_forkserver(self, server, name: str) -> None:
         """Have ``server`` fork this pool's children (registered there as ``name`` → child_main)."""
