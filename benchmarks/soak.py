@@ -48,9 +48,12 @@ def _client(base, k, stop_at, codes, lock):
     for path, accept in _paths(k):
         if time.time() >= stop_at:
             return
-        status, _ = request(base, path, f"127.0.5.{k + 1}", headers={"Accept": accept})
+        status, headers = request(base, path, f"127.0.5.{k + 1}", headers={"Accept": accept})
         with lock:
             codes[status] += 1
+            if (status >= 500 or status == 0) and codes[f"why {status}"] < 5:  # the first few, to say why
+                codes[f"why {status}"] += 1
+                print(f"  {status} for {path[:100]}: {headers.get('body', b'')[:200]!r}", flush=True)
 
 
 def _clients(base, clients, stop_at, queue):
@@ -117,6 +120,7 @@ def main(argv=None) -> int:
     last = [s[1] for s in samples if s[0] >= samples[-1][0] - 60]
     growth = statistics.mean(last) / statistics.mean(mid)
     peak_disk = max(s[4] for s in samples)
+    codes = {s: c for s, c in codes.items() if not str(s).startswith("why")}
     total = sum(codes.values())
     errors = sum(c for s, c in codes.items() if int(s) >= 500 or int(s) == 0)
     print(f"requests: {total} ({total / seconds:.1f}/s); statuses " + ", ".join(f"{s}: {c}" for s, c in sorted(codes.items())))

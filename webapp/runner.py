@@ -268,7 +268,7 @@ class _Child:
 
 
 class QueryPool:
-    """Up to ``size`` children in this worker; requests beyond wait (best priority first) for at most
+    """Up to ``size`` children in this worker; requests beyond wait (by arrival plus ``priority``) for at most
     ``wait`` seconds. Children are created when first needed, in the process that uses them: a pool
     copied by a fork (gunicorn's preloading master → workers) starts empty in the copy."""
 
@@ -343,7 +343,9 @@ class QueryPool:
     def _acquire(self, priority: float) -> _Child:
         self._mine()
         with self._cond:
-            ticket = (priority, next(self._seq))
+            # start-time fair queueing: arrival time plus the seconds of query time the client has
+            # used, so a heavier client waits behind later arrivals, but never for longer than its use
+            ticket = (time.monotonic() + priority, next(self._seq))
             heapq.heappush(self._waiting, ticket)
             deadline = time.monotonic() + self.wait
             try:
