@@ -40,6 +40,14 @@ def start(port: int, env: dict | None = None, workers: int = 2, log=subprocess.D
             time.sleep(0.3)
 
 
+def script(name: str) -> str | None:
+    """A console script installed with this Python (``.venv/bin/oxigraph``), else one on the PATH: the
+    virtual environment need not be activated."""
+    import shutil
+    beside = os.path.join(os.path.dirname(sys.executable), name)
+    return beside if os.access(beside, os.X_OK) else shutil.which(name)
+
+
 def group_alive(proc: subprocess.Popen) -> bool:
     try:
         os.killpg(proc.pid, 0)

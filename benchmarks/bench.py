@@ -232,7 +232,8 @@ def server_job(build_dir: str, cases: list, runs: int, budget: float, work: str)
     import queries
     from queries.binding import bind_values
     from queries.stores import RemoteStore, StoreError
-    binary = shutil.which("oxigraph")
+    from atdkg.server_process import script
+    binary = script("oxigraph")
     if not binary:
         return {"error": "the oxigraph server is not installed (pip install -e '.[bench]')"}
     location = Path(work) / "oxigraph"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from atdkg import server_process
 from atdkg.server_process import free_port  # noqa: F401 - the test modules import it from here
 
 from loaders.build import build_graph
@@ -59,11 +60,10 @@ def build_dir(built, tmp_path_factory):
 def oxigraph_server(tmp_path_factory):
     """A real Oxigraph SPARQL server (the `oxigraph` package's binary) on a free 127.0.0.1 port,
     its default graph the union of the named graphs. Stopped at the end of the session."""
-    import shutil as _shutil
     import subprocess
     import time
     import urllib.request
-    binary = _shutil.which("oxigraph")
+    binary = server_process.script("oxigraph")
     assert binary, "the oxigraph server is not installed (pip install oxigraph; .ci/run does)"
     port = free_port()
     location = tmp_path_factory.mktemp("oxigraph")
