@@ -15,8 +15,8 @@ from pathlib import Path
 
 from rdflib import BNode, Literal, URIRef
 
-import queries
-from queries.stores import DEFAULT_TIMEOUT, EmbeddedStore, RemoteStore, Result
+from atdkg import queries
+from atdkg.queries.stores import DEFAULT_TIMEOUT, EmbeddedStore, RemoteStore, Result
 
 from . import config
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from loaders.build import BuildError, build_graph, write_build
-from loaders.sources import GENRES, MANIFEST, SourceError, add_source
+from atdkg.loaders.build import BuildError, build_graph, write_build
+from atdkg.loaders.sources import GENRES, MANIFEST, SourceError, add_source
 
 from . import config
 
@@ -127,7 +127,7 @@ def _fail(message: str, code: int) -> None:
 
 def _open(endpoint_flag, graph_store_flag, data_dir):
     """The remote store if an endpoint is configured (flag > env > config file), else the embedded one."""
-    from queries.stores import EmbeddedStore, RemoteStore
+    from atdkg.queries.stores import EmbeddedStore, RemoteStore
     url = config.endpoint(endpoint_flag)
     if url:
         return RemoteStore(url, config.graph_store(graph_store_flag))
@@ -138,8 +138,8 @@ def _guarded(fn):
     """Expected failures become one line and an exit code: 2 for the user's mistakes, 3 for the store's."""
     import functools
 
-    from queries import QueryError
-    from queries.stores import StoreError
+    from atdkg.queries import QueryError
+    from atdkg.queries.stores import StoreError
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -158,7 +158,7 @@ def list_queries(fmt):
     """List the catalogue of named queries: name, title, parameters."""
     import json
 
-    import queries as catalogue
+    from atdkg import queries as catalogue
     entries = [{"name": q.name, "title": q.title, "description": q.description,
                 "params": [{"name": p.name, "type": p.type, "default": p.default, "description": p.description}
                            for p in q.params]} for q in catalogue.catalogue().values()]
@@ -196,8 +196,8 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @_guarded
 def query(name, file_, params, fmt, limit, timeout, endpoint, data_dir):
     """Run a named query (see `atdkg queries`) or an ad-hoc one (--file) and print the results."""
-    import queries as catalogue
-    from queries import formats
+    from atdkg import queries as catalogue
+    from atdkg.queries import formats
     if bool(name) == bool(file_):
         raise click.UsageError("give a query NAME or --file Q.rq (one of them)")
     store = _open(endpoint, None, data_dir)
@@ -206,7 +206,7 @@ def query(name, file_, params, fmt, limit, timeout, endpoint, data_dir):
     else:
         if params:
             raise click.UsageError("--param applies to named queries; write values into the --file query")
-        from queries.stores import check_syntax
+        from atdkg.queries.stores import check_syntax
         text = file_.read_text(encoding="utf-8")
         check_syntax(text, catalogue.PREFIX_MAP, where=str(file_))  # line:column of the file itself
         text = catalogue.PREFIXES + text
@@ -234,7 +234,7 @@ def push(endpoint, graph_store, timeout, data_dir, resume, rollback):
 
     Each graph's previous content is saved (in DATA/.push-journal) before it is replaced, so a push
     that fails half-way can be finished with --resume or undone with --rollback."""
-    from queries.stores import RemoteStore
+    from atdkg.queries.stores import RemoteStore
     url = config.endpoint(endpoint)
     if not url:
         raise click.UsageError("push needs --endpoint URL (or $ATDKG_ENDPOINT, or endpoint in the config file)")
@@ -289,15 +289,15 @@ def serve(host, port, workers, public_url, allowed_hosts, debug, data_dir):
     os.environ["ATDKG_PUBLIC_URL"] = public_url  # environment: a reload after a new build sees it too
     if allowed_hosts:
         os.environ["ATDKG_ALLOWED_HOSTS"] = ",".join(allowed_hosts)
-    from queries.stores import StoreError
+    from atdkg.queries.stores import StoreError
     click.echo(f"atd-kg explorer on http://{host}:{port}/  (public URL {public_url}; SPARQL endpoint: "
                f"{public_url}sparql)")
     try:
         if debug:
-            from webapp import create_app
+            from atdkg.webapp import create_app
             create_app().run(host=host, port=port, debug=True, use_reloader=False)
             return
-        from webapp import server
+        from atdkg.webapp import server
         server.run(host, port, workers, data_dir)
     except (StoreError, ValueError) as e:
         _fail(str(e), EXIT_BAD_INPUT)
@@ -308,14 +308,14 @@ def serve(host, port, workers, public_url, allowed_hosts, debug, data_dir):
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def bench(args):
     """Measure build, queries, network and explorer on generated corpora (see --help)."""
-    from benchmarks.bench import main as bench_main
+    from atdkg.benchmarks.bench import main as bench_main
     sys.exit(bench_main(list(args)))
 
 
 # -- the actor network -----------------------------------------------------------------------------
 def _network_options(fn):
     """Options every `atdkg network` command takes (a subcommand's own value wins over the group's)."""
-    from network.projections import LEVELS
+    from atdkg.network.projections import LEVELS
     for option in reversed([
         click.option("--level", type=click.Choice(LEVELS), default=None,
                      help="person, organisation (people rolled up to their organisation) or state "
@@ -334,7 +334,7 @@ def _network_options(fn):
 def _network_settings(ctx, level, relations, as_of, endpoint, data_dir) -> dict:
     import datetime
 
-    from network.projections import RELATIONS
+    from atdkg.network.projections import RELATIONS
     parent = (ctx.obj or {}) if ctx is not None else {}
     kinds = [k.strip() for value in relations for k in value.split(",") if k.strip()] or parent.get("relations", [])
     unknown = [k for k in kinds if k not in RELATIONS]
@@ -352,18 +352,18 @@ def _network_settings(ctx, level, relations, as_of, endpoint, data_dir) -> dict:
 
 
 def _network_data(s: dict):
-    from network.projections import NetworkData
+    from atdkg.network.projections import NetworkData
     return NetworkData.load(_open(s["endpoint"], None, s["data_dir"]))
 
 
 def _network_graph(s: dict, data=None):
-    from network.projections import project
+    from atdkg.network.projections import project
     data = data or _network_data(s)
     return data, project(data, s["level"], s["relations"] or None, s["as_of"])
 
 
 def _emit_graph(graph, fmt, output) -> None:
-    from network import export
+    from atdkg.network import export
     fmt = export.format_for(output, fmt)
     if output is None:
         click.echo(export.render(graph, fmt), nl=False)
@@ -394,7 +394,7 @@ def network_cmd(ctx, level, relations, as_of, endpoint, data_dir, fmt, output):
     ctx.obj = _network_settings(None, level, relations, as_of, endpoint, data_dir)
     if ctx.invoked_subcommand:
         return
-    from network import analysis
+    from atdkg.network import analysis
     _, graph = _network_graph(ctx.obj)
     _emit_graph(analysis.annotate(graph), fmt, output)
 
@@ -413,7 +413,7 @@ def network_metrics(ctx, level, relations, as_of, endpoint, data_dir, top, by, f
     import io
     import json
 
-    from network import analysis
+    from atdkg.network import analysis
     s = _network_settings(ctx, level, relations, as_of, endpoint, data_dir)
     _, graph = _network_graph(s)
     rows = analysis.top(graph, top, by=by)
@@ -469,7 +469,7 @@ def network_explain(ctx, a, b, level, relations, as_of, endpoint, data_dir):
 
     A and B are labels, acronyms, alternative names, ISO codes or IRIs (case and accents ignored);
     at organisation or State level a person or body also names what it is rolled up into."""
-    from network import analysis
+    from atdkg.network import analysis
     s = _network_settings(ctx, level, relations, as_of, endpoint, data_dir)
     data, graph = _network_graph(s)
     u, v = data.find(graph, a), data.find(graph, b)
@@ -507,7 +507,7 @@ def network_twins(ctx, state, top, fmt, endpoint, data_dir):
     it that share a region, practice categories, GCM objectives or exchanges, ranked, with reasons."""
     import json
 
-    from network import twins
+    from atdkg.network import twins
     s = _network_settings(ctx, None, (), None, endpoint, data_dir)
     data = _network_data(s)
     iri = twins.find_state(data, state)
@@ -540,7 +540,7 @@ def network_twins(ctx, state, top, fmt, endpoint, data_dir):
 @_guarded
 def network_ego(ctx, actor, radius, level, relations, as_of, endpoint, data_dir, fmt, output):
     """ACTOR's ego network: everyone within --radius steps and the links among them (same formats)."""
-    from network import analysis
+    from atdkg.network import analysis
     s = _network_settings(ctx, level, relations, as_of, endpoint, data_dir)
     data, graph = _network_graph(s)
     _emit_graph(analysis.annotate(analysis.ego(graph, data.find(graph, actor), radius)), fmt, output)
@@ -552,7 +552,7 @@ def network_ego(ctx, actor, radius, level, relations, as_of, endpoint, data_dir,
 @_guarded
 def network_timeline(ctx, level, relations, as_of, endpoint, data_dir):
     """Change over time: the network as of each exchange, with the actors and links it added."""
-    from network import analysis
+    from atdkg.network import analysis
     s = _network_settings(ctx, level, relations, as_of, endpoint, data_dir)
     data = _network_data(s)
     for step in analysis.changes(data, s["level"], s["relations"] or None):

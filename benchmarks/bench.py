@@ -100,7 +100,7 @@ def _quantiles(values: list[float]) -> tuple[float, float]:
 
 # -- 1. build ------------------------------------------------------------------------------------
 def build_job(data_dir: str) -> dict:
-    from loaders.build import build_graph, write_build
+    from atdkg.loaders.build import build_graph, write_build
     data = Path(data_dir)
     t0 = time.perf_counter()
     result = build_graph(data)
@@ -120,7 +120,7 @@ def catalogue_cases() -> list[tuple[str, dict]]:
     parameter has no default)."""
     import yaml
 
-    import queries
+    from atdkg import queries
     competency = yaml.safe_load((ROOT / "queries" / "competency.yaml").read_text())
     given = {}
     for spec in competency.values():
@@ -138,7 +138,7 @@ def _open_engine(engine: str, build: Path):
     """A function text -> number of rows (every value touched), after loading the build."""
     import pyoxigraph as ox
 
-    from queries.stores import EmbeddedStore, RdflibStore
+    from atdkg.queries.stores import EmbeddedStore, RdflibStore
     if engine == "atdkg":
         store = EmbeddedStore.from_build(build)
         return lambda text: _size(store.query(text, timeout=None))
@@ -171,8 +171,8 @@ def _size(result) -> int:
 
 def query_job(engine: str, build_dir: str, cases: list, runs: int, budget: float) -> dict:
     """Load the build on ``engine``, then time each case in a forked child (killed at ``budget``)."""
-    import queries
-    from queries.binding import bind_values
+    from atdkg import queries
+    from atdkg.queries.binding import bind_values
     build = Path(build_dir)
     rss0 = _peak_mb()
     t0 = time.perf_counter()
@@ -229,9 +229,9 @@ def _timed_in_child(ctx, run, text, runs, budget) -> dict:
 
 def server_job(build_dir: str, cases: list, runs: int, budget: float, work: str) -> dict:
     """The same cases against a real Oxigraph server (read-only, RocksDB on disk) over HTTP."""
-    import queries
-    from queries.binding import bind_values
-    from queries.stores import RemoteStore, StoreError
+    from atdkg import queries
+    from atdkg.queries.binding import bind_values
+    from atdkg.queries.stores import RemoteStore, StoreError
     from atdkg.server_process import script
     binary = script("oxigraph")
     if not binary:
@@ -286,8 +286,8 @@ def server_job(build_dir: str, cases: list, runs: int, budget: float, work: str)
 
 # -- 3. network ----------------------------------------------------------------------------------
 def network_job(build_dir: str, budget: float) -> dict:
-    from network.projections import NetworkData
-    from queries.stores import EmbeddedStore
+    from atdkg.network.projections import NetworkData
+    from atdkg.queries.stores import EmbeddedStore
     store = EmbeddedStore.from_build(Path(build_dir))
     t0 = time.perf_counter()
     data = NetworkData.load(store)
@@ -308,8 +308,8 @@ def network_job(build_dir: str, budget: float) -> dict:
 
 
 def _network_level(data, level, conn):
-    from network import analysis
-    from network.projections import project
+    from atdkg.network import analysis
+    from atdkg.network.projections import project
     t0 = time.perf_counter()
     graph = project(data, level)
     t1 = time.perf_counter()

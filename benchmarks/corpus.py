@@ -1,9 +1,9 @@
 """A scaled corpus for benchmarks: N documents derived from the four real ones.
 
-    python -m benchmarks.corpus --docs 40 --out /tmp/c40            # write it, say what was renamed
-    python -m benchmarks.corpus --docs 8 40 200 520 --out /tmp/c --build  # one corpus per N (OUT/N), built
+    python -m atdkg.benchmarks.corpus --docs 40 --out /tmp/c40            # write it, say what was renamed
+    python -m atdkg.benchmarks.corpus --docs 8 40 200 520 --out /tmp/c --build  # one corpus per N (OUT/N), built
 
-    from benchmarks.corpus import make_corpus
+    from atdkg.benchmarks.corpus import make_corpus
     data_dir = make_corpus(200, Path("/tmp/c200"), seed=0)   # then loaders.build.build_graph(data_dir)
                                                             # or `atdkg build --data-dir /tmp/c200`
 
@@ -98,14 +98,14 @@ from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
 
-from benchmarks.layouts import pdf_layout
-from loaders.gazetteer import Gazetteer, Org
-from loaders.names import _HONORIFIC_RE, clean, fold, slug
-from loaders.parse import parse_document
-from loaders.records import PersonRef
-from loaders.sources import COLUMNS, load_manifest, read_text
-from loaders.text import normalise, vocabulary
-from loaders.vocab import Vocabulary
+from atdkg.benchmarks.layouts import pdf_layout
+from atdkg.loaders.gazetteer import Gazetteer, Org
+from atdkg.loaders.names import _HONORIFIC_RE, clean, fold, slug
+from atdkg.loaders.parse import parse_document
+from atdkg.loaders.records import PersonRef
+from atdkg.loaders.sources import COLUMNS, load_manifest, read_text
+from atdkg.loaders.text import normalise, vocabulary
+from atdkg.loaders.vocab import Vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -882,7 +882,7 @@ def build_figures(data_dir: Path) -> dict:
     from rdflib import RDF, Namespace
     from rdflib.namespace import FOAF
 
-    from loaders.build import build_graph
+    from atdkg.loaders.build import build_graph
     atd = Namespace("https://w3id.org/atd-kg/ontology#")
     org = Namespace("http://www.w3.org/ns/org#")
     t0 = time.perf_counter()
@@ -910,7 +910,7 @@ def build_figures(data_dir: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m benchmarks.corpus", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m atdkg.benchmarks.corpus", description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, nargs="+", required=True, help="number of documents (several: one corpus each)")
     ap.add_argument("--out", type=Path, required=True, help="target data directory (with several --docs: OUT/N)")
     ap.add_argument("--seed", type=int, default=0)

@@ -5,7 +5,7 @@
   again and again, honouring Retry-After when told to wait;
 - S slow sockets (default 20) sending request headers one byte a second, never finishing.
 
-    python -m benchmarks.hostile [--normal 32] [--expensive 8] [--slow 20] [--seconds 90] [--url URL]
+    python -m atdkg.benchmarks.hostile [--normal 32] [--expensive 8] [--slow 20] [--seconds 90] [--url URL]
 
 Every client has its own loopback address (127.0.0.0/8 all reaches this machine), as distinct
 clients have distinct addresses in public: the per-client budget sees them apart. Prints, for the

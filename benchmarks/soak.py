@@ -6,7 +6,7 @@ many there are) and the size of the on-disk response cache; at the end it judges
 flat (the last minute's mean within 5 % of the mean of the minute at mid-run: by then the bounded
 caches are full) and the disk cache within its bound.
 
-    python -m benchmarks.soak [--clients 16] [--minutes 10] [--disk-mb 64] [--every 10]
+    python -m atdkg.benchmarks.soak [--clients 16] [--minutes 10] [--disk-mb 64] [--every 10]
 """
 from __future__ import annotations
 

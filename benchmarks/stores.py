@@ -1,6 +1,6 @@
 """Choose the embedded store by measurement.
 
-    python -m benchmarks.stores [--copies 1 107] [--runs 5] [--budget 60]
+    python -m atdkg.benchmarks.stores [--copies 1 107] [--runs 5] [--budget 60]
 
 For each size (the built graph repeated COPIES times: 100 copies ≈ 10⁶ triples) and each
 engine — rdflib's memory store, rdflib over Oxigraph (oxrdflib), pyoxigraph called directly —
@@ -33,10 +33,10 @@ def _rss_mb() -> float:
 
 def _load(engine: str, path: Path):
     if engine == "pyoxigraph":
-        from queries.stores import EmbeddedStore
+        from atdkg.queries.stores import EmbeddedStore
         return EmbeddedStore.from_nquads(path.read_bytes())
     from rdflib import Dataset
-    from queries.stores import RdflibStore
+    from atdkg.queries.stores import RdflibStore
     ds = Dataset(store="Oxigraph", default_union=True) if engine == "oxrdflib" else Dataset(default_union=True)
     ds.parse(path, format="nquads")
     return RdflibStore(ds)
@@ -49,7 +49,7 @@ def _competency() -> dict[str, tuple[str, dict]]:
 
 
 def _worker(engine: str, path: str, names: list[str], runs: int, out: mp.Queue) -> None:
-    import queries
+    from atdkg import queries
     rss0 = _rss_mb()
     t0 = time.perf_counter()
     store = _load(engine, Path(path))
@@ -106,7 +106,7 @@ def main(argv=None) -> None:
     ap.add_argument("--budget", type=float, default=60.0, help="seconds per query run before giving up")
     ap.add_argument("--engines", nargs="+", default=ENGINES, choices=ENGINES)
     args = ap.parse_args(argv)
-    from benchmarks.scale import write_scaled
+    from atdkg.benchmarks.scale import write_scaled
     build = ROOT / "data" / "build"
     if not (build / "graph.nq").exists():
         sys.exit("run `atdkg build` first")

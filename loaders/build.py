@@ -98,8 +98,8 @@ def build_graph(data_dir: Path, base: str = DEFAULT_BASE,
     # serialisation from them (rdflib's TriG and JSON-LD writers are 10-30x slower at 10^5 triples)
     nquads = ds.serialize(format="nquads", encoding="utf-8")
     t2 = time.perf_counter()
-    from network.rdf import add_metrics_graph  # late: network reads the graph through the named queries
-    from queries.stores import EmbeddedStore
+    from atdkg.network.rdf import add_metrics_graph  # late: network reads the graph through the named queries
+    from atdkg.queries.stores import EmbeddedStore
     network = add_metrics_graph(ds, base, EmbeddedStore.from_nquads(nquads))  # the named graph {base}graph/network
     # the metrics as quads of their graph: every N-Triples line ends " .\n" (newlines inside literals
     # are escaped), so naming the graph there turns each line into an N-Quads line

@@ -31,8 +31,8 @@ from functools import cached_property
 
 import networkx as nx
 
-import queries as catalogue
-from loaders.names import fold
+from atdkg import queries as catalogue
+from atdkg.loaders.names import fold
 
 ATD = "https://w3id.org/atd-kg/ontology#"
 FOAF_PERSON = "http://xmlns.com/foaf/0.1/Person"

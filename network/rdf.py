@@ -96,7 +96,7 @@ def add_metrics_graph(ds: Dataset, base: str, store=None) -> Graph:
     """Compute the metrics from the dataset (through the named queries on an embedded store
     loaded from it, or on ``store`` if the caller already holds one with the same data) and add
     them as the named graph ``{base}graph/network``."""
-    from queries.stores import EmbeddedStore
+    from atdkg.queries.stores import EmbeddedStore
     if store is None:
         store = EmbeddedStore.from_nquads(ds.serialize(format="nquads", encoding="utf-8"))
     data = NetworkData.load(store)

@@ -145,7 +145,7 @@ class EmbeddedStore:
         """The build's graph, only if the build is whole: held first (so the next build's swap keeps it
         while this process lives), then checked against its manifest, then loaded and counted.
         Every failure is StoreUnavailable with one line naming the file."""
-        from loaders import integrity
+        from atdkg.loaders import integrity
         path = Path(build_dir) / "graph.nq"
         if not path.exists():
             raise StoreUnavailable(f"{path}: no build to query; run `atdkg build` first")

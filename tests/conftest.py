@@ -10,8 +10,8 @@ import pytest
 from atdkg import server_process
 from atdkg.server_process import free_port  # noqa: F401 - the test modules import it from here
 
-from loaders.build import build_graph
-from loaders.sources import read_text
+from atdkg.loaders.build import build_graph
+from atdkg.loaders.sources import read_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -33,7 +33,7 @@ def dataset(built):
 @pytest.fixture(scope="session")
 def originals():
     """Document id → original text, read the one way offsets are defined."""
-    from loaders.sources import load_manifest
+    from atdkg.loaders.sources import load_manifest
     return {s.id: read_text(DATA / "sources" / s.file) for s in load_manifest(DATA / "sources")}
 
 
@@ -49,7 +49,7 @@ def data_copy(tmp_path):
 @pytest.fixture(scope="session")
 def build_dir(built, tmp_path_factory):
     """The real corpus's build written to a temporary data/build."""
-    from loaders.build import write_build
+    from atdkg.loaders.build import write_build
     root = tmp_path_factory.mktemp("data")
     write_build(built, root / "build", DATA / "sources")
     return root / "build"
@@ -92,7 +92,7 @@ def oxigraph_server(tmp_path_factory):
 def make_app(build_dir):
     """A factory of explorer apps over the session's build (config overrides as keywords);
     their query children are stopped at the end of the session."""
-    from webapp import create_app
+    from atdkg.webapp import create_app
     apps = []
 
     def make(**config):
@@ -102,6 +102,6 @@ def make_app(build_dir):
         apps.append(app)
         return app
     yield make
-    from webapp import store
+    from atdkg.webapp import store
     for app in apps:
         store.close(app)

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from queries import QueryError
-from queries.binding import bind_values, term_to_sparql, where_group_start
-from queries.stores import from_ox
+from atdkg.queries import QueryError
+from atdkg.queries.binding import bind_values, term_to_sparql, where_group_start
+from atdkg.queries.stores import from_ox
 
 ECHO = "SELECT ?v WHERE { ?s ?p ?o }"  # an empty store: the VALUES row is the only answer
 STORE = ox.Store()
@@ -55,7 +55,7 @@ def test_the_values_block_opens_the_where_group_not_a_string_or_a_construct_temp
 
 
 def test_named_query_parameters_are_checked():
-    import queries
+    from atdkg import queries
     q = queries.get("session-moderators")
     with pytest.raises(QueryError, match="not a date"):
         q.bindings({"date": "2021-13-45"})

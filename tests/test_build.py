@@ -14,9 +14,9 @@ from rdflib import XSD, Dataset, Graph, Literal
 from rdflib.compare import isomorphic
 
 from atdkg.cli import main
-from benchmarks.layouts import pdf_layout
-from loaders.build import build_graph
-from queries import PREFIXES
+from atdkg.benchmarks.layouts import pdf_layout
+from atdkg.loaders.build import build_graph
+from atdkg.queries import PREFIXES
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -3,7 +3,7 @@ campaigner with lived experience" is never linked to a named State, person or or
 that could stand for the speaker — not even by inference from an agenda."""
 from __future__ import annotations
 
-from queries import PREFIXES
+from atdkg.queries import PREFIXES
 
 ANONYMOUS_STATEMENTS_LINKED_TO_NAMED = PREFIXES + """
 SELECT ?actor ?statement ?named WHERE {

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from queries import run_rdflib
+from atdkg.queries import run_rdflib
 
 HERE = Path(__file__).resolve().parent
 QUESTIONS = {q["id"]: q for q in yaml.safe_load((HERE / "competency-questions.yaml").read_text())["questions"]}
@@ -57,7 +57,7 @@ def exchange_numbers(dataset) -> dict[str, str]:
 
 
 def test_every_question_has_a_named_query():
-    from queries import catalogue
+    from atdkg.queries import catalogue
     assert set(MAPPING) == set(QUESTIONS)
     cat = catalogue()
     for qid, spec in MAPPING.items():

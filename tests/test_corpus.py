@@ -10,17 +10,17 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import FOAF, RDF
 
-from benchmarks.corpus import make_corpus, plan
-from benchmarks.layouts import pdf_layout
-from loaders.build import build_graph
-from loaders.gazetteer import Gazetteer
-from loaders.names import slug
-from loaders.parse import parse_document
-from loaders.sources import load_manifest, read_text
-from loaders.text import vocabulary
-from loaders.vocab import Vocabulary
-from queries import PREFIXES
-from queries.stores import EmbeddedStore
+from atdkg.benchmarks.corpus import make_corpus, plan
+from atdkg.benchmarks.layouts import pdf_layout
+from atdkg.loaders.build import build_graph
+from atdkg.loaders.gazetteer import Gazetteer
+from atdkg.loaders.names import slug
+from atdkg.loaders.parse import parse_document
+from atdkg.loaders.sources import load_manifest, read_text
+from atdkg.loaders.text import vocabulary
+from atdkg.loaders.vocab import Vocabulary
+from atdkg.queries import PREFIXES
+from atdkg.queries.stores import EmbeddedStore
 
 from conftest import ROOT
 from test_chatham_house import ANONYMOUS_STATEMENTS_LINKED_TO_NAMED

@@ -175,8 +175,8 @@ def test_service_in_any_spelling_is_refused_and_nothing_connects(base, listener,
 
 def test_query_children_cannot_open_network_sockets(build_dir, listener):
     """The second wall: a child evaluating SERVICE with the parser check skipped still cannot connect."""
-    from queries.stores import EmbeddedStore, StoreError
-    from webapp.runner import Limits, QueryPool
+    from atdkg.queries.stores import EmbeddedStore, StoreError
+    from atdkg.webapp.runner import Limits, QueryPool
     port, hits = listener
     pool = QueryPool(EmbeddedStore.from_build(build_dir), set(), Limits(timeout=10))
     try:
@@ -456,7 +456,7 @@ def _quads(answers: dict[str, bytes]) -> dict[str, int]:
 
 
 def test_a_rebuild_is_picked_up_whole_by_a_running_server(data_copy):
-    from loaders.build import build_graph, write_build
+    from atdkg.loaders.build import build_graph, write_build
     write_build(build_graph(data_copy), data_copy / "build", data_copy / "sources")
     proc, base = server_process.start(free_port(), {"ATDKG_DATA": str(data_copy)})
     try:

@@ -18,7 +18,7 @@ import pytest
 
 from atdkg import server_process
 from conftest import ROOT, free_port
-from queries.stores import EmbeddedStore, StoreUnavailable
+from atdkg.queries.stores import EmbeddedStore, StoreUnavailable
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def test_an_unreadable_file_is_one_line(copy, monkeypatch):
             if os.fspath(path) == os.fspath(target):
                 raise PermissionError(13, "Permission denied", os.fspath(path))
             return real(path, *args, **kwargs)
-        monkeypatch.setattr("loaders.integrity.open", guarded, raising=False)
+        monkeypatch.setattr("atdkg.loaders.integrity.open", guarded, raising=False)
     message = refused(copy)
     assert "summary.json" in message and "Permission denied" in message
 
@@ -166,7 +166,7 @@ def test_the_loaded_quad_count_must_match(copy):
 # -- builds in use survive the next swap ----------------------------------------------------------------
 HOLDER = """
 import os, sys
-from loaders.integrity import hold
+from atdkg.loaders.integrity import hold
 hold(sys.argv[1])
 if sys.argv[2] == "fork" and os.fork():
     os._exit(0)  # the parent goes (a gunicorn master that died); its forked child still holds the build
@@ -193,7 +193,7 @@ def _fake_build(builds, name):
 
 @pytest.mark.parametrize("how", ["process", "fork"])
 def test_swap_keeps_a_held_build_and_removes_it_once_released(tmp_path, how):
-    from loaders.build import _swap
+    from atdkg.loaders.build import _swap
     builds, link = tmp_path / ".builds", tmp_path / "build"
     _swap(link, _fake_build(builds, "a"))
     holder = _holder(link, how)  # holds .builds/a, through the link's real path
@@ -222,7 +222,7 @@ def _locked(build) -> bool:
 
 
 def test_loading_a_build_holds_it(copy, tmp_path):
-    from loaders.build import _swap
+    from atdkg.loaders.build import _swap
     builds = tmp_path / "data" / ".builds"
     builds.mkdir()
     served = builds / "served"
@@ -280,7 +280,7 @@ def test_the_iri_check_agrees_with_oxigraph():
     """Every code point in the path; in the query and fragment (where ? / and, in the query, private
     use are allowed, and a second # is not) Latin-1 and the edges of every range RFC 3987 names."""
     import pyoxigraph as ox
-    from webapp.entities import iri_problem
+    from atdkg.webapp.entities import iri_problem
 
     def oxigraph_accepts(text):
         try:

@@ -12,11 +12,11 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-import queries
+from atdkg import queries
 from atdkg.cli import main
-from network import analysis, export, twins
-from network.projections import LEVELS, LINK_RELATIONS, RELATIONS, NetworkData, project
-from queries.stores import EmbeddedStore, RdflibStore
+from atdkg.network import analysis, export, twins
+from atdkg.network.projections import LEVELS, LINK_RELATIONS, RELATIONS, NetworkData, project
+from atdkg.queries.stores import EmbeddedStore, RdflibStore
 
 ID = "https://w3id.org/atd-kg/id/"
 PRT, THA, COL, NGA, GHA, BEL, MYS = (f"{ID}state/{c}" for c in ("PRT", "THA", "COL", "NGA", "GHA", "BEL", "MYS"))
@@ -373,7 +373,7 @@ def test_cli_metrics_twins_and_timeline(in_build):
 def test_betweenness_is_exact_on_small_graphs_and_a_seeded_estimate_on_large_ones():
     import networkx as nx
 
-    from network import analysis
+    from atdkg.network import analysis
     small = nx.karate_club_graph()
     assert analysis.betweenness(small) == nx.betweenness_centrality(small, normalized=True)
     large = nx.connected_watts_strogatz_graph(3 * analysis.EXACT_BETWEENNESS, 6, 0.1, seed=1)

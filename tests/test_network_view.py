@@ -8,10 +8,10 @@ import os
 import jsonschema
 import pytest
 
-import queries
-from network import export
-from webapp import create_app
-from webapp import store as webapp_store
+from atdkg import queries
+from atdkg.network import export
+from atdkg.webapp import create_app
+from atdkg.webapp import store as webapp_store
 
 
 @pytest.fixture(scope="module")

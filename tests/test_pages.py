@@ -10,7 +10,7 @@ import re
 import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 
-from queries.stores import RdflibStore
+from atdkg.queries.stores import RdflibStore
 
 V = "https://w3id.org/atd-kg/vocab/"
 VOID = Namespace("http://rdfs.org/ns/void#")

@@ -7,12 +7,12 @@ import dataclasses
 
 import pytest
 
-from benchmarks.layouts import pdf_layout
-from loaders.gazetteer import Gazetteer
-from loaders.parse import parse_document
-from loaders.sources import Source, load_manifest, read_text
-from loaders.text import vocabulary
-from loaders.vocab import Vocabulary
+from atdkg.benchmarks.layouts import pdf_layout
+from atdkg.loaders.gazetteer import Gazetteer
+from atdkg.loaders.parse import parse_document
+from atdkg.loaders.sources import Source, load_manifest, read_text
+from atdkg.loaders.text import vocabulary
+from atdkg.loaders.vocab import Vocabulary
 
 from conftest import DATA
 

@@ -15,9 +15,9 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, PROV, SH
 
-from loaders.validate import load_shapes, union_graph, validate
+from atdkg.loaders.validate import load_shapes, union_graph, validate
 
-from loaders.emit import ATD, OA, ORG, SCHEMA  # the namespaces the emitter writes
+from atdkg.loaders.emit import ATD, OA, ORG, SCHEMA  # the namespaces the emitter writes
 
 ATDSH = Namespace("https://w3id.org/atd-kg/shapes#")
 DCT = DCTERMS

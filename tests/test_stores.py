@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from rdflib import Literal
 
-import queries
-from queries.stores import EmbeddedStore, RdflibStore, RemoteStore
+from atdkg import queries
+from atdkg.queries.stores import EmbeddedStore, RdflibStore, RemoteStore
 
 NUMERIC = {"integer", "decimal", "double", "float", "nonNegativeInteger", "positiveInteger", "long", "int"}  # compared by value
 

@@ -7,9 +7,9 @@ from hypothesis import strategies as st
 from rdflib import RDF, RDFS, Graph
 from rdflib.namespace import SKOS
 
-from loaders.gazetteer import Gazetteer
-from loaders.names import clean, fold, slug, split_honorific
-from loaders.text import keep_hyphen, normalise
+from atdkg.loaders.gazetteer import Gazetteer
+from atdkg.loaders.names import clean, fold, slug, split_honorific
+from atdkg.loaders.text import keep_hyphen, normalise
 
 from conftest import DATA, ROOT
 
@@ -91,7 +91,7 @@ def test_every_ontology_term_has_a_label_and_a_definition():
 
 
 def test_organisation_classes_are_org_organizations(dataset):
-    from loaders.emit import ATD, ORG
+    from atdkg.loaders.emit import ATD, ORG
     for cls in set(dataset.objects(None, RDF.type)):
         if str(cls).startswith(str(ATD)) and (cls, RDFS.subClassOf, ORG.Organization) in dataset:
             for s in dataset.subjects(RDF.type, cls):
@@ -99,7 +99,7 @@ def test_organisation_classes_are_org_organizations(dataset):
 
 
 def test_each_entity_has_one_english_label(dataset):
-    from queries import PREFIXES
+    from atdkg.queries import PREFIXES
     rows = list(dataset.query(PREFIXES + """
         SELECT ?s (COUNT(DISTINCT ?l) AS ?n) WHERE {
           ?s a ?c . FILTER (?c IN (foaf:Person, org:Organization, atd:State, atd:PeerLearningExchange, atd:Practice))
@@ -109,7 +109,7 @@ def test_each_entity_has_one_english_label(dataset):
 
 
 def test_one_iri_per_person_across_documents(dataset):
-    from queries import PREFIXES
+    from atdkg.queries import PREFIXES
     people = {str(r.label): str(r.p) for r in dataset.query(PREFIXES + "SELECT ?p ?label { ?p a foaf:Person ; rdfs:label ?label }")}
     assert people["Mário Martins"].endswith("/person/mario-martins")
     assert "Mario Martins" not in people

@@ -241,7 +241,7 @@ def test_markup_in_data_is_shown_as_text(client):
 
 def test_no_javascript_links(app):
     from rdflib import URIRef
-    from webapp.entities import link_for
+    from atdkg.webapp.entities import link_for
     with app.app_context():
         assert "href" not in str(link_for(URIRef("javascript:alert(1)")))
         assert "href" not in str(link_for(URIRef("data:text/html,<script>")))

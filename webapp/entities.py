@@ -16,8 +16,8 @@ from markupsafe import Markup, escape
 from rdflib import Literal, URIRef
 from werkzeug.routing import PathConverter
 
-from queries import QueryError, formats
-from loaders.sources import read_text
+from atdkg.queries import QueryError, formats
+from atdkg.loaders.sources import read_text
 
 from .store import named
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file, url_for
 
-import queries
-from queries.binding import bind_values
+from atdkg import queries
+from atdkg.queries.binding import bind_values
 
 bp = Blueprint("network_view", __name__)
 vendor = Blueprint("vendor", __name__)
@@ -73,14 +73,14 @@ def _data():
     if "network" not in ext:
         with _loading_lock(ext):
             if "network" not in ext:
-                from network.projections import NetworkData
+                from atdkg.network.projections import NetworkData
                 from .store import trusted_store
                 ext["network"] = NetworkData.load(trusted_store())
     return ext["network"]
 
 
 def _filters() -> dict:
-    from network.projections import LEVELS, RELATIONS
+    from atdkg.network.projections import LEVELS, RELATIONS
     level = request.args.get("level") or "state"
     if level not in LEVELS:
         abort(400, f"unknown level {level[:40]!r}; choose one of {', '.join(LEVELS)}")
@@ -100,8 +100,8 @@ def _filters() -> dict:
 
 
 def _graph(f: dict):
-    from network import analysis
-    from network.projections import project
+    from atdkg.network import analysis
+    from atdkg.network.projections import project
     return analysis.annotate(project(_data(), f["level"], f["relations"] or None, f["as_of"] or None))
 
 
@@ -121,7 +121,7 @@ def _local(iri: str) -> str | None:
 
 @bp.route("/network.json")
 def network_json():
-    from network import export
+    from atdkg.network import export
     f = _filters()
     doc = export.cytoscape(_graph(f))
     for node in doc["elements"]["nodes"]:
@@ -133,7 +133,7 @@ def network_json():
 
 @bp.route("/network")
 def network_page():
-    from network.projections import LEVELS, RELATIONS
+    from atdkg.network.projections import LEVELS, RELATIONS
     f = _filters()
     graph = _graph(f)
     nodes = sorted(({"id": n, "href": _local(n), **d} for n, d in graph.nodes(data=True)),

@@ -8,9 +8,9 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-import queries
-from loaders.names import fold
-from queries import formats
+from atdkg import queries
+from atdkg.loaders.names import fold
+from atdkg.queries import formats
 
 from .pages import family, page, rows_of
 from .hosts import public_url
@@ -63,7 +63,7 @@ def named_query(name: str):
     unknown = sorted(set(request.args) - set(values))
     if unknown:
         abort(400, f"query {q.name} takes no parameter {unknown[0][:40]!r}; it takes {', '.join(values) or 'none'}")
-    from queries.binding import bind_values
+    from atdkg.queries.binding import bind_values
     if not request.args and any(p.default is None for p in q.params):
         result = None  # a parameter without default: show the form, run nothing yet
     else:

@@ -33,7 +33,7 @@ import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
-from queries.stores import EmbeddedStore, QuerySyntaxError, QueryTimeout, Result, StoreError
+from atdkg.queries.stores import EmbeddedStore, QuerySyntaxError, QueryTimeout, Result, StoreError
 
 from . import sandbox
 from .safety import Refused
@@ -151,7 +151,7 @@ def _collect(results, cap: int) -> Result:
     import pyoxigraph as ox
     from rdflib import Graph
 
-    from queries.stores import from_ox
+    from atdkg.queries.stores import from_ox
     if isinstance(results, ox.QueryBoolean):
         return Result("ask", boolean=bool(results))
     if isinstance(results, ox.QuerySolutions):
@@ -173,7 +173,7 @@ def _collect(results, cap: int) -> Result:
 
 def _write_bounded(result: Result, fmt: str, max_bytes: int) -> tuple[bytes, int, str | None]:
     """The result written in ``fmt``, halving the rows until it fits in ``max_bytes``."""
-    from queries import formats
+    from atdkg.queries import formats
     truncated = "rows" if result.truncated else None
     while True:
         body = formats.write(result, fmt).encode("utf-8")
@@ -475,7 +475,7 @@ class TrustedStore:
         self.pool = pool
 
     def run(self, q, values: dict | None = None, limit: int | None = None, timeout: float | None = None) -> Result:
-        from queries.binding import bind_values
+        from atdkg.queries.binding import bind_values
         return self.pool.rows(bind_values(q.full_text, q.bindings(values)), limit=limit, timeout=timeout)
 
     def query(self, text: str, limit: int | None = None, timeout: float | None = None) -> Result:

@@ -16,7 +16,7 @@ Two steps, in two places:
 """
 from __future__ import annotations
 
-from queries import lexical
+from atdkg.queries import lexical
 
 MAX_DEPTH = 64  # rdflib's parser needs ~50 Python frames a level; the child allows 8,000 (see runner)
 
@@ -45,7 +45,7 @@ def check(text: str, local_graphs: set[str], prefixes: str = "") -> str:
     query form (SELECT, ASK, CONSTRUCT, DESCRIBE). Raises Refused, or QuerySyntaxError with the line
     and column in ``text`` itself."""
     from rdflib.plugins.sparql.algebra import translateQuery
-    from queries.stores import parse_query
+    from atdkg.queries.stores import parse_query
 
     parsed = parse_query(text, prefixes)
     try:

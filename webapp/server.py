@@ -88,7 +88,7 @@ def run(host: str, port: int, workers: int, data_dir: str) -> None:
 
         def reload(self):
             """HUP: load the build data/build points at now; keep the current one if it cannot be served."""
-            from queries.stores import StoreError
+            from atdkg.queries.stores import StoreError
             super().reload()
             old = (self.callable or app).config["BUILD_DIR"]
             try:
@@ -99,7 +99,7 @@ def run(host: str, port: int, workers: int, data_dir: str) -> None:
             if fresh.config["BUILD_DIR"] != old:
                 # the master lets go of the old build (the old workers hold it until they exit), so
                 # the workers forked next do not inherit its lock and a later build's swap removes it
-                from loaders.integrity import release
+                from atdkg.loaders.integrity import release
                 release(old)
             self.callable = fresh
 

@@ -12,9 +12,9 @@ import time
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
 
-import queries
-from queries import formats
-from queries.stores import QuerySyntaxError, QueryTimeout, StoreError
+from atdkg import queries
+from atdkg.queries import formats
+from atdkg.queries.stores import QuerySyntaxError, QueryTimeout, StoreError
 
 from . import safety, store
 from .budget import OverBudget, client_key
@@ -160,7 +160,7 @@ def _no_query() -> Response:
 def _service_description():
     from rdflib import BNode, Graph, Literal, Namespace, URIRef
     from rdflib.namespace import RDF
-    from queries.stores import Result
+    from atdkg.queries.stores import Result
     SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
     FMT = Namespace("http://www.w3.org/ns/formats/")
     g = Graph()

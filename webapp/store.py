@@ -7,8 +7,8 @@ from pathlib import Path
 
 from flask import Flask, abort, current_app
 
-import queries
-from queries.stores import EmbeddedStore, Result
+from atdkg import queries
+from atdkg.queries.stores import EmbeddedStore, Result
 
 from .budget import ClientBudget
 from .runner import Limits, QueryPool, TrustedStore
@@ -83,6 +83,6 @@ def named(name: str, **params) -> Result:
         q = queries.get(name)
     except queries.QueryError:
         abort(404, f"no query named {name}")
-    from queries.binding import bind_values
+    from atdkg.queries.binding import bind_values
     text = bind_values(q.full_text, q.bindings({k: str(v) for k, v in params.items()}))
     return trusted().rows(text, limit=current_app.config["MAX_ROWS"])
