@@ -36,8 +36,8 @@ class KnowledgeGraph:
         self.store = store
 
     def catalogue(self) -> list[dict]:
-        return [{"name": q.name, "title": q.title, "params": {p.name: p.default for p in q.params}}
-                for q in queries.catalogue().values()]
+        return [{"name": e["name"], "title": e["title"], "params": {p["name"]: p["default"] for p in e["params"]}}
+                for e in queries.entries()]
 
     def _rows(self, result: Result) -> list[dict]:
         if result.kind == "ask":

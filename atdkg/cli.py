@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from atdkg.loaders.build import BuildError, build_graph, write_build
+from atdkg.build import BuildError, build_graph, write_build
 from atdkg.loaders.sources import GENRES, MANIFEST, SourceError, add_source
 
 from . import config
@@ -159,9 +159,7 @@ def list_queries(fmt):
     import json
 
     from atdkg import queries as catalogue
-    entries = [{"name": q.name, "title": q.title, "description": q.description,
-                "params": [{"name": p.name, "type": p.type, "default": p.default, "description": p.description}
-                           for p in q.params]} for q in catalogue.catalogue().values()]
+    entries = catalogue.entries()
     if fmt == "json":
         click.echo(json.dumps(entries, indent=1, ensure_ascii=False))
         return
@@ -303,15 +301,6 @@ def serve(host, port, workers, public_url, allowed_hosts, debug, data_dir):
         _fail(str(e), EXIT_BAD_INPUT)
 
 
-@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
-              add_help_option=False)
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def bench(args):
-    """Measure build, queries, network and explorer on generated corpora (see --help)."""
-    from atdkg.benchmarks.bench import main as bench_main
-    sys.exit(bench_main(list(args)))
-
-
 # -- the actor network -----------------------------------------------------------------------------
 def _network_options(fn):
     """Options every `atdkg network` command takes (a subcommand's own value wins over the group's)."""
@@ -332,22 +321,13 @@ def _network_options(fn):
 
 
 def _network_settings(ctx, level, relations, as_of, endpoint, data_dir) -> dict:
-    import datetime
-
-    from atdkg.network.projections import RELATIONS
+    from atdkg.network.projections import FilterError, filters
     parent = (ctx.obj or {}) if ctx is not None else {}
-    kinds = [k.strip() for value in relations for k in value.split(",") if k.strip()] or parent.get("relations", [])
-    unknown = [k for k in kinds if k not in RELATIONS]
-    if unknown:
-        raise click.BadParameter(f"unknown relation {', '.join(map(repr, unknown))}; choose from "
-                                 f"{', '.join(RELATIONS)}", param_hint="--relation")
-    as_of = as_of or parent.get("as_of")
-    if as_of:
-        try:
-            datetime.date.fromisoformat(as_of)
-        except ValueError:
-            raise click.BadParameter(f"{as_of!r} is not a date YYYY-MM-DD", param_hint="--as-of") from None
-    return {"level": level or parent.get("level") or "state", "relations": kinds, "as_of": as_of,
+    try:
+        f = filters(level or parent.get("level"), relations or parent.get("relations", ()), as_of or parent.get("as_of"))
+    except FilterError as e:
+        raise click.BadParameter(str(e), param_hint={"as_of": "--as-of"}.get(e.param, f"--{e.param}")) from None
+    return {"level": f.level, "relations": list(f.relations), "as_of": f.as_of,
             "endpoint": endpoint or parent.get("endpoint"), "data_dir": data_dir or parent.get("data_dir")}
 
 

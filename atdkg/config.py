@@ -4,8 +4,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .terms import DEFAULT_BASE
+
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_BASE = "https://w3id.org/atd-kg/"
 
 
 def data_dir(flag: str | None = None) -> Path:

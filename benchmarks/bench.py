@@ -1,6 +1,6 @@
-"""`atdkg bench`: how the cost of atd-kg grows with the corpus, measured in one run.
+"""`atdkg-bench`: how the cost of atd-kg grows with the corpus, measured in one run.
 
-    atdkg bench [--docs 10 100 1000] [--runs 5] [--budget 20] [--clients 32] [--seconds 30]
+    atdkg-bench [--docs 10 100 1000] [--runs 5] [--budget 20] [--clients 32] [--seconds 30]
                 [--engines atdkg,pyoxigraph,rdflib,server] [--out bench-output]
 
 For each size, a corpus of DOCS documents is derived from the real ones (benchmarks/corpus.py:
@@ -100,7 +100,7 @@ def _quantiles(values: list[float]) -> tuple[float, float]:
 
 # -- 1. build ------------------------------------------------------------------------------------
 def build_job(data_dir: str) -> dict:
-    from atdkg.loaders.build import build_graph, write_build
+    from atdkg.build import build_graph, write_build
     data = Path(data_dir)
     t0 = time.perf_counter()
     result = build_graph(data)
@@ -578,7 +578,7 @@ def targets(results: list[dict], args) -> list[str]:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="atdkg bench", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="atdkg-bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, nargs="+", default=[10, 100, 500, 1000],
                     help="corpus sizes in documents (500 give about 10^6 triples)")
     ap.add_argument("--runs", type=int, default=5, help="runs per query and engine")

@@ -98,7 +98,7 @@ from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
 
-from atdkg.benchmarks.layouts import pdf_layout
+from atdkg.layouts import pdf_layout
 from atdkg.loaders.gazetteer import Gazetteer, Org
 from atdkg.loaders.names import _HONORIFIC_RE, clean, fold, slug
 from atdkg.loaders.parse import parse_document
@@ -882,7 +882,7 @@ def build_figures(data_dir: Path) -> dict:
     from rdflib import RDF, Namespace
     from rdflib.namespace import FOAF
 
-    from atdkg.loaders.build import build_graph
+    from atdkg.build import build_graph
     atd = Namespace("https://w3id.org/atd-kg/ontology#")
     org = Namespace("http://www.w3.org/ns/org#")
     t0 = time.perf_counter()

@@ -4,7 +4,7 @@
     python -m atdkg.benchmarks.load [--clients 32] [--seconds 30] [--workers 2] [--url http://127.0.0.1:8000]
 
 Prints requests/s, p50/p95 latency, the count per status class, and exits 1 if any response was a 5xx.
-`atdkg bench` runs a larger mix (drawn from the graph) and compares it with a static file.
+`atdkg-bench` runs a larger mix (drawn from the graph) and compares it with a static file.
 """
 from __future__ import annotations
 

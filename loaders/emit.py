@@ -25,8 +25,7 @@ from .resolve import Resolver, canonical_person_name
 from .sources import Source
 from .vocab import Vocabulary
 
-ATD = Namespace("https://w3id.org/atd-kg/ontology#")
-V = Namespace("https://w3id.org/atd-kg/vocab/")
+from atdkg.terms import ATD, V
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
 OA = Namespace("http://www.w3.org/ns/oa#")

@@ -7,7 +7,8 @@ with a stray combining dot from PDF conversion).
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from atdkg.terms import clean, fold, slug  # noqa: F401 - the loaders' names, from the one shared module
 
 # Longest first so "Rev. Dr." is taken whole and "Mrs." is not read as "Mr".
 HONORIFICS = [
@@ -18,16 +19,6 @@ _HONORIFIC_RE = re.compile(
     r"^((?:(?:" + "|".join(re.escape(h) for h in HONORIFICS) + r")(?=\s|$)\s*)+)")
 
 
-def clean(name: str) -> str:
-    """Display form: NFC, stray combining marks dropped, single spaces, no edge punctuation."""
-    text = unicodedata.normalize("NFC", name)
-    # After NFC a combining mark that is still separate had nothing to compose with:
-    # a conversion artefact (e.g. U+0307 after a dotless i), not part of the name.
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"\s+", " ", text)
-    return text.strip(" ,;:-–")
-
-
 def split_honorific(name: str) -> tuple[str | None, str]:
     """("Rev. Dr.", "Comfort Asare") from "Rev. Dr. Comfort Asare"."""
     text = clean(name)
@@ -36,20 +27,6 @@ def split_honorific(name: str) -> tuple[str | None, str]:
         return None, text
     honorific = re.sub(r"\s+", " ", m.group(1)).strip()
     return honorific, text[m.end():].strip()
-
-
-def fold(text: str) -> str:
-    """Matching key: accents and case folded, punctuation to spaces, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", clean(text).replace("ı", "i"))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    bare = bare.casefold().replace("&", " and ").replace("’", "'")
-    bare = re.sub(r"[^\w']+|'", " ", bare)
-    return re.sub(r"\s+", " ", bare).strip()
-
-
-def slug(text: str) -> str:
-    """IRI segment: folded, words joined by hyphens ("mario-martins")."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "unnamed"
 
 
 def looks_like_person(name: str) -> bool:

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import functools
 from contextlib import contextmanager
-from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from pyshacl.constraints.sparql.sparql_based_constraints import SPARQLBasedConstraint
 from rdflib import Dataset, Graph
 from rdflib.plugins.sparql import prepareQuery
 
-SHAPES_FILE = Path(__file__).resolve().parent.parent / "ontology" / "shapes.ttl"
+from atdkg.ontology import SHAPES as SHAPES_FILE
 
 
 def load_shapes() -> Graph:

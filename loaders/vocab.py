@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from rdflib import Graph, Namespace
+from rdflib import Graph
 from rdflib.namespace import SKOS
 
-V = Namespace("https://w3id.org/atd-kg/vocab/")
-VOCAB_FILE = Path(__file__).resolve().parent.parent / "ontology" / "vocabularies.ttl"
+from atdkg.ontology import VOCABULARIES as VOCAB_FILE
+from atdkg.terms import V
 
 
 class Vocabulary:

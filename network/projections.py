@@ -24,6 +24,7 @@ the sum over its relation kinds.
 """
 from __future__ import annotations
 
+import datetime
 import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -32,9 +33,10 @@ from functools import cached_property
 import networkx as nx
 
 from atdkg import queries as catalogue
-from atdkg.loaders.names import fold
+from atdkg import terms
+from atdkg.terms import fold
 
-ATD = "https://w3id.org/atd-kg/ontology#"
+ATD = str(terms.ATD)
 FOAF_PERSON = "http://xmlns.com/foaf/0.1/Person"
 
 LEVELS = ("person", "organisation", "state")
@@ -321,15 +323,47 @@ def load(store) -> NetworkData:
     return NetworkData.load(store)
 
 
+# -- filters --------------------------------------------------------------------------------------
+class FilterError(ValueError):
+    """A network filter that is not one of the allowed values; ``param`` names which filter."""
+
+    def __init__(self, param: str, message: str):
+        super().__init__(message)
+        self.param = param
+
+
+@dataclass(frozen=True)
+class Filters:
+    level: str = "state"
+    relations: tuple[str, ...] = ()  # () means every relation kind
+    as_of: str | None = None
+
+
+def filters(level: str | None = None, relations=(), as_of: str | None = None) -> Filters:
+    """The network filters checked, as the command line, the web page and ``project`` all take them:
+    ``relations`` as kinds or comma-separated kinds; ``as_of`` a date YYYY-MM-DD. Raises FilterError."""
+    level = level or "state"
+    if level not in LEVELS:
+        raise FilterError("level", f"unknown level {level[:40]!r}; choose one of {', '.join(LEVELS)}")
+    kinds = [k.strip() for value in relations for k in str(value).split(",") if k.strip()]
+    unknown = [k for k in kinds if k not in RELATIONS]
+    if unknown:
+        raise FilterError("relation", f"unknown relation {', '.join(repr(k[:40]) for k in unknown)}; "
+                                      f"choose from {', '.join(RELATIONS)}")
+    as_of = (as_of or "").strip() or None
+    if as_of:
+        try:
+            if len(as_of) != 10:
+                raise ValueError
+            datetime.date.fromisoformat(as_of)
+        except ValueError:
+            raise FilterError("as_of", f"{as_of[:40]!r} is not a date YYYY-MM-DD") from None
+    return Filters(level, tuple(r for r in RELATIONS if r in kinds), as_of)
+
+
 # -- projection ------------------------------------------------------------------------------------
 def _check(level: str, relations) -> tuple[str, ...]:
-    if level not in LEVELS:
-        raise ValueError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
-    relations = tuple(relations) if relations else tuple(RELATIONS)
-    unknown = sorted(set(relations) - set(RELATIONS))
-    if unknown:
-        raise ValueError(f"unknown relation(s) {', '.join(unknown)}; choose from {', '.join(RELATIONS)}")
-    return tuple(r for r in RELATIONS if r in relations)
+    return filters(level, relations or ()).relations or tuple(RELATIONS)
 
 
 def project(data: NetworkData, level: str = "state", relations=None, as_of: str | None = None) -> nx.Graph:

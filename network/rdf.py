@@ -1,6 +1,6 @@
 """Network metrics and communities as RDF, in their own named graph ``{base}graph/network``.
 
-A build step (loaders/build.py calls ``add_metrics_graph`` after emitting, before validating):
+A build step (atdkg/build.py calls ``add_metrics_graph`` after emitting, before validating):
 the State- and organisation-level projections over all relation kinds are computed from the
 in-memory dataset through the named queries (an embedded Oxigraph store loaded from it), and
 written as
@@ -28,7 +28,7 @@ from rdflib.namespace import DCTERMS, PROV
 from . import analysis
 from .projections import RELATIONS, NetworkData, project
 
-ATD = Namespace("https://w3id.org/atd-kg/ontology#")
+from atdkg.terms import ATD
 METRIC_LEVELS = ("state", "organisation")
 LEVEL_LABEL = {"state": "State level", "organisation": "organisation level", "person": "person level"}
 

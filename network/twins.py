@@ -20,7 +20,7 @@ import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from atdkg.loaders.names import fold
+from atdkg.terms import fold
 
 from .projections import LINK_RELATIONS, Evidence, NetworkData, UnknownActor, project
 

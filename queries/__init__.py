@@ -141,6 +141,13 @@ def catalogue(directory: Path = QUERY_DIR) -> dict[str, NamedQuery]:
     return {q.name: q for q in (_parse_header(p) for p in sorted(Path(directory).glob("*.rq")))}
 
 
+def entries(directory: Path = QUERY_DIR) -> list[dict]:
+    """The catalogue as plain data (the CLI's `atdkg queries`, the /queries page and the Python API)."""
+    return [{"name": q.name, "title": q.title, "description": q.description,
+             "params": [{"name": p.name, "type": p.type, "default": p.default, "description": p.description}
+                        for p in q.params]} for q in catalogue(directory).values()]
+
+
 def get(name: str, directory: Path = QUERY_DIR) -> NamedQuery:
     cat = catalogue(directory)
     if name not in cat:

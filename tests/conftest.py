@@ -10,7 +10,7 @@ import pytest
 from atdkg import server_process
 from atdkg.server_process import free_port  # noqa: F401 - the test modules import it from here
 
-from atdkg.loaders.build import build_graph
+from atdkg.build import build_graph
 from atdkg.loaders.sources import read_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +28,14 @@ def built():
 @pytest.fixture(scope="session")
 def dataset(built):
     return built.dataset
+
+
+@pytest.fixture(scope="session")
+def store(built):
+    """The real corpus in the production engine: the embedded store (pyoxigraph), as `atdkg serve` and
+    `atdkg query` read it."""
+    from atdkg.queries.stores import EmbeddedStore
+    return EmbeddedStore.from_nquads(built.nquads)
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +57,7 @@ def data_copy(tmp_path):
 @pytest.fixture(scope="session")
 def build_dir(built, tmp_path_factory):
     """The real corpus's build written to a temporary data/build."""
-    from atdkg.loaders.build import write_build
+    from atdkg.build import write_build
     root = tmp_path_factory.mktemp("data")
     write_build(built, root / "build", DATA / "sources")
     return root / "build"

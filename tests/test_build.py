@@ -14,8 +14,8 @@ from rdflib import XSD, Dataset, Graph, Literal
 from rdflib.compare import isomorphic
 
 from atdkg.cli import main
-from atdkg.benchmarks.layouts import pdf_layout
-from atdkg.loaders.build import build_graph
+from atdkg.layouts import pdf_layout
+from atdkg.build import build_graph
 from atdkg.queries import PREFIXES
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

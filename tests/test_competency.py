@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from atdkg.queries import run_rdflib
+from atdkg import queries
 
 HERE = Path(__file__).resolve().parent
 QUESTIONS = {q["id"]: q for q in yaml.safe_load((HERE / "competency-questions.yaml").read_text())["questions"]}
@@ -46,13 +46,13 @@ def org_matches(expected: str, known: set[str], qualifiers: str = "") -> bool:
     return head in known and (qualifier in known or qualifier in norm(qualifiers))
 
 
-def rows(dataset, qid):
+def rows(store, qid):
     spec = MAPPING[qid]
-    return run_rdflib(dataset, spec["query"], spec.get("params"))
+    return store.run(queries.get(spec["query"]), spec.get("params")).rows
 
 
-def exchange_numbers(dataset) -> dict[str, str]:
-    dates = sorted({str(r["date"]) for r in run_rdflib(dataset, "exchanges")})
+def exchange_numbers(store) -> dict[str, str]:
+    dates = sorted({str(r["date"]) for r in store.run(queries.get("exchanges")).rows})
     return {d: f"EX{i}" for i, d in enumerate(dates, start=1)}
 
 
@@ -64,9 +64,9 @@ def test_every_question_has_a_named_query():
         assert spec["query"] in cat, f"{qid}: no query {spec['query']}"
 
 
-def test_q01_exchanges(dataset):
+def test_q01_exchanges(store):
     got = defaultdict(lambda: {"documents": set()})
-    for r in rows(dataset, "Q01"):
+    for r in rows(store, "Q01"):
         e = got[str(r["date"])]
         e["title"] = norm(r["title"])
         e["documents"].add(str(r["documentId"]))
@@ -76,10 +76,10 @@ def test_q01_exchanges(dataset):
     assert {d: dict(v) for d, v in got.items()} == expected
 
 
-def test_q02_participation(dataset):
+def test_q02_participation(store):
     exp = QUESTIONS["Q02"]["expected_answer"]
     got = defaultdict(set)
-    for r in rows(dataset, "Q02"):
+    for r in rows(store, "Q02"):
         got[str(r["kind"])].add(norm(r["attendeeLabel"]) if "attendeeLabel" in r else int(r["value"]))
     assert got["participants"] == {exp["participants"]}
     assert got["officials"] == {exp["officials"]}
@@ -87,15 +87,15 @@ def test_q02_participation(dataset):
     assert got["also attending"] == {norm(x) for x in exp["also_attending"]}
 
 
-def test_q03_states_co_hosting_more_than_one(dataset):
-    ex = exchange_numbers(dataset)
-    got = {norm(r["stateLabel"]): sorted(ex[d] for d in str(r["dates"]).split()) for r in rows(dataset, "Q03")}
+def test_q03_states_co_hosting_more_than_one(store):
+    ex = exchange_numbers(store)
+    got = {norm(r["stateLabel"]): sorted(ex[d] for d in str(r["dates"]).split()) for r in rows(store, "Q03")}
     expected = {norm(x["state"]): sorted(x["exchanges"]) for x in QUESTIONS["Q03"]["expected_answer"]}
     assert got == expected
 
 
-def test_q04_states_co_hosting_all(dataset):
-    assert {norm(r["stateLabel"]) for r in rows(dataset, "Q04")} == {norm(x) for x in QUESTIONS["Q04"]["expected_answer"]}
+def test_q04_states_co_hosting_all(store):
+    assert {norm(r["stateLabel"]) for r in rows(store, "Q04")} == {norm(x) for x in QUESTIONS["Q04"]["expected_answer"]}
 
 
 def _orgs_by_iri(result_rows):
@@ -115,8 +115,8 @@ def _assert_same_orgs(expected: list[str], found: dict[str, set[str]]):
     assert not unmatched, f"unexpected: {unmatched}"
 
 
-def test_q05_co_leads_in_every_document(dataset):
-    result = rows(dataset, "Q05")
+def test_q05_co_leads_in_every_document(store):
+    result = rows(store, "Q05")
     _assert_same_orgs(QUESTIONS["Q05"]["expected_answer"], _orgs_by_iri(result))
     by_doc = defaultdict(set)
     for r in result:
@@ -125,16 +125,16 @@ def test_q05_co_leads_in_every_document(dataset):
     assert len({frozenset(v) for v in by_doc.values()}) == 1
 
 
-def test_q06_observers(dataset):
-    result = rows(dataset, "Q06")
+def test_q06_observers(store):
+    result = rows(store, "Q06")
     _assert_same_orgs(QUESTIONS["Q06"]["expected_answer"], _orgs_by_iri(result))
     assert {str(r["documentId"]) for r in result} == {"000", "001", "003"}  # 002 lists none
 
 
-def test_q07_members(dataset):
+def test_q07_members(store):
     exp = QUESTIONS["Q07"]["expected_answer"]
-    members = rows(dataset, "Q07")
-    observers = rows(dataset, "Q06")
+    members = rows(store, "Q07")
+    observers = rows(store, "Q06")
     per_doc = defaultdict(set)
     for r in members + observers:
         per_doc[str(r["documentId"])].add(str(r["org"]))
@@ -150,8 +150,8 @@ def test_q07_members(dataset):
 
 
 @pytest.mark.parametrize("qid", ["Q08", "Q09"])
-def test_session_moderators(dataset, qid):
-    got = rows(dataset, qid)
+def test_session_moderators(store, qid):
+    got = rows(store, qid)
     expected = QUESTIONS[qid]["expected_answer"]
     assert len(got) == len(expected)
     by_session = {ROMAN[int(r["number"])]: r for r in got}
@@ -163,10 +163,10 @@ def test_session_moderators(dataset, qid):
         assert org_matches(x["organisation"], names(r["orgNames"]), str(r.get("position", ""))), (x, r)
 
 
-def test_q10_people_on_several_agendas(dataset):
-    ex = exchange_numbers(dataset)
+def test_q10_people_on_several_agendas(store):
+    ex = exchange_numbers(store)
     got = defaultdict(lambda: {"names": set(), "roles": set()})
-    for r in rows(dataset, "Q10"):
+    for r in rows(store, "Q10"):
         p = got[str(r["person"])]
         p["names"] |= names(r["name"], r.get("otherNames"))
         session = f"Session {ROMAN[int(r['sessionNumber'])]} " if "sessionNumber" in r else ""
@@ -179,9 +179,9 @@ def test_q10_people_on_several_agendas(dataset):
         assert person["roles"] == {norm(r) for r in x["roles"]}
 
 
-def test_q11_name_variants(dataset):
+def test_q11_name_variants(store):
     got = defaultdict(list)
-    for r in rows(dataset, "Q11"):
+    for r in rows(store, "Q11"):
         got[str(r["person"])].append(r)
     expected = QUESTIONS["Q11"]["expected_answer"]
     assert len(got) == len(expected)
@@ -192,9 +192,9 @@ def test_q11_name_variants(dataset):
         assert {norm(r["affiliation"]) for r in person_rows} == {norm(x["title"])}
 
 
-def test_q12_title_changes(dataset):
+def test_q12_title_changes(store):
     got = defaultdict(dict)
-    for r in rows(dataset, "Q12"):
+    for r in rows(store, "Q12"):
         got[norm(r["label"])][str(r["documentId"])] = norm(r["affiliation"])
     expected = QUESTIONS["Q12"]["expected_answer"]
     assert set(got) == {norm(x["person"]) for x in expected}
@@ -204,8 +204,8 @@ def test_q12_title_changes(dataset):
                 assert got[norm(x["person"])][key.removeprefix("title_")] == norm(value)
 
 
-def test_q13_government_speakers(dataset):
-    got = {norm(r["name"]): r for r in rows(dataset, "Q13")}
+def test_q13_government_speakers(store):
+    got = {norm(r["name"]): r for r in rows(store, "Q13")}
     expected = QUESTIONS["Q13"]["expected_answer"]
     assert set(got) == {norm(x["person"]) for x in expected}
     for x in expected:
@@ -216,8 +216,8 @@ def test_q13_government_speakers(dataset):
         assert norm(f"{session}{r['role']}") == norm(x["role"])
 
 
-def test_q14_policy_brief_calls(dataset):
-    result = rows(dataset, "Q14")
+def test_q14_policy_brief_calls(store):
+    result = rows(store, "Q14")
     calls = {norm(f"{r['number']}. {r['text']}") for r in result}
     assert calls == {norm(c) for c in QUESTIONS["Q14"]["expected_answer"]}
     assert {str(r["documentId"]) for r in result} == {"000", "001"}  # 003 mentions the brief, lists no calls
@@ -228,15 +228,15 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December"]
 
 
-def test_q15_publications(dataset):
+def test_q15_publications(store):
     got = defaultdict(lambda: {"documents": set()})
-    for r in rows(dataset, "Q15"):
+    for r in rows(store, "Q15"):
         p = got[str(r["publication"])]
         p["label"] = norm(r["label"])
         p["date"] = (f"{MONTHS[int(str(r['date'])[5:7]) - 1]} {str(r['date'])[:4]}" if "date" in r else None)
         p["creators"] = names(r.get("creators"))
         p["documents"].add(str(r["documentId"]))
-    co_leads = {str(r["org"]) for r in rows(dataset, "Q05")}
+    co_leads = {str(r["org"]) for r in rows(store, "Q05")}
     expected = QUESTIONS["Q15"]["expected_answer"]
     assert len(got) == len(expected)
     for x in expected:
@@ -251,8 +251,8 @@ def test_q15_publications(dataset):
             assert {"unhcr", "unicef", "idc"} <= p["creators"] and len(co_leads) == 3
 
 
-def test_q16_pledges_beyond_objective_13(dataset):
-    got = rows(dataset, "Q16")
+def test_q16_pledges_beyond_objective_13(store):
+    got = rows(store, "Q16")
     expected = QUESTIONS["Q16"]["expected_answer"]
     assert len(got) == len(expected)
     for x, r in zip(expected, got):

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from atdkg import server_process
-from conftest import free_port
+from atdkg.server_process import free_port
 
 LIMITS = {"ATDKG_QUERY_TIMEOUT": "4", "ATDKG_QUERY_MEMORY_MB": "300", "ATDKG_QUERY_BUDGET": "6",
           "ATDKG_QUERY_BUDGET_WINDOW": "60", "ATDKG_MAX_ROWS": "1000", "ATDKG_MAX_RESULT_MB": "1"}
@@ -456,7 +456,7 @@ def _quads(answers: dict[str, bytes]) -> dict[str, int]:
 
 
 def test_a_rebuild_is_picked_up_whole_by_a_running_server(data_copy):
-    from atdkg.loaders.build import build_graph, write_build
+    from atdkg.build import build_graph, write_build
     write_build(build_graph(data_copy), data_copy / "build", data_copy / "sources")
     proc, base = server_process.start(free_port(), {"ATDKG_DATA": str(data_copy)})
     try:

@@ -15,9 +15,12 @@ import sys
 import time
 
 import pytest
+from pathlib import Path
 
 from atdkg import server_process
-from conftest import ROOT, free_port
+from atdkg.server_process import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
 from atdkg.queries.stores import EmbeddedStore, StoreUnavailable
 
 
@@ -193,7 +196,7 @@ def _fake_build(builds, name):
 
 @pytest.mark.parametrize("how", ["process", "fork"])
 def test_swap_keeps_a_held_build_and_removes_it_once_released(tmp_path, how):
-    from atdkg.loaders.build import _swap
+    from atdkg.build import _swap
     builds, link = tmp_path / ".builds", tmp_path / "build"
     _swap(link, _fake_build(builds, "a"))
     holder = _holder(link, how)  # holds .builds/a, through the link's real path
@@ -222,7 +225,7 @@ def _locked(build) -> bool:
 
 
 def test_loading_a_build_holds_it(copy, tmp_path):
-    from atdkg.loaders.build import _swap
+    from atdkg.build import _swap
     builds = tmp_path / "data" / ".builds"
     builds.mkdir()
     served = builds / "served"

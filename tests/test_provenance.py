@@ -55,7 +55,7 @@ def test_every_node_a_document_states_is_derived_from_a_passage(dataset):
 
 
 def test_one_named_graph_per_document_in_the_nquads(built, tmp_path):
-    from atdkg.loaders.build import write_build
+    from atdkg.build import write_build
     target = write_build(built, tmp_path / "build")
     graphs = {line.rsplit(" ", 2)[-2] for line in (target / "graph.nq").read_text().splitlines() if line.strip()}
     docs = {g for g in graphs if "/graph/doc/" in g}

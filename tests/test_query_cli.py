@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from atdkg.cli import main
-from conftest import free_port
+from atdkg.server_process import free_port
 
 
 @pytest.fixture

@@ -6,15 +6,16 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from pathlib import Path
 
-from atdkg.benchmarks.layouts import pdf_layout
+from atdkg.layouts import pdf_layout
 from atdkg.loaders.gazetteer import Gazetteer
 from atdkg.loaders.parse import parse_document
 from atdkg.loaders.sources import Source, load_manifest, read_text
 from atdkg.loaders.text import vocabulary
 from atdkg.loaders.vocab import Vocabulary
 
-from conftest import DATA
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 VARIANTS = {
     "wrapped": lambda t: pdf_layout(t, hyphenate=False, bullets=False, pages=None, markdown=True),

@@ -7,7 +7,7 @@ import urllib.parse
 import urllib.request
 
 from atdkg import server_process
-from conftest import free_port
+from atdkg.server_process import free_port
 
 
 def test_serve_answers_and_sigterm_stops_every_process(build_dir):

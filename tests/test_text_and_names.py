@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import RDF, RDFS, Graph
@@ -11,7 +12,8 @@ from atdkg.loaders.gazetteer import Gazetteer
 from atdkg.loaders.names import clean, fold, slug, split_honorific
 from atdkg.loaders.text import keep_hyphen, normalise
 
-from conftest import DATA, ROOT
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
 
 
 @pytest.mark.parametrize("raw, honorific, name", [

@@ -9,7 +9,6 @@ each request projects and analyses it (network/analysis.py) and exports it (netw
 """
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import threading
@@ -80,23 +79,12 @@ def _data():
 
 
 def _filters() -> dict:
-    from atdkg.network.projections import LEVELS, RELATIONS
-    level = request.args.get("level") or "state"
-    if level not in LEVELS:
-        abort(400, f"unknown level {level[:40]!r}; choose one of {', '.join(LEVELS)}")
-    relations = [k.strip() for v in request.args.getlist("relation") for k in v.split(",") if k.strip()]
-    unknown = [k for k in relations if k not in RELATIONS]
-    if unknown:
-        abort(400, f"unknown relation {unknown[0][:40]!r}; choose from {', '.join(RELATIONS)}")
-    as_of = (request.args.get("as_of") or "").strip()
-    if as_of:
-        try:
-            if len(as_of) != 10:
-                raise ValueError
-            datetime.date.fromisoformat(as_of)
-        except ValueError:
-            abort(400, f"as_of={as_of[:40]!r} is not a date YYYY-MM-DD")
-    return {"level": level, "relations": [r for r in RELATIONS if r in relations], "as_of": as_of}
+    from atdkg.network.projections import FilterError, filters
+    try:
+        f = filters(request.args.get("level"), request.args.getlist("relation"), request.args.get("as_of"))
+    except FilterError as e:
+        abort(400, f"{e.param}: {e}")
+    return {"level": f.level, "relations": list(f.relations), "as_of": f.as_of or ""}
 
 
 def _graph(f: dict):

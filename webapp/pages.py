@@ -20,6 +20,7 @@ import io
 import json
 from collections import defaultdict
 
+from atdkg import terms
 from flask import Blueprint, Response, abort, render_template, request
 
 from .store import named
@@ -27,8 +28,7 @@ from .store import named
 bp = Blueprint("pages", __name__)
 
 TWIN_TYPES = {"json": "application/json", "csv": "text/csv"}
-V = "https://w3id.org/atd-kg/vocab/"
-ATD = "https://w3id.org/atd-kg/ontology#"
+V, ATD = str(terms.V), str(terms.ATD)
 
 
 # -- twins --------------------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from atdkg import queries
-from atdkg.loaders.names import fold
+from atdkg import ontology
+from atdkg.terms import fold
 from atdkg.queries import formats
 
 from .pages import family, page, rows_of
@@ -18,7 +19,6 @@ from .store import trusted
 
 bp = Blueprint("pages_system", __name__)
 
-ROOT = Path(__file__).resolve().parent.parent
 DUMPS = {"graph.ttl": "text/turtle", "graph.nq": "application/n-quads", "graph.trig": "application/trig",
          "graph.jsonld": "application/ld+json"}
 ONTOLOGY = {"atd.ttl": "text/turtle", "vocabularies.ttl": "text/turtle", "shapes.ttl": "text/turtle"}
@@ -37,9 +37,7 @@ def summary() -> dict:
 
 # -- the named-query catalogue ------------------------------------------------------------------------
 def catalogue_rows() -> list[dict]:
-    return [{"name": q.name, "title": q.title, "description": q.description,
-             "params": [{"name": p.name, "type": p.type, "default": p.default, "description": p.description}
-                        for p in q.params]} for q in queries.catalogue().values()]
+    return queries.entries()
 
 
 @family("/queries", bp)
@@ -143,7 +141,7 @@ def downloads(fmt):
               "bytes": (build_dir() / n).stat().st_size if (build_dir() / n).exists() else None}
              for n, t in DUMPS.items()]
     files += [{"name": f"ontology/{n}", "href": f"/downloads/ontology/{n}", "type": t,
-               "bytes": (ROOT / "ontology" / n).stat().st_size} for n, t in ONTOLOGY.items()]
+               "bytes": ontology.FILES[n].stat().st_size} for n, t in ONTOLOGY.items()]
     files.append({"name": "void.ttl", "href": "/void.ttl", "type": "text/turtle", "bytes": None})
     return page(fmt, "downloads.html", files, files, files=files, info=summary())
 
@@ -159,7 +157,7 @@ def dump(name: str):
 def ontology_file(name: str):
     if name not in ONTOLOGY:
         abort(404, f"no ontology file {name[:80]!r}; there are {', '.join(ONTOLOGY)}")
-    return send_file(ROOT / "ontology" / name, mimetype=ONTOLOGY[name])
+    return send_file(ontology.FILES[name], mimetype=ONTOLOGY[name])
 
 
 @bp.route("/void.ttl")

@@ -1,1 +1,1 @@
-"""Browser tests (a package, so its conftest never shadows tests/conftest.py for `from conftest import …`)."""
+"""Browser tests (a package, so its conftest.py is its own module beside tests/conftest.py)."""

@@ -1,4 +1,5 @@
-"""`atdkg build`: sources → records → RDF → SHACL validation → data/build, atomically.
+"""`atdkg build`, the orchestrator above the stages: sources → records → RDF (atdkg.loaders) → network
+metrics (atdkg.network, through the store) → SHACL validation → data/build, atomically.
 
 The new build is written to a fresh directory beside the current one and swapped in by
 renaming a symlink (one atomic step). On any failure — bad input, a parser error, a graph
@@ -19,19 +20,19 @@ from typing import Callable, Iterable
 import pyoxigraph as ox
 from rdflib import RDF, Dataset, Graph
 
-from .emit import ATD, Emitter
-from .gazetteer import Gazetteer
-from .integrity import remove_unless_held, write_manifest, writing
-from .parse import parse_document
-from .records import ParsedDocument
-from .sources import check_sources, load_manifest, read_text
-from .text import vocabulary
-from .validate import validate
-from .vocab import Vocabulary
+from atdkg import ontology
+from atdkg.loaders.emit import Emitter
+from atdkg.loaders.gazetteer import Gazetteer
+from atdkg.loaders.integrity import remove_unless_held, write_manifest, writing
+from atdkg.loaders.parse import parse_document
+from atdkg.loaders.records import ParsedDocument
+from atdkg.loaders.sources import check_sources, load_manifest, read_text
+from atdkg.loaders.text import vocabulary
+from atdkg.loaders.validate import validate
+from atdkg.loaders.vocab import Vocabulary
+from atdkg.terms import ATD, DEFAULT_BASE
 
-ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY_FILES = [ROOT / "ontology" / "atd.ttl", ROOT / "ontology" / "vocabularies.ttl"]
-DEFAULT_BASE = "https://w3id.org/atd-kg/"
+ONTOLOGY_FILES = [ontology.ONTOLOGY, ontology.VOCABULARIES]
 
 
 class BuildError(Exception):

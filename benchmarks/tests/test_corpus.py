@@ -7,12 +7,13 @@ import csv
 import re
 
 import pytest
+from pathlib import Path
 from rdflib import URIRef
 from rdflib.namespace import FOAF, RDF
 
 from atdkg.benchmarks.corpus import make_corpus, plan
-from atdkg.benchmarks.layouts import pdf_layout
-from atdkg.loaders.build import build_graph
+from atdkg.layouts import pdf_layout
+from atdkg.build import build_graph
 from atdkg.loaders.gazetteer import Gazetteer
 from atdkg.loaders.names import slug
 from atdkg.loaders.parse import parse_document
@@ -22,7 +23,7 @@ from atdkg.loaders.vocab import Vocabulary
 from atdkg.queries import PREFIXES
 from atdkg.queries.stores import EmbeddedStore
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parents[2]
 from test_chatham_house import ANONYMOUS_STATEMENTS_LINKED_TO_NAMED
 from test_relayout import records
 
