@@ -3,13 +3,14 @@
 # outside a virtual environment). Where Debian's python3 lacks venv (the python3-venv package) and we
 # are root, it is installed with apt-get; otherwise the message says what to install.
 set -eu
+python="${PYTHON:-python3}"  # which Python makes the environment (CI tries Debian's own, /usr/bin/python3)
 if [ ! -x .venv/bin/python ]; then
-  if ! python3 -m venv .venv 2>/dev/null; then
+  if ! "$python" -m venv .venv 2>/dev/null; then
     rm -rf .venv
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-      py=$(python3 -c 'import sys; print(f"python{sys.version_info[0]}.{sys.version_info[1]}")')
+      py=$("$python" -c 'import sys; print(f"python{sys.version_info[0]}.{sys.version_info[1]}")')
       apt-get update -qq && apt-get install -y -qq python3-venv "$py-venv" >/dev/null
-      python3 -m venv .venv
+      "$python" -m venv .venv
     else
       echo "error: python3 cannot create a virtual environment; install Debian's python3-venv (sudo apt-get install python3-venv) and run this again" >&2
       exit 2
