@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -46,7 +47,10 @@ def _is_date(value: str) -> bool:
         return False
 
 
-_LEXICAL = {XSD.integer: lambda v: re.fullmatch(r"[+-]?\d{1,18}", v) is not None, XSD.date: _is_date}
+# by datatype IRI: the check of a parameter's text, and what the error message says was expected
+_LEXICAL: dict[str, Callable[[str], bool]] = {XSD.integer: lambda v: re.fullmatch(r"[+-]?\d{1,18}", v) is not None,
+                                              XSD.date: _is_date}
+_EXPECTED: dict[str, str] = {XSD.date: "a date YYYY-MM-DD", XSD.integer: "an integer"}
 
 
 class QueryError(ValueError):
@@ -69,8 +73,7 @@ class Param:
         if kind is None:
             return Literal(value)
         if not _LEXICAL[kind](value):
-            expected = {XSD.date: "a date YYYY-MM-DD", XSD.integer: "an integer"}[kind]
-            raise QueryError(f"parameter {self.name}: {value[:80]!r} is not {expected}")
+            raise QueryError(f"parameter {self.name}: {value[:80]!r} is not {_EXPECTED[kind]}")
         return Literal(value, datatype=kind)
 
 

@@ -70,7 +70,7 @@ def write(result: Result, fmt: str) -> str:
     if result.kind == "graph":
         if fmt not in GRAPH_FORMATS:
             raise ValueError(f"--format {fmt}: a CONSTRUCT/DESCRIBE result is written as {', '.join(GRAPH_FORMATS)}")
-        return result.graph.serialize(format=RDFLIB_NAMES[fmt])
+        return result.triples.serialize(format=RDFLIB_NAMES[fmt])
     if fmt not in SELECT_FORMATS:
         raise ValueError(f"--format {fmt}: a SELECT/ASK result is written as {', '.join(SELECT_FORMATS)}")
     if result.kind == "ask":
@@ -83,8 +83,8 @@ def write(result: Result, fmt: str) -> str:
     if fmt == "table":
         return _table(result)
     if fmt == "json":
-        return json.dumps({"head": {"vars": result.vars},
-                           "results": {"bindings": [{k: _json_term(v) for k, v in row.items()} for row in result.rows]}},
+        bindings = [{k: _json_term(v) for k, v in row.items()} for row in result.rows]
+        return json.dumps({"head": {"vars": result.vars}, "results": {"bindings": bindings}},
                           ensure_ascii=False, indent=1) + "\n"
     if fmt == "xml":
         out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]

@@ -72,7 +72,8 @@ def for_rdflib(text: str) -> str:
     for kind, start, end in scan(text):
         quote = {"string2": "'", "long2": "'", "string1": '"', "long1": '"'}.get(kind)
         if quote:  # escapes pair up left to right: "\\'" is an escaped backslash, then a quote
-            fixed = _PAIR.sub(lambda m: quote if m.group(1) == quote else m.group(0), text[start:end])
+            # (re.sub calls the lambda at once, with this iteration's quote)
+            fixed = _PAIR.sub(lambda m: quote if m.group(1) == quote else m.group(0), text[start:end])  # noqa: B023
             out += [text[last:start], fixed]
             last = end
     out.append(text[last:])

@@ -38,8 +38,7 @@ from rdflib.namespace import XSD
 from . import NamedQuery, QueryError
 from .binding import bind_values
 from .push_journal import PushJournal, build_id
-from .stores import (DEFAULT_TIMEOUT, QuerySyntaxError, QueryTimeout, Result, StoreError, StoreUnavailable,
-                     check_syntax)
+from .stores import DEFAULT_TIMEOUT, QuerySyntaxError, QueryTimeout, Result, StoreError, StoreUnavailable, check_syntax
 
 JOURNAL_DIR = ".push-journal"  # in the data directory, next to build/
 
@@ -88,7 +87,7 @@ class Deadline:
         self._lock = threading.Lock()
         self._watchdog: threading.Timer | None = None
 
-    def __enter__(self) -> "Deadline":
+    def __enter__(self) -> Deadline:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -121,7 +120,9 @@ class Deadline:
         with self._lock:
             self._sockets.add(sock)
             if self._watchdog is None:
-                self._watchdog = threading.Timer(self.left(), self._expire)
+                left = self.left()
+                assert left is not None, "a deadline with an end has time left"
+                self._watchdog = threading.Timer(left, self._expire)
                 self._watchdog.daemon = True
                 self._watchdog.start()
         if self._fired:
@@ -189,10 +190,13 @@ class _DeadlineResponse(http.client.HTTPResponse):
 class _DeadlineConnectionMixin:
     """Resolve, connect, send and read within the deadline; the socket is watched from its creation."""
 
+    response_class: type[http.client.HTTPResponse]  # as HTTPConnection declares it
+
     def __init__(self, *args, deadline: Deadline, **kwargs):
         super().__init__(*args, **kwargs)
         self._deadline = deadline
-        self.response_class = functools.partial(_DeadlineResponse, deadline=deadline)
+        # http.client only calls response_class(sock, method=...): a partial with the deadline serves
+        self.response_class = functools.partial(_DeadlineResponse, deadline=deadline)  # type: ignore[assignment]
         self._create_connection = self._connect_in_time
 
     def _connect_in_time(self, address, timeout=None, source_address=None):
@@ -322,7 +326,7 @@ class RemoteStore:
                     self._wait_to_retry(e, what, url, deadline)
                     continue
                 raise self._http_error(e, body, what, url, attempt + 1) from None
-            except (socket.timeout, TimeoutError):
+            except TimeoutError:
                 raise deadline.error(what, url) from None
             except urllib.error.URLError as e:
                 if isinstance(e.reason, (socket.timeout, TimeoutError)) or deadline.passed():
@@ -392,7 +396,7 @@ class RemoteStore:
 
     # -- queries ---------------------------------------------------------------------------------------------
     def _query_request(self, text: str, form: str) -> urllib.request.Request:
-        from SPARQLWrapper import JSON, POST, SPARQLWrapper, TURTLE
+        from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
         sw = SPARQLWrapper(self.endpoint)
         sw.setMethod(POST)
         sw.setQuery(text)
@@ -409,6 +413,7 @@ class RemoteStore:
         request = self._query_request(text, form)
         with _deadline(timeout) as deadline:
             raw = self._exchange(request, "query", deadline)
+        assert raw is not None, "only a missing_ok exchange answers None"
         return self._result(raw, form == "CONSTRUCT", limit)
 
     def _result(self, raw: bytes, graph_query: bool, limit: int | None) -> Result:
@@ -525,7 +530,9 @@ class RemoteStore:
                 if not entry["existed"]:
                     snapshot.unlink(missing_ok=True)
                 journal.save(state)
-            self.put_graph(iri, ox.serialize(graphs[iri], format=ox.RdfFormat.N_TRIPLES), deadline)
+            data = ox.serialize(graphs[iri], format=ox.RdfFormat.N_TRIPLES)
+            assert data is not None, "serialize returns the bytes when given no output"
+            self.put_graph(iri, data, deadline)
             entry["state"] = "replaced"
             journal.save(state)
             counts[iri] = len(graphs[iri])
@@ -556,7 +563,8 @@ class RemoteStore:
         if isinstance(cause, QueryTimeout):
             lines.append("(add --timeout SECONDS to either for more time)")
         error = type(cause)("\n".join(lines))
-        error.replaced = replaced  # for Python callers
+        # for Python callers; on the cause's own type (its exit code), which declares no such attribute
+        error.replaced = replaced  # type: ignore[attr-defined]
         return error
 
     def rollback(self, build_dir: Path, timeout: float | None = DEFAULT_TIMEOUT, *,

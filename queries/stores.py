@@ -37,7 +37,7 @@ class StoreUnavailable(StoreError):
 
 
 class QueryTimeout(StoreError):
-    pass
+    seconds: float | None = None  # how long the query ran before it was stopped, where known (the query pool sets it)
 
 
 class QuerySyntaxError(QueryError):
@@ -52,6 +52,13 @@ class Result:
     boolean: bool | None = None
     graph: Graph | None = None
     truncated: bool = False
+
+    @property
+    def triples(self) -> Graph:
+        """The graph of a CONSTRUCT or DESCRIBE result (kind "graph")."""
+        if self.graph is None:
+            raise ValueError(f"a {self.kind} result has no graph")
+        return self.graph
 
 
 def parse_query(text: str, prefixes: dict | None = None, where: str = "malformed query"):
@@ -141,7 +148,7 @@ class EmbeddedStore:
         self.store = store
 
     @classmethod
-    def from_build(cls, build_dir: Path) -> "EmbeddedStore":
+    def from_build(cls, build_dir: Path) -> EmbeddedStore:
         """The build's graph, only if the build is whole: held first (so the next build's swap keeps it
         while this process lives), then checked against its manifest, then loaded and counted.
         Every failure is StoreUnavailable with one line naming the file."""
@@ -166,7 +173,7 @@ class EmbeddedStore:
         return cls(store)
 
     @classmethod
-    def from_nquads(cls, data: bytes) -> "EmbeddedStore":
+    def from_nquads(cls, data: bytes) -> EmbeddedStore:
         store = ox.Store()
         store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
         return cls(store)
@@ -231,7 +238,7 @@ class RdflibStore:
         self.dataset = dataset
 
     @classmethod
-    def from_build(cls, build_dir: Path) -> "RdflibStore":
+    def from_build(cls, build_dir: Path) -> RdflibStore:
         ds = Dataset(default_union=True)
         ds.parse(Path(build_dir) / "graph.nq", format="nquads")
         return cls(ds)
@@ -242,7 +249,7 @@ class RdflibStore:
         if res.type in ("CONSTRUCT", "DESCRIBE"):
             return Result("graph", graph=res.graph)
         names = [str(v) for v in res.vars]
-        rows = []
+        rows: list[dict] = []
         for row in res:
             if limit is not None and len(rows) >= limit:
                 return Result("select", names, rows, truncated=True)
