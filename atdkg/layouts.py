@@ -94,7 +94,7 @@ def pdf_layout(text: str, width: int = 72, hyphenate: bool = True, bullets: bool
         out = _hyphenate(out, width)
     if not pages:
         return "\n".join(out) + "\n"
-    header = next(l for l in out if l.strip()).strip()
+    header = next(line for line in out if line.strip()).strip()
     paged: list[str] = []
     for n, start in enumerate(range(0, len(out), pages), start=1):
         if n > 1:

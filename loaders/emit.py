@@ -17,15 +17,15 @@ from dataclasses import dataclass
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, SKOS
 
+from atdkg.terms import ATD, V
+
 from .gazetteer import Gazetteer
 from .names import slug
-from .records import (AgendaItem, OrgRef, ParsedDocument, Participation, PersonRef, Placeholder, Span, StateRef,
-                      Unnamed)
+from .records import AgendaItem, OrgRef, ParsedDocument, Participation, PersonRef, Placeholder, Span, StateRef, Unnamed
 from .resolve import Resolver, canonical_person_name
 from .sources import Source
 from .vocab import Vocabulary
 
-from atdkg.terms import ATD, V
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -55,7 +55,7 @@ class Emitter:
     base: str
     texts: dict[str, str]  # document id → original text (for quotes)
     sources: dict[str, Source]
-    vocab: "Vocabulary"
+    vocab: Vocabulary
 
     def __post_init__(self):
         self.ds = Dataset(default_union=True)  # queries see all graphs unless they name one
@@ -243,8 +243,9 @@ class Emitter:
         g.add((node, RDF.type, ATD.PeerLearningExchange))
         g.add((node, RDF.type, SCHEMA.Event))
         g.add((node, DCTERMS.date, Literal(ex.date, datatype=XSD.date)))
-        if ex.start:
-            g.add((node, SCHEMA.startDate, self._datetime(ex.date, ex.start, ex.tz)))
+        start = self._datetime(ex.date, ex.start, ex.tz)  # None without a start time
+        if start is not None:
+            g.add((node, SCHEMA.startDate, start))
         facts = [
             ("date", DCTERMS.date), ("title", SCHEMA.name), ("time", SCHEMA.startDate), ("hosts", ATD.host),
             ("chatham", ATD.chathamHouseRule), ("closed", ATD.closedMeeting), ("languages", ATD.interpretationLanguage),
@@ -256,8 +257,9 @@ class Emitter:
         if ex.title:
             self.exchange_titles[ex.date].append((GENRE_PRIORITY[pd.genre], pd.doc, ex.title))
             g.add((node, SKOS.altLabel, en(ex.title)))
-        if ex.end:
-            g.add((node, SCHEMA.endDate, self._datetime(ex.date, ex.end, ex.tz)))
+        end = self._datetime(ex.date, ex.end, ex.tz)  # None without an end time
+        if end is not None:
+            g.add((node, SCHEMA.endDate, end))
         if ex.tz:
             g.add((node, ATD.timeZoneAsPrinted, Literal(ex.tz)))
         if ex.online:
@@ -469,7 +471,8 @@ class Emitter:
     def report_speakers(self, pd: ParsedDocument, exchange: URIRef) -> None:
         """Speakers a report describes took part in the exchange: anonymous ones unnamed,
         officers named only by role as their organisation."""
-        for who in [*pd.unnamed, *pd.speakers]:
+        speakers: list[Unnamed | OrgRef] = [*pd.unnamed, *pd.speakers]
+        for who in speakers:
             self.participation(pd.doc, pd.exchange.date, exchange, "report",
                                Participation(who, "speaker", who.span))
 
@@ -526,7 +529,8 @@ class Emitter:
         return node
 
     def _organisations(self) -> None:
-        gazetteer_ds = self._dataset("organisations", "data/reference/organisations.csv + data/gazetteer/organisations.csv")
+        gazetteer_ds = self._dataset("organisations",
+                                     "data/reference/organisations.csv + data/gazetteer/organisations.csv")
         pending = sorted(self.orgs_used)
         done: set[str] = set()
         while pending:
@@ -621,7 +625,8 @@ class Emitter:
         for f in files:
             g.parse(f, format="turtle")
         # actor types: each organisation class is also a concept of the actor-types scheme (OWL 2 punning)
-        for cls in sorted(set(g.subjects(RDFS.subClassOf, ORG.Organization)) | {ATD.WorkingGroup, ATD.OrganisationalUnit}):
+        organisation_classes = set(g.subjects(RDFS.subClassOf, ORG.Organization))
+        for cls in sorted(organisation_classes | {ATD.WorkingGroup, ATD.OrganisationalUnit}):
             g.add((cls, RDF.type, SKOS.Concept))
             g.add((cls, SKOS.inScheme, V["actor-types"]))
             g.add((cls, SKOS.prefLabel, g.value(cls, RDFS.label)))

@@ -139,14 +139,15 @@ class Gazetteer:
         out = {}
         for r in _rows(path):
             n = int(r["number"])
-            alt = "Use immigration detention only as a measure of last resort and work towards alternatives" if n == 13 else None
+            alt = ("Use immigration detention only as a measure of last resort and work towards alternatives"
+                   if n == 13 else None)
             out[n] = Objective(n, r["official_title"], r["unnm_short_label"], alt, r["commitment_paragraph"] or None)
         return out
 
     # -- States ------------------------------------------------------------------
     @cached_property
     def _state_index(self) -> dict[str, str]:
-        index = {}
+        index: dict[str, str] = {}
         for s in self.states.values():
             for n in s.names:
                 index.setdefault(fold(n), s.iso3)
@@ -179,7 +180,7 @@ class Gazetteer:
 
     @cached_property
     def _org_regex(self) -> re.Pattern:
-        names = set()
+        names: set[str] = set()
         for o in self.orgs.values():
             names.update(n for n in o.names if len(n) > 2 and not n.lower().startswith(("the ", "working group")))
         ordered = sorted(names, key=len, reverse=True)
@@ -191,7 +192,8 @@ class Gazetteer:
         if m := re.fullmatch(r"Government of (?:the )?(.+)", text, flags=re.I):
             iso = self.resolve_state(m.group(1))
             return f"GOV-{iso}" if iso else None
-        if m := re.fullmatch(r"Permanent Mission of (?:the )?(.+?)(?: to the (?:UN|United Nations))?(?: (?:in|at) Geneva)?", text, flags=re.I):
+        if m := re.fullmatch(r"Permanent Mission of (?:the )?(.+?)(?: to the (?:UN|United Nations))?"
+                             r"(?: (?:in|at) Geneva)?", text, flags=re.I):
             iso = self.resolve_state(m.group(1))
             return f"PM-{iso}" if iso else None
         key = self._org_index.get(fold(text))

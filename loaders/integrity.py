@@ -16,8 +16,9 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 FORMAT = 1
 MANIFEST = "MANIFEST.json"

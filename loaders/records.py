@@ -24,7 +24,7 @@ class OrgRef:
     span: Span
     acronym: str | None = None
     key: str | None = None  # gazetteer key when known
-    parent: "OrgRef | None" = None
+    parent: OrgRef | None = None
     state: str | None = None  # ISO3 of the government it belongs to, if stated
     based_in: str | None = None  # ISO3 of the country it is based in, if stated
     anonymous_context: bool = False  # named inside a Chatham House passage: never linked to a State

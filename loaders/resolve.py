@@ -17,7 +17,8 @@ GOVERNMENT_CLASSES = {"Government", "GovernmentBody", "PermanentMission"}
 CLASS_BY_WORD = [
     (re.compile(r"\b(University|School|Faculty|Institute|College)\b"), "AcademicInstitution"),
     (re.compile(r"\b(Foundation|Stiftung)\b"), "Foundation"),
-    (re.compile(r"\bCommission (?:on|for) Human Rights\b|\bHuman Rights Commission\b"), "NationalHumanRightsInstitution"),
+    (re.compile(r"\bCommission (?:on|for) Human Rights\b|\bHuman Rights Commission\b"),
+     "NationalHumanRightsInstitution"),
     (re.compile(r"\b(Network|Coalition|Platform|Alliance)\b"), "CivilSocietyNetwork"),
     (re.compile(r"\b(Municipality|City of|County|Mayor)\b"), "LocalGovernment"),
     (re.compile(r"\b(Ministry|Government)\b"), "GovernmentBody"),

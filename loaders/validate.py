@@ -50,7 +50,7 @@ class PreparedSPARQLProcessor(SPARQLProcessor):
     """rdflib's SPARQL processor, parsing each distinct query text once (the same answers: a
     prepared query is what rdflib would otherwise build on every call)."""
 
-    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803 - rdflib's names
+    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # rdflib's names
         if isinstance(strOrQuery, str):
             strOrQuery = _prepared(strOrQuery, frozenset((initNs or {}).items()), base)
         return super().query(strOrQuery, initBindings, None, base, DEBUG)

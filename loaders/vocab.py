@@ -18,11 +18,12 @@ class Vocabulary:
         self._schemes: dict[str, list[tuple[str, re.Pattern]]] = {}
         for scheme in ("practice-categories", "target-groups"):
             entries = []
-            for concept in sorted(g.subjects(SKOS.inScheme, V[scheme])):
-                labels = sorted(str(l) for l in g.objects(concept, SKOS.hiddenLabel))
+            for concept in sorted(g.subjects(SKOS.inScheme, V[scheme]), key=str):  # the concepts are IRIs
+                labels = sorted(str(label) for label in g.objects(concept, SKOS.hiddenLabel))
                 if labels:
-                    alternatives = "|".join(re.escape(l) for l in sorted(labels, key=len, reverse=True))
-                    entries.append((str(concept).rsplit("/", 1)[-1], re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.I)))
+                    alternatives = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+                    pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.I)
+                    entries.append((str(concept).rsplit("/", 1)[-1], pattern))
             self._schemes[scheme] = entries
 
     def _match(self, scheme: str, text: str) -> list[str]:
