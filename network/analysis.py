@@ -128,7 +128,9 @@ def timeline(data: NetworkData, level: str = "state", relations=None) -> list[tu
 
 def changes(data: NetworkData, level: str = "state", relations=None) -> list[dict]:
     """Per exchange date: size of the network as of then, and the actors and edges it added."""
-    out, seen_nodes, seen_edges = [], set(), set()
+    out: list[dict] = []
+    seen_nodes: set[str] = set()
+    seen_edges: set[tuple] = set()
     for date, graph in timeline(data, level, relations):
         edges = {tuple(sorted(e)) for e in graph.edges}
         names = nx.get_node_attributes(graph, "label")

@@ -136,15 +136,24 @@ class Interest:
 
 
 def _s(row: dict, key: str) -> str | None:
+    """An optional column of a named query's row, as text."""
     value = row.get(key)
     return None if value is None else str(value)
+
+
+def _r(row: dict, key: str) -> str:
+    """A column the named query always binds, as text."""
+    value = row.get(key)
+    if value is None:
+        raise ValueError(f"a network query returned a row without ?{key}: {sorted(row)}")
+    return str(value)
 
 
 def _evidence(row: dict) -> set[Evidence]:
     out = set()
     for suffix in ("", "A", "B"):
         if row.get("evidence" + suffix) is not None:
-            out.add(Evidence(_s(row, "document" + suffix), _s(row, "evidence" + suffix), _s(row, "quote" + suffix)))
+            out.add(Evidence(_r(row, "document" + suffix), _r(row, "evidence" + suffix), _r(row, "quote" + suffix)))
     return out
 
 
@@ -164,9 +173,9 @@ class NetworkData:
         posts: dict[str, set] = defaultdict(set)
         for name in EDGE_QUERIES:
             for row in _rows(store, name):
-                a, b, relation, details = _s(row, "a"), _s(row, "b"), _QUERY_RELATION.get(name), set()
+                a, b, relation, details = _r(row, "a"), _r(row, "b"), _QUERY_RELATION.get(name), set()
                 if name == "network-affiliations":
-                    posts[a].add((_s(row, "date"), b))
+                    posts[a].add((_r(row, "date"), b))
                 if name in ("network-working-group", "network-co-participation"):
                     ra, rb = _s(row, "roleA") or "attendee", _s(row, "roleB") or "attendee"
                     if name == "network-working-group":
@@ -174,12 +183,13 @@ class NetworkData:
                     details.add(f"{_label(actors, a)} ({ra}) + {_label(actors, b)} ({rb})")
                 elif name == "network-co-hosting":
                     details.add(f"hosts: {_label(actors, a)} + {_label(actors, b)}")
-                key = (a, b, relation, _s(row, "event"))
+                assert relation is not None, f"{name}: every edge query has its relation"
+                key = (a, b, relation, _r(row, "event"))
                 link = links.get(key)
                 if link is None:
-                    link = links[key] = Link(a, b, relation, _s(row, "event"), _s(row, "eventLabel") or "",
-                                             _s(row, "date"))
-                link.date = min(link.date, _s(row, "date"))
+                    link = links[key] = Link(a, b, relation, _r(row, "event"), _s(row, "eventLabel") or "",
+                                             _r(row, "date"))
+                link.date = min(link.date, _r(row, "date"))
                 link.details |= details
                 link.evidence |= _evidence(row)
         ordered = [links[k] for k in sorted(links)]
@@ -188,17 +198,17 @@ class NetworkData:
 
     @cached_property
     def presence(self) -> list[Presence]:
-        return [Presence(_s(r, "actor"), _s(r, "exchange"), _s(r, "date"), _s(r, "how"),
+        return [Presence(_r(r, "actor"), _r(r, "exchange"), _r(r, "date"), _r(r, "how"),
                          next(iter(_evidence(r)))) for r in _rows(self.store, "network-presence")]
 
     @cached_property
     def interests(self) -> list[Interest]:
         out = []
         for r in _rows(self.store, "network-interests"):
-            cat = (_s(r, "category"), _s(r, "categoryLabel")) if r.get("category") is not None else None
-            obj = (_s(r, "objective"), _s(r, "objectiveLabel")) if r.get("objective") is not None else None
-            out.append(Interest(_s(r, "actor"), _s(r, "thing"), _s(r, "thingClass").rsplit("#", 1)[-1], cat, obj,
-                                _s(r, "date"), next(iter(_evidence(r)))))
+            cat = (_r(r, "category"), _r(r, "categoryLabel")) if r.get("category") is not None else None
+            obj = (_r(r, "objective"), _r(r, "objectiveLabel")) if r.get("objective") is not None else None
+            out.append(Interest(_r(r, "actor"), _r(r, "thing"), _r(r, "thingClass").rsplit("#", 1)[-1], cat, obj,
+                                _r(r, "date"), next(iter(_evidence(r)))))
         return out
 
     @property
@@ -300,18 +310,18 @@ def _actors(rows: list[dict]) -> dict[str, Actor]:
     classes: dict[str, set] = defaultdict(set)
     out: dict[str, Actor] = {}
     for r in rows:
-        iri = _s(r, "actor")
-        classes[iri].add(_s(r, "class"))
+        iri = _r(r, "actor")
+        classes[iri].add(_r(r, "class"))
         actor = out.get(iri)
         if actor is None:
-            actor = out[iri] = Actor(iri, _s(r, "label"), "")
-        actor.names.add(_s(r, "name"))
+            actor = out[iri] = Actor(iri, _r(r, "label"), "")
+        actor.names.add(_r(r, "name"))
         actor.state = actor.state or _s(r, "state")
         actor.parent = actor.parent or _s(r, "parent")
         if r.get("region") is not None:
-            actor.region = (_s(r, "region"), _s(r, "regionLabel"))
+            actor.region = (_r(r, "region"), _r(r, "regionLabel"))
         if r.get("subRegion") is not None:
-            actor.subregion = (_s(r, "subRegion"), _s(r, "subRegionLabel"))
+            actor.subregion = (_r(r, "subRegion"), _r(r, "subRegionLabel"))
     for iri, actor in out.items():
         specific = sorted(c for c in classes[iri] if c.startswith(ATD))
         actor.type = (specific[0][len(ATD):] if specific else

@@ -25,10 +25,11 @@ import hashlib
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
+from atdkg.terms import ATD
+
 from . import analysis
 from .projections import RELATIONS, NetworkData, project
 
-from atdkg.terms import ATD
 METRIC_LEVELS = ("state", "organisation")
 LEVEL_LABEL = {"state": "State level", "organisation": "organisation level", "person": "person level"}
 
@@ -80,7 +81,8 @@ def metrics_graph(data: NetworkData, base: str, graph: Graph, levels=METRIC_LEVE
             v = values[actor]
             node = ID[f"metric/{level}/{_slug(base, actor)}"]
             graph.add((node, RDF.type, ATD.NetworkMetrics))
-            graph.add((node, RDFS.label, en(f"{network.nodes[actor]['label']}: network metrics at {LEVEL_LABEL[level]}")))
+            label = f"{network.nodes[actor]['label']}: network metrics at {LEVEL_LABEL[level]}"
+            graph.add((node, RDFS.label, en(label)))
             graph.add((node, ATD.metricsOf, URIRef(actor)))
             graph.add((node, ATD.networkLevel, Literal(level)))
             graph.add((node, ATD.degree, Literal(v["degree"])))

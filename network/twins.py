@@ -19,6 +19,7 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from atdkg.terms import fold
 
@@ -58,7 +59,10 @@ def find_state(data: NetworkData, text: str) -> str:
 def profiles(data: NetworkData) -> dict[str, Profile]:
     """What each State did, rolled up at State level from named actors only."""
     out: dict[str, Profile] = defaultdict(Profile)
-    is_state = lambda iri: iri is not None and data.actors[iri].type == "State"  # noqa: E731
+
+    def is_state(iri: str | None) -> TypeGuard[str]:
+        return iri is not None and data.actors[iri].type == "State"
+
     for i in data.interests:
         state = data.node_of(i.actor, i.date, "state")
         if not is_state(state):
