@@ -43,7 +43,7 @@ class KnowledgeGraph:
         if result.kind == "ask":
             return [{"boolean": result.boolean}]
         if result.kind == "graph":
-            return [{"subject": plain(s), "predicate": plain(p), "object": plain(o)} for s, p, o in result.graph]
+            return [{"subject": plain(s), "predicate": plain(p), "object": plain(o)} for s, p, o in result.triples]
         return [{k: plain(v) for k, v in row.items()} for row in result.rows]
 
     def run(self, name: str, timeout: float | None = DEFAULT_TIMEOUT, limit: int | None = None, **params) -> list[dict]:

@@ -23,7 +23,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 # Settings and their defaults; each can be set as $ATDKG_<NAME> (or in test_config). Limits are per query
 # child or per client, as named; see README, "Serving in public".
-DEFAULTS = {
+DEFAULTS: dict[str, float | int | str] = {
     "QUERY_TIMEOUT": 30.0,          # s of wall-clock time per query, enforced from outside the child
     "MAX_ROWS": 10_000,             # rows or triples per answer (truncation is signalled)
     "MAX_RESULT_MB": 32.0,          # bytes per /sparql answer (truncation is signalled)
@@ -59,12 +59,12 @@ def _from_environment() -> dict:
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
-    app.config.from_mapping(
-        DATA_DIR=str(config.data_dir()),
-        BASE_IRI=config.base_iri(),
-        MAX_CONTENT_LENGTH=64 * 1024,  # a query body larger than this is refused (413)
+    app.config.from_mapping({
+        "DATA_DIR": str(config.data_dir()),
+        "BASE_IRI": config.base_iri(),
+        "MAX_CONTENT_LENGTH": 64 * 1024,  # a query body larger than this is refused (413)
         **DEFAULTS,
-    )
+    })
     app.config.update(_from_environment())
     if test_config:
         app.config.update(test_config)
@@ -102,17 +102,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     def http_error(e: HTTPException):
         """Short messages, never a traceback; JSON for clients that ask for it."""
         message = e.description or e.name
+        code = e.code
+        assert code is not None, "every HTTPException that reaches here has a status code"
         if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json" \
                 or request.path.startswith("/sparql"):
-            response = jsonify(error=e.name, status=e.code, message=message)
-            response.status_code = e.code
+            response = jsonify(error=e.name, status=code, message=message)
+            response.status_code = code
         else:
-            response = app.make_response((render_template("error.html", code=e.code, name=e.name,
-                                                          message=message), e.code))
-        if e.code == 405 and getattr(e, "valid_methods", None):
-            response.headers["Allow"] = ", ".join(e.valid_methods)
-        if getattr(e, "retry_after", None):  # 429 and 503 say when to come back
-            response.headers["Retry-After"] = str(int(e.retry_after))
+            response = app.make_response((render_template("error.html", code=code, name=e.name,
+                                                          message=message), code))
+        valid_methods = getattr(e, "valid_methods", None)  # MethodNotAllowed's
+        if code == 405 and valid_methods:
+            response.headers["Allow"] = ", ".join(valid_methods)
+        retry_after = getattr(e, "retry_after", None)  # 429 and 503 say when to come back
+        if retry_after:
+            response.headers["Retry-After"] = str(int(retry_after))
         return response
 
     @app.errorhandler(Exception)
@@ -124,8 +128,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
         # the client's address (the budget's notion of a client) from that many X-Forwarded-For hops;
         # never the Host: absolute URLs come from PUBLIC_URL
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXIES"], x_proto=0, x_host=0)
-    app.wsgi_app = hosts.HostCheck(app.wsgi_app, hosts.allowed(app.config))  # outermost: before the cache
+        proxied = ProxyFix(app.wsgi_app, x_for=app.config["PROXIES"], x_proto=0, x_host=0)
+        app.wsgi_app = proxied  # type: ignore[method-assign]  # Flask's documented way to add WSGI middleware
+    # outermost: before the cache
+    app.wsgi_app = hosts.HostCheck(app.wsgi_app, hosts.allowed(app.config))  # type: ignore[method-assign]  # as above
     return app
 
 

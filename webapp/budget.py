@@ -161,7 +161,9 @@ class ClientBudget:
         return 0.0
 
     def close(self) -> None:
-        for fd in {self._inode_fd, self._lock_fd} - {None}:
+        for fd in (self._inode_fd, self._lock_fd):
+            if fd is None:
+                continue
             try:
                 os.close(fd)
             except OSError:

@@ -35,7 +35,6 @@ from pathlib import Path
 
 from flask import Flask, Response, request
 
-
 DISK_LIMIT = 64 * 2**20  # an answer larger than this is not kept at all
 VERSION = 2  # of the key and entry format: entries of other versions are never read
 
@@ -80,6 +79,8 @@ class ResponseCache:
 
     def _read(self, key: tuple):
         path = self._file(key)
+        if path is None:  # memory only
+            return None
         try:
             with open(path, "rb") as f:
                 stored_key, entry = pickle.load(f)
@@ -190,7 +191,7 @@ def init_app(app: Flask, build: str, directory: Path | None = None) -> None:
     cache = ResponseCache(int(max_mb * 2**20), f"{build}#{settings}", directory,
                           int(float(app.config.get("PAGE_CACHE_DISK_MB", 256)) * 2**20))
     app.extensions["atdkg-cache"] = cache
-    app.wsgi_app = CacheMiddleware(app.wsgi_app, cache)
+    app.wsgi_app = CacheMiddleware(app.wsgi_app, cache)  # type: ignore[method-assign]  # Flask's documented way
 
     @app.after_request
     def keep_in_cache(response: Response):

@@ -7,6 +7,7 @@ evidence passage highlighted and addressable (``/document/002#ev-1286-1401``).
 """
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from urllib.parse import urlparse
@@ -16,8 +17,8 @@ from markupsafe import Markup, escape
 from rdflib import Literal, URIRef
 from werkzeug.routing import PathConverter
 
-from atdkg.queries import QueryError, formats
 from atdkg.loaders.sources import read_text
+from atdkg.queries import QueryError, formats
 
 from .store import named
 
@@ -137,8 +138,12 @@ class _AnyPath(PathConverter):
     regex = "[^/](?s:.*?)"
 
 
+def _register_anypath(state) -> None:
+    state.app.url_map.converters.setdefault("anypath", _AnyPath)
+
+
 # registered before the route below is added to the app (deferred functions run in order)
-bp.record_once(lambda state: state.app.url_map.converters.setdefault("anypath", _AnyPath))
+bp.record_once(_register_anypath)
 
 
 @bp.route("/id/<anypath:rest>")
@@ -153,22 +158,19 @@ def entity(rest: str):
         described = named("describe", iri=iri)
     except QueryError as e:  # valid in RFC 3987 yet refused as a parameter (e.g. a no-break space)
         abort(400, str(e))
-    if not len(described.graph):
+    if not len(described.triples):
         abort(404, f"nothing in the graph is called {iri}")
     if suffix is None:
         best = request.accept_mimetypes.best_match(["text/html", *NEGOTIATED])
-        suffix = NEGOTIATED.get(best) if best != "text/html" else None
+        suffix = NEGOTIATED.get(best) if best is not None and best != "text/html" else None
     path = "/id/" + rest
     if suffix:
         fmt, media = TWINS[suffix]
-        if fmt == "json":
-            body = _entity_json(iri)
-        else:
-            body = formats.write(described, fmt)
+        body = _entity_json(iri) if fmt == "json" else formats.write(described, fmt)
         response = Response(body, mimetype=media)
     else:
         response = Response(render_template(
-            "entity.html", iri=iri, path=path, label=_label(iri, described.graph),
+            "entity.html", iri=iri, path=path, label=_label(iri, described.triples),
             outgoing=named("entity-outgoing", iri=iri).rows, incoming=named("entity-incoming", iri=iri).rows,
             evidence=named("entity-evidence", iri=iri).rows, twins=TWINS))
     response.headers["Link"] = _alternates(path)
@@ -210,11 +212,11 @@ def highlight(text: str, passages: list[dict]) -> Markup:
     """The text with each evidence passage marked and anchored (#ev-START-END); overlaps nest as segments."""
     spans = sorted({(int(p["start"]), int(p["end"])) for p in passages})
     cuts = sorted({0, len(text), *[s for s, _ in spans], *[e for _, e in spans]})
-    starts = {}
+    starts: dict[int, list[int]] = {}
     for s, e in spans:
         starts.setdefault(s, []).append(e)
     out = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in itertools.pairwise(cuts):
         for e in starts.get(a, []):
             out.append(Markup('<span class="anchor" id="ev-{}-{}"></span>').format(a, e))
         covered = any(s <= a and b <= e for s, e in spans)

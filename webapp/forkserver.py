@@ -29,10 +29,10 @@ class ForkServer:
     def __init__(self, targets: dict):
         """``targets``: name → function(conn_fd) run in a forked child (it must never return)."""
         self.targets = targets
-        self.pid = None
-        self._sock = None
-        self._owner = None
-        self._lock = None
+        self.pid: int | None = None
+        self._sock: socket.socket | None = None
+        self._owner: int | None = None
+        self._lock: threading.Lock | None = None
 
     # -- in the worker ----------------------------------------------------------------------------------
     def start(self) -> None:
@@ -52,15 +52,18 @@ class ForkServer:
     def _call(self, message: bytes) -> tuple[bytes, list[int]]:
         """One request and its reply; coroutines of the worker take turns (the lock is made in the
         worker after gevent has patched threading, so waiting for it is cooperative)."""
+        sock = self._sock
+        if sock is None:
+            raise OSError("the fork server has not been started")
         if self._lock is None:
             self._lock = threading.Lock()
         with self._lock:
-            self._sock.sendall(message)
+            sock.sendall(message)
             with selectors.DefaultSelector() as selector:  # made now: the patched one under gevent
-                selector.register(self._sock, selectors.EVENT_READ)
+                selector.register(sock, selectors.EVENT_READ)
                 if not selector.select(10):
                     raise OSError("the fork server did not answer within 10 s")
-            data, fds, _, _ = socket.recv_fds(self._sock, 64, 1)
+            data, fds, _, _ = socket.recv_fds(sock, 64, 1)
         if not data:
             raise OSError("the fork server has ended")
         return data, fds

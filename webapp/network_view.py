@@ -73,6 +73,7 @@ def _data():
         with _loading_lock(ext):
             if "network" not in ext:
                 from atdkg.network.projections import NetworkData
+
                 from .store import trusted_store
                 ext["network"] = NetworkData.load(trusted_store())
     return ext["network"]

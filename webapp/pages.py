@@ -20,8 +20,9 @@ import io
 import json
 from collections import defaultdict
 
-from atdkg import terms
 from flask import Blueprint, Response, abort, render_template, request
+
+from atdkg import terms
 
 from .store import named
 
@@ -219,7 +220,8 @@ def practices(fmt):
     chosen = selection(PRACTICE_FACETS, allowed)
     everything = list(items.values())
     for i in everything:
-        i["categories"] = [{"iri": c, "label": labels.get(c, c)} for c in sorted(values_of[i["iri"]].get("category", ()))]
+        i["categories"] = [{"iri": c, "label": labels.get(c, c)}
+                           for c in sorted(values_of[i["iri"]].get("category", ()))]
         i["targets"] = [{"iri": c, "label": labels.get(c, c)} for c in sorted(values_of[i["iri"]].get("target", ()))]
         i["region"] = "; ".join(labels.get(c, c) for c in sorted(values_of[i["iri"]].get("region", ())))
     matching = facet_filter(everything, values_of, chosen)

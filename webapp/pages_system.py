@@ -8,13 +8,12 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from atdkg import queries
-from atdkg import ontology
-from atdkg.terms import fold
+from atdkg import ontology, queries
 from atdkg.queries import formats
+from atdkg.terms import fold
 
-from .pages import family, page, rows_of
 from .hosts import public_url
+from .pages import family, page, rows_of
 from .store import trusted
 
 bp = Blueprint("pages_system", __name__)
@@ -70,9 +69,9 @@ def named_query(name: str):
         except queries.QueryError as e:
             abort(400, str(e))
         result = trusted().rows(text, limit=current_app.config["MAX_ROWS"])
-    if fmt and result is None:
-        abort(400, f"query {q.name} needs {', '.join(p.name for p in q.params if p.default is None)}")
     if fmt:
+        if result is None:
+            abort(400, f"query {q.name} needs {', '.join(p.name for p in q.params if p.default is None)}")
         kind = "csv" if fmt == "csv" else "json"
         media = "text/csv" if fmt == "csv" else "application/sparql-results+json"
         if result.kind == "graph":

@@ -32,11 +32,15 @@ import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING
 
 from atdkg.queries.stores import EmbeddedStore, QuerySyntaxError, QueryTimeout, Result, StoreError
 
 from . import sandbox
 from .safety import Refused
+
+if TYPE_CHECKING:
+    from .forkserver import ForkServer
 
 
 class QueryRefused(Refused):
@@ -67,7 +71,7 @@ class Limits:
 @dataclass
 class AdhocQuery:
     text: str                      # as the client sent it
-    prefixes: dict                 # declared outside the text (the standard ones)
+    prefixes: dict[str, str]       # declared outside the text (the standard ones)
     select_format: str | None      # how to write SELECT/ASK results; None: no accepted format
     graph_format: str | None       # how to write CONSTRUCT/DESCRIBE results; None: none accepted
     default_graphs: tuple = ()     # the protocol's default-graph-uri (already checked as local)
@@ -87,8 +91,9 @@ class Answer:
 # -- the child --------------------------------------------------------------------------------------
 def _child_main(store: EmbeddedStore, conn, limits: Limits, local_graphs: frozenset) -> None:
     # (the parent's end of the pipe is closed already: else recv() would never see EOF when the
-    # worker goes away, and this child would outlive it.) The fork also copied the web server's signal handlers (gunicorn's SIGTERM handler only sets a
-    # flag): restore the defaults so terminating this child terminates it
+    # worker goes away, and this child would outlive it.) The fork also copied the web server's
+    # signal handlers (gunicorn's SIGTERM handler only sets a flag): restore the defaults so
+    # terminating this child terminates it
     set_handler = sandbox.original("signal", "signal")  # gevent's would reach for its event loop
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2,
                 signal.SIGCHLD, signal.SIGWINCH):
@@ -101,6 +106,7 @@ def _child_main(store: EmbeddedStore, conn, limits: Limits, local_graphs: frozen
         except (EOFError, OSError):
             os._exit(0)
         sandbox.limit_cpu(limits.timeout + 10)  # a backstop; the parent kills at the deadline
+        reply: tuple[str, Result | Answer | str]
         try:
             if kind == "rows":
                 reply = ("ok", store.query(job[0], limit=job[1], timeout=None))
@@ -131,14 +137,15 @@ def _adhoc(store: EmbeddedStore, conn, job: AdhocQuery, limits: Limits, local_gr
     fmt = job.graph_format if form in ("CONSTRUCT", "DESCRIBE") else job.select_format
     if fmt is None:
         return Answer(form, None, b"", 0, None)
-    dataset = {}
-    if job.default_graphs or job.named_graphs:
-        dataset = {"default_graph": [ox.NamedNode(g) for g in job.default_graphs] or None,
-                   "named_graphs": [ox.NamedNode(g) for g in job.named_graphs] or None}
+    # the protocol's dataset, if the client gave one (None: Oxigraph's default, as if not given)
+    default_graph: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = [
+        ox.NamedNode(g) for g in job.default_graphs] or None
+    named_graphs: list[ox.NamedNode | ox.BlankNode] | None = [ox.NamedNode(g) for g in job.named_graphs] or None
     started = time.perf_counter()
     try:
-        results = store.store.query(job.text, prefixes=job.prefixes, use_default_graph_as_union=not dataset,
-                                    **{k: v for k, v in dataset.items() if v is not None})
+        results = store.store.query(job.text, prefixes=job.prefixes,
+                                    use_default_graph_as_union=not (job.default_graphs or job.named_graphs),
+                                    default_graph=default_graph, named_graphs=named_graphs)
     except SyntaxError as e:  # Oxigraph disagrees with rdflib's parser: its message stands
         raise QuerySyntaxError(f"malformed query: {e}") from None
     result = _collect(results, limits.max_rows)
@@ -156,7 +163,7 @@ def _collect(results, cap: int) -> Result:
         return Result("ask", boolean=bool(results))
     if isinstance(results, ox.QuerySolutions):
         names = [v.value for v in results.variables]
-        rows = []
+        rows: list[dict] = []
         for solution in results:
             if len(rows) >= cap:
                 return Result("select", names, rows, truncated=True)
@@ -177,7 +184,7 @@ def _write_bounded(result: Result, fmt: str, max_bytes: int) -> tuple[bytes, int
     truncated = "rows" if result.truncated else None
     while True:
         body = formats.write(result, fmt).encode("utf-8")
-        count = len(result.graph) if result.kind == "graph" else len(result.rows)
+        count = len(result.triples) if result.kind == "graph" else len(result.rows)
         if len(body) <= max_bytes or count == 0:
             if len(body) > max_bytes:  # even the head alone is too large (an enormous ASK cannot be)
                 body = b""
@@ -190,7 +197,7 @@ def _first(result: Result, n: int) -> Result:
     if result.kind == "graph":
         from rdflib import Graph
         g = Graph()
-        for t in itertools.islice(result.graph, n):
+        for t in itertools.islice(result.triples, n):
             g.add(t)
         return Result("graph", graph=g, truncated=True)
     return Result("select", result.vars, result.rows[:n], truncated=True)
@@ -281,14 +288,15 @@ class QueryPool:
         self.wait = wait
         self.max_uses = max_uses
         self.name = name
-        self._owner = None
+        self._owner: int | None = None
         self._setup()
 
     # -- children -------------------------------------------------------------------------------------
     def _setup(self) -> None:
         self._owner = os.getpid()
-        self.forkserver, self.forkserver_name = None, None
-        self._condition = None
+        self.forkserver: ForkServer | None = None
+        self.forkserver_name: str | None = None
+        self._condition: threading.Condition | None = None
         self._idle: list[_Child] = []
         self._count = 0  # children alive or being created
         self._waiting: list[tuple[float, int]] = []
@@ -308,7 +316,7 @@ class QueryPool:
                     self._condition = threading.Condition()
         return self._condition
 
-    def use_forkserver(self, server, name: str) -> None:
+    def use_forkserver(self, server: ForkServer, name: str) -> None:
         """Have ``server`` fork this pool's children (registered there as ``name`` → child_main)."""
         self._mine()
         self.forkserver, self.forkserver_name = server, name
@@ -318,9 +326,9 @@ class QueryPool:
         _child_main(self.store, Connection(fd), self.limits, self.local_graphs)
 
     def _spawn(self) -> _Child:
-        server = self.forkserver
-        if server is not None and server.usable():
-            pid, fd = server.spawn(self.forkserver_name)
+        server, name = self.forkserver, self.forkserver_name
+        if server is not None and name is not None and server.usable():
+            pid, fd = server.spawn(name)
             os.set_blocking(fd, True)
             return _Child(pid, Connection(fd), status=lambda: server.status(pid))
         # a socket pair as raw descriptors, each end wrapped in a Connection only in the process that

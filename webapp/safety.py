@@ -40,11 +40,12 @@ def check_dataset(local_graphs: set[str], default_graph_uris=(), named_graph_uri
             raise Refused(f"default-graph-uri / named-graph-uri {uri[:80]!r} is not a graph of this dataset")
 
 
-def check(text: str, local_graphs: set[str], prefixes: str = "") -> str:
+def check(text: str, local_graphs: set[str], prefixes: dict[str, str] | None = None) -> str:
     """Parse ``text`` (after the standard ``prefixes`` declarations), walk its algebra, and return the
     query form (SELECT, ASK, CONSTRUCT, DESCRIBE). Raises Refused, or QuerySyntaxError with the line
     and column in ``text`` itself."""
     from rdflib.plugins.sparql.algebra import translateQuery
+
     from atdkg.queries.stores import parse_query
 
     parsed = parse_query(text, prefixes)

@@ -94,7 +94,8 @@ def endpoint():
         abort(400, str(e))
     select_format, graph_format = _formats()
     job = AdhocQuery(text, queries.PREFIX_MAP, select_format, graph_format,
-                     tuple(request.values.getlist("default-graph-uri")), tuple(request.values.getlist("named-graph-uri")))
+                     tuple(request.values.getlist("default-graph-uri")),
+                     tuple(request.values.getlist("named-graph-uri")))
     answer = _run(job)
     if answer.format is None:
         offered = GRAPH_TYPES if answer.form in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
@@ -147,7 +148,7 @@ def _no_query() -> Response:
     """The editor for browsers; the service description for everyone else."""
     best = request.accept_mimetypes.best_match(["text/html", "text/turtle", "application/ld+json",
                                                "application/n-triples"])
-    if best == "text/html" or best is None and not request.accept_mimetypes:
+    if best == "text/html" or (best is None and not request.accept_mimetypes):
         cat = queries.catalogue()
         examples = [{"name": q.name, "title": q.title} for q in cat.values()]
         return Response(render_template("sparql.html", examples=examples, prefixes=queries.PREFIXES,
@@ -160,6 +161,7 @@ def _no_query() -> Response:
 def _service_description():
     from rdflib import BNode, Graph, Literal, Namespace, URIRef
     from rdflib.namespace import RDF
+
     from atdkg.queries.stores import Result
     SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
     FMT = Namespace("http://www.w3.org/ns/formats/")

@@ -22,7 +22,7 @@ def init_app(app: Flask) -> None:
     limits = Limits(timeout=c["QUERY_TIMEOUT"], max_rows=c["MAX_ROWS"], max_bytes=int(c["MAX_RESULT_MB"] * 2**20),
                     memory_mb=c["QUERY_MEMORY_MB"])
     # rdflib's SPARQL grammar takes ~0.5 s to build: build it once here, not in every child
-    import rdflib.plugins.sparql.algebra  # noqa: F401
+    import rdflib.plugins.sparql.algebra
     import rdflib.plugins.sparql.parser  # noqa: F401
     # named queries are ours: no row cap of their own (pages pass MAX_ROWS; the network loads all links)
     trusted = QueryPool(store, graphs, dataclasses.replace(limits, max_rows=2**62), size=c["PAGE_QUERY_CHILDREN"],
