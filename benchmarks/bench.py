@@ -122,7 +122,7 @@ def catalogue_cases() -> list[tuple[str, dict]]:
 
     from atdkg import queries
     competency = yaml.safe_load((ROOT / "queries" / "competency.yaml").read_text())
-    given = {}
+    given: dict[str, dict] = {}
     for spec in competency.values():
         given.setdefault(spec["query"], spec.get("params") or {})
     cases = []
@@ -156,8 +156,8 @@ def _open_engine(engine: str, build: Path):
             return sum(1 for _ in res)
         return run_raw
     if engine == "rdflib":
-        store = RdflibStore.from_build(build)
-        return lambda text: _size(store.query(text, timeout=None))
+        rdflib_store = RdflibStore.from_build(build)
+        return lambda text: _size(rdflib_store.query(text, timeout=None))
     raise ValueError(engine)
 
 
@@ -178,12 +178,13 @@ def query_job(engine: str, build_dir: str, cases: list, runs: int, budget: float
     t0 = time.perf_counter()
     run = _open_engine(engine, build)
     load = time.perf_counter() - t0
-    out = {"load_s": load, "peak_mb": _peak_mb(), "base_mb": rss0, "queries": {}}
+    timings: dict[str, dict] = {}
+    out = {"load_s": load, "peak_mb": _peak_mb(), "base_mb": rss0, "queries": timings}
     ctx = mp.get_context("fork")
     for name, params in cases:
         q = queries.get(name)
         text = bind_values(q.full_text, q.bindings(params))
-        out["queries"][name] = _timed_in_child(ctx, run, text, runs, budget)
+        timings[name] = _timed_in_child(ctx, run, text, runs, budget)
     return out
 
 
@@ -244,7 +245,7 @@ def server_job(build_dir: str, cases: list, runs: int, budget: float, work: str)
     load = time.perf_counter() - t0
     port = free_port()
     proc = subprocess.Popen([binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                             "--union-default-graph", "--timeout-s", str(int(math.ceil(budget)))],
+                             "--union-default-graph", "--timeout-s", str(math.ceil(budget))],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     endpoint = f"http://127.0.0.1:{port}/query"
     try:
@@ -258,7 +259,8 @@ def server_job(build_dir: str, cases: list, runs: int, budget: float, work: str)
                     return {"error": "oxigraph serve-read-only did not start"}
                 time.sleep(0.2)
         store = RemoteStore(endpoint, retries=0)
-        out = {"load_s": load, "queries": {}}
+        timings: dict[str, dict] = {}
+        out = {"load_s": load, "queries": timings}
         for name, params in cases:
             q = queries.get(name)
             text = bind_values(q.full_text, q.bindings(params))
@@ -276,7 +278,7 @@ def server_job(build_dir: str, cases: list, runs: int, budget: float, work: str)
             p50, p95 = _quantiles(times)
             if timeout and not times:
                 p50 = p95 = math.inf
-            out["queries"][name] = {"p50": p50, "p95": p95, "runs": len(times), "rows": rows, "timeout": timeout}
+            timings[name] = {"p50": p50, "p95": p95, "runs": len(times), "rows": rows, "timeout": timeout}
         return out
     finally:
         proc.terminate()
@@ -291,7 +293,8 @@ def network_job(build_dir: str, budget: float) -> dict:
     store = EmbeddedStore.from_build(Path(build_dir))
     t0 = time.perf_counter()
     data = NetworkData.load(store)
-    out = {"load_s": time.perf_counter() - t0, "levels": {}}
+    levels: dict[str, dict] = {}
+    out = {"load_s": time.perf_counter() - t0, "levels": levels}
     ctx = mp.get_context("fork")
     for level in LEVELS:
         parent, child = ctx.Pipe()
@@ -299,9 +302,9 @@ def network_job(build_dir: str, budget: float) -> dict:
         proc.start()
         child.close()
         if parent.poll(budget * 3):
-            out["levels"][level] = parent.recv()
+            levels[level] = parent.recv()
         else:
-            out["levels"][level] = {"timeout": budget * 3}
+            levels[level] = {"timeout": budget * 3}
         proc.kill()
         proc.join()
     return out
@@ -375,17 +378,18 @@ def explorer_job(data_dir: str, clients: int, seconds: float) -> dict:
         static = loadgen.run(base, [("static", "/static/style.css", "text/css")], clients, max(10.0, seconds / 3))
     finally:
         server_process.stop(proc)
+    kinds: dict[str, dict] = {}
     out = {"startup_s": startup, "warm_s": cold.seconds, "distinct_requests": len(reqs),
            "cold": {k: dict(zip(("p50", "p95"), cold.quantiles(k))) for k in sorted(cold.latencies)},
            "cold_errors": cold.server_errors,
            "rate": mix.rate, "static_rate": static.rate, "requests": mix.requests,
            "server_errors": mix.server_errors + static.server_errors + cold.server_errors,
            "codes": {str(k): v for k, v in mix.codes.items()},
-           "pss_mb": memory[0], "rss_sum_mb": memory[1], "processes": memory[2], "kinds": {}}
+           "pss_mb": memory[0], "rss_sum_mb": memory[1], "processes": memory[2], "kinds": kinds}
     out["p50"], out["p95"] = mix.quantiles()
     for kind in sorted(mix.latencies):
         p50, p95 = mix.quantiles(kind)
-        out["kinds"][kind] = {"requests": len(mix.latencies[kind]), "p50": p50, "p95": p95}
+        kinds[kind] = {"requests": len(mix.latencies[kind]), "p50": p50, "p95": p95}
     out["static_p50"], out["static_p95"] = static.quantiles()
     return out
 
@@ -397,7 +401,7 @@ def measure(docs: int, work: Path, args, say) -> dict:
     shutil.rmtree(data, ignore_errors=True)
     t = time.perf_counter()
     make_corpus(docs, data)
-    res = {"docs": docs, "corpus_s": time.perf_counter() - t}
+    res: dict[str, object] = {"docs": docs, "corpus_s": time.perf_counter() - t}
     say(f"\n## {docs} documents (corpus generated in {res['corpus_s']:.1f} s)")
     res["build"] = b = _isolated(build_job, str(data))
     if "error" in b:
@@ -413,7 +417,8 @@ def measure(docs: int, work: Path, args, say) -> dict:
         f"{b['triples'] / s['validate']:,.0f} triples/s")
     build = data / "build"
     cases = catalogue_cases()
-    res["queries"] = {}
+    per_engine: dict[str, dict] = {}
+    res["queries"] = per_engine
     for engine in args.engines:
         if engine == "rdflib" and docs > args.rdflib_upto:
             say(f"queries on rdflib: not run above {args.rdflib_upto} documents (--rdflib-upto)")
@@ -422,7 +427,7 @@ def measure(docs: int, work: Path, args, say) -> dict:
             r = _isolated(server_job, str(build), cases, args.runs, args.budget, str(work))
         else:
             r = _isolated(query_job, engine, str(build), cases, args.runs, args.budget)
-        res["queries"][engine] = r
+        per_engine[engine] = r
         if "error" in r:
             say(f"queries on {engine}: failed: {r['error']}")
             continue
@@ -431,7 +436,7 @@ def measure(docs: int, work: Path, args, say) -> dict:
         say(f"queries on {engine}: load {r['load_s']:.1f} s"
             + (f", peak {r['peak_mb']:.0f} MB" if "peak_mb" in r else "")
             + f"; median of {len(r['queries'])} query p50s {_ms(med)}; over budget: {slow}")
-    _print_query_table(res["queries"], cases, say)
+    _print_query_table(per_engine, cases, say)
     res["network"] = n = _isolated(network_job, str(build), args.budget)
     if "error" in n:
         say(f"network failed: {n['error']}")
@@ -460,7 +465,7 @@ def measure(docs: int, work: Path, args, say) -> dict:
     return res
 
 
-def _ms(seconds: float) -> str:
+def _ms(seconds: float | None) -> str:
     if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
         return "—"
     if math.isinf(seconds):
@@ -505,7 +510,8 @@ def summary(results: list[dict], args) -> str:
              f"{args.clients} clients × {args.seconds:g} s.", "",
              "| docs | triples | build ms/doc | triples/s | validate s / build s | build peak MB "
              "| query median p50: atdkg · pyoxigraph · rdflib · server | atdkg/pyoxigraph | rdflib/atdkg "
-             "| network s (state · org · person) | explorer req/s (static) | entity · facet p95 | 5xx | server PSS MB |",
+             "| network s (state · org · person) | explorer req/s (static) | entity · facet p95 | 5xx "
+             "| server PSS MB |",
              "|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---|---|---:|---:|"]
     for r in results:
         b = r.get("build", {})
@@ -553,16 +559,19 @@ def targets(results: list[dict], args) -> list[str]:
                    "the largest size rdflib was run on)")
     if meds["atdkg"] and meds["pyoxigraph"] and meds["rdflib"]:
         r1, r2 = meds["atdkg"] / meds["pyoxigraph"], meds["rdflib"] / meds["atdkg"]
+        capped = " (rdflib capped at the budget)" if meds["rdflib"] >= args.budget else ""
         out.append(f"- catalogue median within 2× of raw pyoxigraph: {r1:.2f}× — {mark(r1 <= 2)}; "
-                   f"≥10× faster than rdflib: {r2:.0f}×{' (rdflib capped at the budget)' if meds['rdflib'] >= args.budget else ''} — {mark(r2 >= 10)}")
+                   f"≥10× faster than rdflib: {r2:.0f}×{capped} — {mark(r2 >= 10)}")
     per_doc = [(r["docs"], (r["build"]["seconds"]["parse"] + r["build"]["seconds"]["emit"]) / r["docs"]) for r in ok]
     if len(per_doc) > 1:
         lo, hi = min(v for _, v in per_doc), max(v for _, v in per_doc)
         mid = (lo + hi) / 2
         spread = (hi - lo) / 2 / mid
-        out.append(f"- build time per document constant within ±25% ({', '.join(f'{d}: {1000 * v:.0f} ms' for d, v in per_doc)}): "
+        shown = ", ".join(f"{d}: {1000 * v:.0f} ms" for d, v in per_doc)
+        out.append(f"- build time per document constant within ±25% ({shown}): "
                    f"±{100 * spread:.0f}% — {mark(spread <= 0.25)}")
-    slower = [(r["docs"], r["build"]["seconds"]["validate"], sum(r["build"]["seconds"][k] for k in ("parse", "emit", "network", "write"))) for r in ok]
+    slower = [(r["docs"], r["build"]["seconds"]["validate"],
+               sum(r["build"]["seconds"][k] for k in ("parse", "emit", "network", "write"))) for r in ok]
     out.append("- validation no longer than the build at every size: "
                + ", ".join(f"{d}: {v:.1f} s vs {b:.1f} s" for d, v, b in slower)
                + f" — {mark(all(v <= b for _, v, b in slower))}")
@@ -585,7 +594,8 @@ def main(argv=None) -> int:
     ap.add_argument("--budget", type=float, default=20.0, help="seconds before a query run is stopped")
     ap.add_argument("--engines", default=",".join(ENGINES), help=f"comma-separated, of {', '.join(ENGINES)}")
     ap.add_argument("--rdflib-upto", type=int, default=500,
-                    help="measure rdflib's memory store up to this many documents (beyond, a size takes it 20+ minutes)")
+                    help="measure rdflib's memory store up to this many documents "
+                         "(beyond, a size takes it 20+ minutes)")
     ap.add_argument("--clients", type=int, default=32, help="explorer load clients (0: skip the explorer)")
     ap.add_argument("--seconds", type=float, default=30.0, help="explorer load duration")
     ap.add_argument("--work", help="where corpora and builds go (default: a temporary directory)")

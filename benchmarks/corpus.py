@@ -220,7 +220,8 @@ TEMPLATES = {
     "AcademicInstitution": ["{place} Law School", "University of {place}", "Free University of {place}",
                             "{place} School of Law", "{place} Institute of Migration Studies"],
     "NationalHumanRightsInstitution": ["{state} National Commission on Human Rights",
-                                       "National Human Rights Commission of {state}", "{state} Human Rights Commission"],
+                                       "National Human Rights Commission of {state}",
+                                       "{state} Human Rights Commission"],
     "LocalGovernment": ["{name}"],
     "LocalGovernmentNetwork": ["{adjective} Cities and Local Governments",
                                "{region} {adjective} Cities and Local Governments",
@@ -311,6 +312,8 @@ class Seed:
         self._templates(parsed)
         with (self.data_dir / "gazetteer" / "organisations.csv").open(encoding="utf-8", newline="") as f:
             reader = csv.DictReader(f)
+            if reader.fieldnames is None:
+                raise ValueError(f"{f.name}: no header row")
             self.gazetteer_columns = reader.fieldnames
             self.gazetteer_rows = list(reader)
 
@@ -364,7 +367,7 @@ class Seed:
             return o.cls in RENAMED_CLASSES
         keys = set()
         for key in found:
-            k = key
+            k: str | None = key
             while k in self.gz.orgs and renamable(k):
                 keys.add(k)
                 k = self.gz.orgs[k].parent
@@ -384,8 +387,8 @@ class Seed:
 
     # templates: literal text and slots, one list per document
     def _templates(self, parsed) -> None:
-        person_re = re.compile(r"(?<![\w])(" + "|".join(re.escape(s) for s in sorted(self.spellings, key=len, reverse=True))
-                               + r")(?![\w])")
+        longest_first = sorted(self.spellings, key=len, reverse=True)
+        person_re = re.compile(r"(?<![\w])(" + "|".join(re.escape(s) for s in longest_first) + r")(?![\w])")
         surnames = {raw.split()[-1]: (pid, form) for raw, (pid, form) in self.spellings.items()
                     if len(raw.split()[-1]) >= 4}
         surname_re = re.compile(r"(?<![\w])(" + "|".join(re.escape(s) for s in sorted(surnames, key=len, reverse=True))
@@ -554,7 +557,7 @@ class Plan:
         return template.format(**values)
 
     def _acceptable(self, label: str, o: Org, own_state: str | None, free: bool = True) -> bool:
-        if free and not self._free(label) or label == o.label:
+        if (free and not self._free(label)) or label == o.label:
             return False
         allowed = set(re.sub(r"[\w ]", "", o.label)) | {" "}
         if set(re.sub(r"[\w ]", "", label)) - allowed:
@@ -571,6 +574,7 @@ class Plan:
         parent = orgs.get(o.parent) if o.parent else None
         home = o.state or o.based_in
         rng0 = random.Random(f"{self.seed}/org-ctx/{v}/{key}")
+        ctx: tuple[str, str | int]
         if home:
             ctx = ("state", states[home])
         elif parent is not None:
@@ -589,6 +593,7 @@ class Plan:
         parent_map = parent.names if parent is not None else {}
         inherits = parent is not None and any(pn in n for pn in parent_map for n in o.names)
         own_state_in_name = home_label is not None and re.search(rf"\b{re.escape(home_label)}\b", o.label)
+        label: str | None
         if inherits:  # "IDC Grassroots Group", "UCLG Africa (United Cities and Local Governments)"
             for n in o.names:
                 names[n] = _substitute(n, parent_map)
@@ -596,6 +601,7 @@ class Plan:
             acronyms = [names[a] for a in o.acronyms]
         else:
             if own_state_in_name:  # "Asylum Access Thailand", "Canada Border Services Agency"
+                assert home_label is not None and new_home_label is not None, "a home State has a renamed State"
                 label = re.sub(rf"\b{re.escape(home_label)}\b", new_home_label, o.label)
                 if not self._free(label):
                     raise RuntimeError(f"{label!r} ({key}, {ctx}) is taken")
@@ -633,6 +639,7 @@ class Plan:
                 names[a] = acronyms[0]
             base_map = {**parent_map, **{k: val for k, val in names.items()}}
             if own_state_in_name:
+                assert home_label is not None and new_home_label is not None
                 base_map[home_label] = new_home_label
             for alias in o.aliases:
                 new = _alias(alias, o.label, label, base_map)
@@ -645,6 +652,7 @@ class Plan:
         for n in names.values():
             self.taken.add(fold(n))
         if inherits:
+            assert parent is not None and o.parent is not None, "an inheriting organisation has a parent"
             suffix = key[len(o.parent) + 1:] if key.startswith(o.parent + "-") else key
             new_key = f"{parent.key}-{suffix}"
         else:
@@ -652,6 +660,7 @@ class Plan:
         while new_key in self.keys or re.fullmatch(r"(GOV|PM)-[A-Z]{3}", new_key):
             new_key += "-X"
         self.keys.add(new_key)
+        new_parent: str | None
         if o.parent in orgs:
             new_parent = orgs[o.parent].key
         elif o.parent and re.fullmatch(r"(GOV|PM)-[A-Z]{3}", o.parent):
@@ -675,8 +684,8 @@ class Plan:
         base = self.base
         gz = base.gz
         if v == 0:
-            return Variant(0, 0, {iso: iso for iso in base.states}, {pid: p.canonical for pid, p in base.people.items()},
-                           {})
+            return Variant(0, 0, {iso: iso for iso in base.states},
+                           {pid: p.canonical for pid, p in base.people.items()}, {})
         shuffled = list(base.candidates)
         random.Random(f"{self.seed}/states/{v}").shuffle(shuffled)
         states = dict(zip(base.states, shuffled))
@@ -742,7 +751,8 @@ class Plan:
         """The normaliser's logical lines: their kinds and markers, and their text without spaces (PDF
         layout changes spaces in prose — "re- victimisation" — and unwraps autolinks, harmlessly)."""
         lines = normalise(text, self.base.words).lines
-        return [(ln.kind, ln.number, ln.time) for ln in lines], _NOT_COMPARED.sub("", "\n".join(ln.text for ln in lines))
+        return ([(ln.kind, ln.number, ln.time) for ln in lines],
+                _NOT_COMPARED.sub("", "\n".join(ln.text for ln in lines)))
 
     def manifest_row(self, k: int, n_docs: int, data: bytes) -> dict[str, str]:
         v, r = divmod(k, 4)
@@ -775,8 +785,8 @@ def _alias(alias: str, old_label: str, new_label: str, mapping: dict[str, str]) 
     if re.fullmatch(r"(?i)the " + re.escape(old_label), alias):
         return alias[:4] + new_label
     if any(re.search(rf"(?<![\w]){re.escape(k)}(?![\w])", alias) for k in mapping if k):
-        new = _substitute(alias, mapping)
-        return new if new != alias else None
+        substituted = _substitute(alias, mapping)
+        return substituted if substituted != alias else None
     old, ali, new = (re.split(r"([\s-]+)", x) for x in (old_label, alias, new_label))
     if len(old) != len(ali):
         return None
@@ -894,7 +904,7 @@ def build_figures(data_dir: Path) -> dict:
     seconds = time.perf_counter() - t0
     ds = result.dataset
     summary = result.summary()
-    per_doc = {}
+    per_doc: dict[str, int] = {}
     for _, _, _, g in ds.quads((None, None, None, None)):
         name = str(g)
         if "/graph/doc/" in name:
@@ -924,7 +934,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{info.path}: {info.documents} documents ({info.variants} variants, {info.pdf_documents} in PDF layout"
               f"{fallback}), {info.bytes:,} bytes in {info.seconds:.2f} s")
         print(f"  renamed: {info.persons} synthetic people, {info.states} target States, "
-              f"{info.organisations} organisations (gazetteer rows added); dates moved {YEARS_PER_VARIANT} years per variant")
+              f"{info.organisations} organisations (gazetteer rows added); "
+              f"dates moved {YEARS_PER_VARIANT} years per variant")
         if info.variants > 1:
             var = plan(args.seed).variant(1)
             base = plan(args.seed).base
@@ -944,11 +955,13 @@ def main(argv: list[str] | None = None) -> int:
                   f"document graphs {fig['doc_quads_min']}–{fig['doc_quads_max']} quads, {fig['seconds']:.1f} s "
                   f"{fig['stages']}, peak memory {fig['max_rss_mb']} MB", flush=True)
     if rows:
-        print("\n| docs | triples | conforms | skipped lines | persons | States | organisations | build s | peak memory |")
+        print("\n| docs | triples | conforms | skipped lines | persons | States | organisations | build s "
+              "| peak memory |")
         print("|---|---|---|---|---|---|---|---|---|")
         for f in rows:
             if "error" in f:
-                print(f"| {f['documents']} | build failed after {f['seconds']:.0f} s: {f['error'][:80]} | | | | | | | |")
+                print(f"| {f['documents']} | build failed after {f['seconds']:.0f} s: {f['error'][:80]} "
+                      "| | | | | | | |")
                 continue
             print(f"| {f['documents']} | {f['triples']:,} | {f['conforms']} | {f['skipped']} | {f['persons']:,} | "
                   f"{f['states']} | {f['organisations']:,} | {f['seconds']:.1f} | {f['max_rss_mb']:,} MB |")

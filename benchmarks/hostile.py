@@ -40,6 +40,8 @@ def request(base: str, path: str, source: str, method: str = "GET", body: bytes 
     """(status, lower-cased headers, with the body's first 300 bytes as "body") of one request from
     loopback address ``source``; status 0 when the connection failed (counted with the 5xx)."""
     url = urllib.parse.urlsplit(base)
+    if url.hostname is None:
+        raise ValueError(f"{base!r}: not an http://host:port URL")
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=timeout, source_address=(source, 0))
     try:
         conn.request(method, path, body=body, headers=headers or {})
@@ -152,7 +154,8 @@ def summarise(results: dict, seconds: float) -> tuple[list[str], bool]:
     expensive = results["expensive"]
     codes = Counter(f"{s}" + (f" ({why})" if why else "") for _, s, _, why in expensive)
     limited = [r for _, s, r, _ in expensive if s == 429]
-    lines.append(f"expensive: {len(expensive)} requests; statuses " + ", ".join(f"{s}: {c}" for s, c in sorted(codes.items()))
+    lines.append(f"expensive: {len(expensive)} requests; statuses "
+                 + ", ".join(f"{s}: {c}" for s, c in sorted(codes.items()))
                  + (f"; Retry-After on 429: {min(int(r) for r in limited)}–{max(int(r) for r in limited)} s"
                     if limited and all(limited) else ""))
     target = bool(limited) and all(limited)

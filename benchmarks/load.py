@@ -13,7 +13,6 @@ import sys
 import urllib.parse
 
 from atdkg import server_process
-
 from atdkg.server_process import free_port
 
 from . import loadgen

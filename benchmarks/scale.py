@@ -11,14 +11,14 @@ BASE = "https://w3id.org/atd-kg/"
 
 def scaled_nquads(nquads: str, copies: int) -> str:
     """``copies`` renamed copies of the dataset (copy 0 is the original)."""
-    lines = [l for l in nquads.splitlines() if l.strip()]
+    lines = [line for line in nquads.splitlines() if line.strip()]
     out = list(lines)
     pattern = re.compile(re.escape(f"<{BASE}") + r"(id|graph)/")
     year = re.compile(r'"(\d{4})(-\d{2}(?:-\d{2})?(?:T[^"]*)?)"\^\^')
     for k in range(1, copies):
-        for line in lines:
-            line = pattern.sub(lambda m: f"<{BASE}{m.group(1)}/c{k}/", line)
-            out.append(year.sub(lambda m: f'"{int(m.group(1)) + 3 * k}{m.group(2)}"^^', line))
+        for line in lines:  # (the lambdas use k at once: re.sub calls them within this iteration)
+            line = pattern.sub(lambda m: f"<{BASE}{m.group(1)}/c{k}/", line)  # noqa: B023
+            out.append(year.sub(lambda m: f'"{int(m.group(1)) + 3 * k}{m.group(2)}"^^', line))  # noqa: B023
     return "\n".join(out) + "\n"
 
 

@@ -123,7 +123,8 @@ def main(argv=None) -> int:
     codes = {s: c for s, c in codes.items() if not str(s).startswith("why")}
     total = sum(codes.values())
     errors = sum(c for s, c in codes.items() if int(s) >= 500 or int(s) == 0)
-    print(f"requests: {total} ({total / seconds:.1f}/s); statuses " + ", ".join(f"{s}: {c}" for s, c in sorted(codes.items())))
+    print(f"requests: {total} ({total / seconds:.1f}/s); statuses "
+          + ", ".join(f"{s}: {c}" for s, c in sorted(codes.items())))
     print(f"memory: mid-run minute {statistics.mean(mid):.0f} MB PSS, last minute {statistics.mean(last):.0f} MB "
           f"({growth:.3f}x); peak {max(s[1] for s in samples):.0f} MB")
     print(f"disk cache: peak {peak_disk:.1f} MB of {args.disk_mb:g} MB")

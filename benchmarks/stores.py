@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TypedDict
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,6 +37,7 @@ def _load(engine: str, path: Path):
         from atdkg.queries.stores import EmbeddedStore
         return EmbeddedStore.from_nquads(path.read_bytes())
     from rdflib import Dataset
+
     from atdkg.queries.stores import RdflibStore
     ds = Dataset(store="Oxigraph", default_union=True) if engine == "oxrdflib" else Dataset(default_union=True)
     ds.parse(path, format="nquads")
@@ -67,8 +69,14 @@ def _worker(engine: str, path: str, names: list[str], runs: int, out: mp.Queue) 
     out.put(("done",))
 
 
-def measure(engine: str, path: Path, names: list[str], runs: int, budget: float, max_restarts: int = 6) -> dict:
-    result = {"load": None, "rss": None, "queries": {}}
+class Measured(TypedDict):
+    load: float | None  # seconds to load the data
+    rss: float | None  # MB the load added
+    queries: dict[str, float | None]  # median seconds per query; inf: over budget, None: not run
+
+
+def measure(engine: str, path: Path, names: list[str], runs: int, budget: float, max_restarts: int = 6) -> Measured:
+    result: Measured = {"load": None, "rss": None, "queries": {}}
     todo = list(names)
     restarts = 0
     while todo:
@@ -132,7 +140,8 @@ def main(argv=None) -> None:
                                                    for e in args.engines) + " | | |")
         competency = _competency()
         for name in names:
-            print(f"| {name} {competency[name][0]} | " + " | ".join(fmt(res[e]["queries"].get(name)) for e in args.engines) + " | "
+            print(f"| {name} {competency[name][0]} | "
+                  + " | ".join(fmt(res[e]["queries"].get(name)) for e in args.engines) + " | "
                   + " | ".join(_ratio(res, e, name) for e in ("rdflib", "oxrdflib")) + " |")
         medians = {e: statistics.median(v if v is not None else float("inf") for v in res[e]["queries"].values())
                    for e in args.engines}
