@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 from atdkg import server_process
-from atdkg.server_process import free_port  # noqa: F401 - the test modules import it from here
-
 from atdkg.build import build_graph
 from atdkg.loaders.sources import read_text
+from atdkg.server_process import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -86,7 +85,7 @@ def oxigraph_server(tmp_path_factory):
         except OSError:
             if proc.poll() is not None or time.time() > deadline:
                 proc.kill()
-                raise RuntimeError(f"oxigraph did not start: {proc.stderr.read().decode()[:500]}")
+                raise RuntimeError(f"oxigraph did not start: {proc.stderr.read().decode()[:500]}") from None
             time.sleep(0.2)
     yield base
     proc.terminate()

@@ -72,9 +72,8 @@ def layer_of(module: str) -> int | None:
     best = None
     for rank, (_, prefixes) in enumerate(LAYERS):
         for prefix in prefixes:
-            if module == prefix or module.startswith(prefix + "."):
-                if best is None or len(prefix) > best[1]:
-                    best = (rank, len(prefix))
+            if (module == prefix or module.startswith(prefix + ".")) and (best is None or len(prefix) > best[1]):
+                best = (rank, len(prefix))
     return best[0] if best else None
 
 
@@ -105,7 +104,7 @@ def test_no_module_imports_a_top_level_folder_by_its_old_name():
                 offenders.append(f"{path.relative_to(ROOT)}:{line}: imports {target}")
     for path in list((ROOT / "tests").rglob("*.py")) + list((ROOT / "benchmarks" / "tests").rglob("*.py")):
         for target, line in imports("tests." + path.stem, path):
-            if target.split(".")[0] in TOP_LEVEL_FOLDERS + ("conftest",):
+            if target.split(".")[0] in (*TOP_LEVEL_FOLDERS, "conftest"):
                 offenders.append(f"{path.relative_to(ROOT)}:{line}: imports {target}")
     assert offenders == []
 

@@ -58,6 +58,7 @@ def test_no_state_is_inferred_from_a_ministry_named_in_an_anonymous_passage(stor
     rows = store.query(PREFIXES + """
         SELECT ?practice ?state WHERE {
           ?practice atd:attributedTo ?actor . ?actor a atd:UnnamedActor .
-          ?practice (atd:attributedTo|atd:partner|atd:reportedBy)/(org:subOrganizationOf*)/(atd:ofState|atd:basedIn) ?state .
+          ?practice (atd:attributedTo|atd:partner|atd:reportedBy)/(org:subOrganizationOf*)/(atd:ofState|atd:basedIn)
+                    ?state .
         }""").rows
     assert rows == []

@@ -143,7 +143,8 @@ SERVICE_SPELLINGS = {
     "lower case": "select * where {{ service <{url}> {{ ?s ?p ?o }} }}",
     "mixed case, no spaces": "SELECT * WHERE{{SeRvIcE<{url}>{{?s ?p ?o}}}}",
     "after an escaped quote in a prefixed name":
-        "PREFIX e: <http://example.org/> SELECT * WHERE {{ e:a\\' e:p ?c .SERVICE <{url}> {{ ?x ?y ?z }} e:b\\' e:p ?c }}",
+        "PREFIX e: <http://example.org/> "
+        "SELECT * WHERE {{ e:a\\' e:p ?c .SERVICE <{url}> {{ ?x ?y ?z }} e:b\\' e:p ?c }}",
     "unicode escape": "SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}",
     "long unicode escape": "SELECT * WHERE {{ SERV\\U00000049CE <{url}> {{ ?s ?p ?o }} }}",
     "comment inside": "SELECT * WHERE {{ SERVICE#comment\n<{url}>#\n{{ ?s ?p ?o }} }}",
@@ -180,7 +181,7 @@ def test_query_children_cannot_open_network_sockets(build_dir, listener):
     port, hits = listener
     pool = QueryPool(EmbeddedStore.from_build(build_dir), set(), Limits(timeout=10))
     try:
-        with pytest.raises(StoreError, match="Permission denied|os error 13"):
+        with pytest.raises(StoreError, match=r"Permission denied|os error 13"):
             pool.rows(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/x> {{ ?s ?p ?o }} }}")
         assert pool.rows("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0]["n"].toPython() > 5000
     finally:
@@ -215,7 +216,7 @@ def test_memory_bombs_end_with_503_under_the_ceiling(served, bomb):
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     try:
-        status, headers, body, seconds = sparql(base, MEMORY_BOMBS[bomb], client="127.0.2.1")
+        status, headers, body, _ = sparql(base, MEMORY_BOMBS[bomb], client="127.0.2.1")
     finally:
         done.set()
         sampler.join()
@@ -295,7 +296,7 @@ def test_slow_sockets_and_expensive_queries_leave_pages_fast_and_heavy_clients_g
     paths = ["/", "/events", "/actors", "/id/state/THA", "/practices", "/search?q=detention"]
     try:
         while time.time() < ended:
-            for k, path in enumerate(paths):
+            for path in paths:
                 status, _, _, seconds = request(base, path, client="127.0.4.100")
                 pages.append((status, seconds))
     finally:
@@ -381,7 +382,8 @@ def test_deeply_nested_queries_get_400_and_no_worker_dies(served, shape):
         t.start()
     time.sleep(0.3)
     status, _, body, seconds = request(base, "/sparql", client="127.0.6.9", method="POST",
-                                       body=NESTED[shape].encode(), headers={"Content-Type": "application/sparql-query"})
+                                       body=NESTED[shape].encode(),
+                                       headers={"Content-Type": "application/sparql-query"})
     for t in threads:
         t.join()
     assert status == 400 and b"nest" in body, (status, body[:200])

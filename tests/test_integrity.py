@@ -13,15 +13,15 @@ import shutil
 import subprocess
 import sys
 import time
-
-import pytest
 from pathlib import Path
 
+import pytest
+
 from atdkg import server_process
+from atdkg.queries.stores import EmbeddedStore, StoreUnavailable
 from atdkg.server_process import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
-from atdkg.queries.stores import EmbeddedStore, StoreUnavailable
 
 
 @pytest.fixture
@@ -283,6 +283,7 @@ def test_the_iri_check_agrees_with_oxigraph():
     """Every code point in the path; in the query and fragment (where ? / and, in the query, private
     use are allowed, and a second # is not) Latin-1 and the edges of every range RFC 3987 names."""
     import pyoxigraph as ox
+
     from atdkg.webapp.entities import iri_problem
 
     def oxigraph_accepts(text):

@@ -42,7 +42,8 @@ def graphs(data):
 
 def co_hosting(graph, u, v):
     e = graph.edges[u, v]
-    return e["relation_weights"]["co-hosting"], sorted({x["date"] for x in e["events"] if x["relation"] == "co-hosting"})
+    return (e["relation_weights"]["co-hosting"],
+            sorted({x["date"] for x in e["events"] if x["relation"] == "co-hosting"}))
 
 
 # -- hand-checked edges -------------------------------------------------------------------------------
@@ -220,7 +221,8 @@ def test_twinning_suggestions_are_unlinked_explained_and_ranked(data):
     others = [s["other"] for s in for_thailand]
     assert PRT not in others and COL not in others  # co-hosts are linked already
     malaysia = next(s for s in for_thailand if s["other"] == MYS)
-    assert [r["kind"] for r in malaysia["reasons"]] == ["sub-region"] and "South-eastern Asia" in malaysia["reasons"][0]["text"]
+    assert [r["kind"] for r in malaysia["reasons"]] == ["sub-region"]
+    assert "South-eastern Asia" in malaysia["reasons"][0]["text"]
     belgium = next(s for s in for_thailand if s["other"] == BEL)
     assert {r["text"] for r in belgium["reasons"]} >= {"both took part in the exchange of 2021-06-29"}
     assert twins.find_state(data, "tha") == twins.find_state(data, "Thailand") == THA
@@ -329,7 +331,8 @@ def test_cli_explain_lists_documents_and_passages(in_build):
         assert f"[document {doc}]" in out
     assert "“Permanent Mission of Portugal in Geneva”" in out
     leads = atdkg("network", "explain", "UNHCR", "unicef", "--level", "organisation", "--relation", "co-lead").stdout
-    assert "co-lead (weight 4)" in leads and all(f"[document {d}] “UNICEF”" in leads for d in ("000", "001", "002", "003"))
+    assert "co-lead (weight 4)" in leads
+    assert all(f"[document {d}] “UNICEF”" in leads for d in ("000", "001", "002", "003"))
     person = atdkg("network", "explain", "Rongvudhi Virabutr", "Portugal").stdout  # a person names their State
     assert person.startswith(("Portugal — Thailand", "Thailand — Portugal"))
 

@@ -39,7 +39,8 @@ def state_pairs(doc: dict, relation: str) -> set[frozenset]:
     types = {n["data"]["id"]: n["data"]["type"] for n in doc["elements"]["nodes"]}
     return {frozenset((labels[e["data"]["source"]], labels[e["data"]["target"]]))
             for e in doc["elements"]["edges"]
-            if relation in e["data"]["relations"] and types[e["data"]["source"]] == types[e["data"]["target"]] == "State"}
+            if relation in e["data"]["relations"]
+            and types[e["data"]["source"]] == types[e["data"]["target"]] == "State"}
 
 
 def test_network_json_is_schema_valid_with_metrics_and_pages(client):
@@ -61,8 +62,10 @@ def test_filters_change_the_result(client):
     assert all(e["data"]["relations"] == ["co-hosting"] for e in early["elements"]["edges"])
     assert len(early["elements"]["edges"]) < len(everything["elements"]["edges"])
     people = cy(client, level="person", relation="co-participation,partnership")
-    assert people["data"]["level"] == "person" and len(people["elements"]["nodes"]) > len(everything["elements"]["nodes"]) // 2
-    assert {r for e in people["elements"]["edges"] for r in e["data"]["relations"]} <= {"co-participation", "partnership"}
+    assert people["data"]["level"] == "person"
+    assert len(people["elements"]["nodes"]) > len(everything["elements"]["nodes"]) // 2
+    assert ({r for e in people["elements"]["edges"] for r in e["data"]["relations"]}
+            <= {"co-participation", "partnership"})
     repeated = cy(client, relation=["co-hosting", "co-lead"])
     assert repeated["data"]["relations"] == ["co-hosting", "co-lead"]
 

@@ -159,7 +159,8 @@ def test_query_catalogue_and_form(client):
     assert len(data["results"]["bindings"]) == 2
 
 
-@pytest.mark.parametrize("url, code", [("/queries/no-such-query", 404), ("/queries/session-moderators?date=tomorrow", 400),
+@pytest.mark.parametrize("url, code", [("/queries/no-such-query", 404),
+                                       ("/queries/session-moderators?date=tomorrow", 400),
                                        ("/queries/session-moderators?dat=2022-01-27", 400),
                                        ("/queries/describe.csv", 400), ("/queries/describe?iri=not%20an%20iri", 400)])
 def test_query_errors(client, url, code):
@@ -177,7 +178,8 @@ def test_search_folds_accents_and_case(client):
     assert client.get("/search", query_string={"q": "x" * 201}).status_code == 400
 
 
-@pytest.mark.parametrize("q", ['" } DROP ALL #', "<script>alert(1)</script>", "'; DELETE WHERE { ?s ?p ?o } #", "\\", "%"])
+@pytest.mark.parametrize("q", ['" } DROP ALL #', "<script>alert(1)</script>", "'; DELETE WHERE { ?s ?p ?o } #",
+                               "\\", "%"])
 def test_hostile_search_text(client, q):
     html = text(client.get("/search", query_string={"q": q}))
     assert "<script>alert" not in html

@@ -8,6 +8,7 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
@@ -112,8 +113,8 @@ def test_updates_are_not_queries(in_build, tmp_path):
 
 # -- a scripted HTTP server for the failure modes a real server rarely shows on demand --------------
 class Script(BaseHTTPRequestHandler):
-    responses: list = []
-    seen: list = []
+    responses: ClassVar[list] = []  # shared by the handler's instances: the test sets the script here
+    seen: ClassVar[list] = []
 
     def _answer(self):
         self.seen.append(time.time())

@@ -4,9 +4,9 @@ same records as the original."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
-from pathlib import Path
 
 from atdkg.layouts import pdf_layout
 from atdkg.loaders.gazetteer import Gazetteer
@@ -50,7 +50,7 @@ def corpus():
 
 
 def _parse(corpus, src: Source, directory):
-    manifest, gz, vocab, events, words = corpus
+    _, gz, vocab, events, words = corpus
     return parse_document(directory, src, gz, vocab, events, words)
 
 

@@ -7,17 +7,17 @@ hard-coded, so the cases keep working when the corpus changes.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import pytest
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, PROV, SH
 
-from atdkg.loaders.validate import load_shapes, union_graph, validate
-
 from atdkg.loaders.emit import ATD, OA, ORG, SCHEMA  # the namespaces the emitter writes
+from atdkg.loaders.validate import load_shapes, union_graph, validate
 
 ATDSH = Namespace("https://w3id.org/atd-kg/shapes#")
 DCT = DCTERMS

@@ -12,7 +12,8 @@ from rdflib import Literal
 from atdkg import queries
 from atdkg.queries.stores import EmbeddedStore, RdflibStore, RemoteStore
 
-NUMERIC = {"integer", "decimal", "double", "float", "nonNegativeInteger", "positiveInteger", "long", "int"}  # compared by value
+# compared by value
+NUMERIC = {"integer", "decimal", "double", "float", "nonNegativeInteger", "positiveInteger", "long", "int"}
 
 
 def concat_columns(text: str) -> dict[str, str]:

@@ -1,8 +1,9 @@
 """Normalisation keeps offsets; names resolve to one identity; the ontology documents itself."""
 from __future__ import annotations
 
-import pytest
 from pathlib import Path
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import RDF, RDFS, Graph
@@ -61,11 +62,11 @@ def test_normalised_spans_map_back_to_the_original():
     for line in norm.lines:
         start, end = line.span()
         assert original[start:end].replace("*", "").startswith(line.text.split()[0][:2])
-    bullet = next(l for l in norm.lines if l.kind == "bullet")
+    bullet = next(ln for ln in norm.lines if ln.kind == "bullet")
     assert bullet.text == "Mr. A. Person, Head of Unit, Org (X)"
     i = bullet.text.index("Org")
     assert original[slice(*bullet.span(i, i + 3))] == "Org"
-    numbered = next(l for l in norm.lines if l.kind == "number")
+    numbered = next(ln for ln in norm.lines if ln.kind == "number")
     assert (numbered.number, numbered.text) == (1, "First call and the second half.")
 
 
@@ -112,10 +113,13 @@ def test_each_entity_has_one_english_label(dataset):
 
 def test_one_iri_per_person_across_documents(dataset):
     from atdkg.queries import PREFIXES
-    people = {str(r.label): str(r.p) for r in dataset.query(PREFIXES + "SELECT ?p ?label { ?p a foaf:Person ; rdfs:label ?label }")}
+    people = {str(r.label): str(r.p)
+              for r in dataset.query(PREFIXES + "SELECT ?p ?label { ?p a foaf:Person ; rdfs:label ?label }")}
     assert people["Mário Martins"].endswith("/person/mario-martins")
     assert "Mario Martins" not in people
     assert people["Demet Açık"].endswith("/person/demet-acik")
-    positions = list(dataset.query(PREFIXES + """SELECT ?date ?title { ?pos org:member ?p ; atd:asOf ?date ; atd:positionTitle ?title .
+    positions = list(dataset.query(PREFIXES + """SELECT ?date ?title {
+                                             ?pos org:member ?p ; atd:asOf ?date ; atd:positionTitle ?title .
                                              ?p rdfs:label "Verena Knaus"@en } ORDER BY ?date"""))
-    assert [str(r.title) for r in positions] == ["Chief of Migration and Displacement", "Global Lead, Migration and Displacement"]
+    assert [str(r.title) for r in positions] == ["Chief of Migration and Displacement",
+                                                 "Global Lead, Migration and Displacement"]

@@ -10,7 +10,6 @@ import xml.etree.ElementTree as ET
 import pytest
 from rdflib import Graph
 
-
 Q_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 ROWS = "SELECT ?s WHERE { ?s ?p ?o }"
 
@@ -241,6 +240,7 @@ def test_markup_in_data_is_shown_as_text(client):
 
 def test_no_javascript_links(app):
     from rdflib import URIRef
+
     from atdkg.webapp.entities import link_for
     with app.app_context():
         assert "href" not in str(link_for(URIRef("javascript:alert(1)")))

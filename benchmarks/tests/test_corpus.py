@@ -4,16 +4,19 @@ as the real corpus does."""
 from __future__ import annotations
 
 import csv
+import itertools
 import re
+from pathlib import Path
 
 import pytest
-from pathlib import Path
 from rdflib import URIRef
 from rdflib.namespace import FOAF, RDF
+from test_chatham_house import ANONYMOUS_STATEMENTS_LINKED_TO_NAMED
+from test_relayout import records
 
 from atdkg.benchmarks.corpus import make_corpus, plan
-from atdkg.layouts import pdf_layout
 from atdkg.build import build_graph
+from atdkg.layouts import pdf_layout
 from atdkg.loaders.gazetteer import Gazetteer
 from atdkg.loaders.names import slug
 from atdkg.loaders.parse import parse_document
@@ -24,8 +27,6 @@ from atdkg.queries import PREFIXES
 from atdkg.queries.stores import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[2]
-from test_chatham_house import ANONYMOUS_STATEMENTS_LINKED_TO_NAMED
-from test_relayout import records
 
 ID = "https://w3id.org/atd-kg/id/"
 GRAPH = "https://w3id.org/atd-kg/graph/doc/"
@@ -126,7 +127,8 @@ def test_agenda_and_report_of_one_exchange_resolve_to_the_same_actors(corpus, va
 def test_dates_moved_with_the_text(corpus):
     _, result = corpus
     ds = result.dataset
-    dates = {str(r.date) for r in ds.query(PREFIXES + "SELECT ?date WHERE { ?e a atd:PeerLearningExchange ; dcterms:date ?date }")}
+    dates = {str(r.date) for r in
+             ds.query(PREFIXES + "SELECT ?date WHERE { ?e a atd:PeerLearningExchange ; dcterms:date ?date }")}
     assert dates == {"2020-11-17", "2021-06-29", "2022-01-27", "2023-11-17", "2024-06-29", "2025-01-27"}
     follows = {(str(r.a), str(r.b)) for r in ds.query(PREFIXES + """
         SELECT ?a ?b WHERE { ?x atd:follows ?y . ?x dcterms:date ?a . ?y dcterms:date ?b }""")}
@@ -139,7 +141,8 @@ def test_chatham_house_rule_holds_in_the_generated_build(corpus):
     _, result = corpus
     store = EmbeddedStore.from_nquads(result.dataset.serialize(format="nquads", encoding="utf-8"))  # rdflib: 30 s
     assert store.query(ANONYMOUS_STATEMENTS_LINKED_TO_NAMED).rows == []
-    kinds = [str(r["kind"]) for r in store.query(PREFIXES + "SELECT ?a ?kind WHERE { ?a a atd:UnnamedActor ; atd:actorKind ?kind }").rows]
+    kinds = [str(r["kind"]) for r in
+             store.query(PREFIXES + "SELECT ?a ?kind WHERE { ?a a atd:UnnamedActor ; atd:actorKind ?kind }").rows]
     assert kinds.count("State") == 4 and kinds.count("person") == 4
 
 
@@ -168,10 +171,11 @@ def test_clear_breaks_keeps_unreadable_line_breaks_out():
 
     def hazards(out: str) -> list[str]:
         lines = out.splitlines()
-        return [b for a, b in zip(lines, lines[1:]) if item.match(b) or a.endswith("Information-")]
+        return [b for a, b in itertools.pairwise(lines) if item.match(b) or a.endswith("Information-")]
     seen = set()
     for width in range(30, 90):
-        plain, clear = (pdf_layout(text, width=width, pages=None, hyphenate=False, clear_breaks=c) for c in (False, True))
+        plain, clear = (pdf_layout(text, width=width, pages=None, hyphenate=False, clear_breaks=c)
+                        for c in (False, True))
         seen.update(("item" if item.match(b) else "hyphen") for b in hazards(plain))
         assert not hazards(clear), (width, clear)
         assert clear.split() == plain.split()

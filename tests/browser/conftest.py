@@ -58,16 +58,15 @@ def server(build_dir, tmp_path_factory):
     data = tmp_path_factory.mktemp("served") / "data"
     data.mkdir()
     shutil.copytree(build_dir, data / "build")
-    log = open(tmp_path_factory.mktemp("serve-log") / "serve.log", "w+b")
-    try:
-        proc, base = server_process.start(free_port(), {"ATDKG_DATA": str(data), "ATDKG_QUERY_TIMEOUT": "20"},
-                                          log=log, cwd=ROOT)
-    except RuntimeError as e:
-        log.seek(0)
-        raise RuntimeError(f"{e}: {log.read().decode(errors='replace')[-2000:]}") from None
-    yield base
-    server_process.stop(proc)
-    log.close()
+    with open(tmp_path_factory.mktemp("serve-log") / "serve.log", "w+b") as log:
+        try:
+            proc, base = server_process.start(free_port(), {"ATDKG_DATA": str(data), "ATDKG_QUERY_TIMEOUT": "20"},
+                                              log=log, cwd=ROOT)
+        except RuntimeError as e:
+            log.seek(0)
+            raise RuntimeError(f"{e}: {log.read().decode(errors='replace')[-2000:]}") from None
+        yield base
+        server_process.stop(proc)
 
 
 @pytest.fixture(scope="session")

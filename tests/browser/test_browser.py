@@ -11,7 +11,6 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output"
 
 
@@ -92,7 +91,7 @@ def test_named_query_csv_download(page, server):
     try:
         with page.expect_download(timeout=5000) as info:
             link.click()
-        text = open(info.value.path(), encoding="utf-8").read()
+        text = Path(info.value.path()).read_text(encoding="utf-8")
     except Exception:  # noqa: BLE001 - chromium shows text/csv inline: read it from the page
         text = page.locator("body").inner_text()
     shot(page, "b-named-query")
