@@ -135,6 +135,7 @@ def _run(job: AdhocQuery):
         seconds = 0.0
         raise ServiceUnavailable(str(e), retry_after=e.retry_after) from None
     except QueryTimeout as e:
+        seconds = getattr(e, "seconds", None)  # the evaluation's time, not the wait for a free child
         raise ServiceUnavailable(str(e), retry_after=10) from None
     except QueryResources as e:
         raise ServiceUnavailable(str(e), retry_after=10) from None
