@@ -21,7 +21,7 @@ LAYERS = [  # lowest first
     ("queries", ("atdkg.queries",)),
     ("network", ("atdkg.network",)),
     ("webapp", ("atdkg.webapp",)),
-    ("build", ("atdkg.build",)),
+    ("build", ("atdkg.build", "atdkg.evaluate")),
     ("interfaces", ("atdkg.api", "atdkg.cli")),
     ("benchmarks", ("atdkg.benchmarks",)),
 ]
