@@ -723,6 +723,12 @@ def _report(gold_dir, docs, per_doc, violations, errors, conforms, shacl_results
     }
 
 
+SHORT = {"states": "states", "organisations": "orgs", "people": "people", "statistics": "stats",
+         "statistics+counted": "stats+cnt", "practices": "pract", "practices+actor": "pract+act",
+         "partnerships": "partn", "partnerships+partners": "partn+ptn", "list_items": "lists",
+         "unnamed_actors": "unnamed"}  # column heads of the per-document table
+
+
 def _fmt(x: float | None) -> str:
     return "–" if x is None else f"{x:.3f}"
 
@@ -739,12 +745,9 @@ def render(report: dict, verbose: bool = False) -> str:
     ch = report["chatham_house"]
     lines.append(f"{'chatham_house':<22} {ch['passages']:>5} passages checked, {ch['violations']} violations")
     lines += ["", "per document (F1; – where neither gold nor extraction has any):"]
-    short = {t: t.replace("statistics", "stats").replace("partnerships", "partn").replace("organisations", "orgs")
-             .replace("practices", "pract").replace("unnamed_actors", "unnamed").replace("list_items", "lists")
-             for t in TYPES}
-    lines.append(f"{'document':<34}" + "".join(f"{short[t]:>15}" for t in TYPES))
+    lines.append(f"{'document':<34}" + "".join(f"{SHORT[t]:>10}" for t in TYPES))
     for name, scores in report["per_document"].items():
-        lines.append(f"{name[:34]:<34}" + "".join(f"{_fmt(scores[t]['f1']):>15}" for t in TYPES))
+        lines.append(f"{name[:34]:<34}" + "".join(f"{_fmt(scores[t]['f1']):>10}" for t in TYPES))
     if verbose:
         lines += _details(report)
     return "\n".join(lines)
