@@ -6,12 +6,14 @@ from pathlib import Path
 
 import click
 
-from atdkg.build import BuildError, build_graph, write_build
-from atdkg.loaders.sources import GENRES, MANIFEST, SourceError, add_source
+from atdkg.build import BuildError, build_graph, write_build, write_refusal
+from atdkg.loaders import corpus
+from atdkg.loaders.sources import GENRES, Limits, SourceError, calendar_date
 
 from . import config
 
 EXIT_FAILED, EXIT_BAD_INPUT, EXIT_SERVER = 1, 2, 3
+EXIT_INTERRUPTED = 130  # the shell's code for Ctrl-C
 
 
 def _progress(items):
@@ -48,30 +50,136 @@ def _print_summary(result, target: Path, verbose: bool) -> None:
     click.echo(f"written: {target}")
 
 
-def run_build(data: Path, base: str, verbose: bool, strict: bool) -> int:
+def run_build(data: Path, base: str, verbose: bool, strict: bool, limits: Limits | None = None,
+              edit: corpus.Edit | None = None) -> int:
+    """Build (the corpus as it is, or as ``edit`` would leave it) and swap it in if it conforms (committing
+    the edit with it); otherwise say why in a few lines and change nothing. The caller holds the lock."""
     try:
-        result = build_graph(data, base, progress=_progress)
+        result = build_graph(data, base, progress=_progress, edit=edit, limits=limits)
     except SourceError as e:
         click.echo(f"error: {e}", err=True)
         return EXIT_BAD_INPUT
-    except BuildError as e:
+    except (BuildError, corpus.EditError) as e:
         click.echo(f"error: {e}", err=True)
         return EXIT_FAILED
     if not result.conforms:
-        click.echo(result.report_text, err=True)
-        click.echo("error: the graph does not conform to ontology/shapes.ttl; the previous build is untouched",
-                   err=True)
+        _print_refusal(result, data)
         return EXIT_FAILED
     if strict and result.warnings:
         for w in result.warnings:
             click.echo(f"warning: {w}", err=True)
         click.echo(f"error: {len(result.warnings)} warnings and --strict; the previous build is untouched", err=True)
         return EXIT_FAILED
-    target = write_build(result, data / "build", data / "sources")
+    try:
+        target = write_build(result, data / "build", data / "sources", edit=edit)
+    except (BuildError, corpus.EditError) as e:
+        click.echo(f"error: {e}", err=True)
+        return EXIT_FAILED
+    except OSError as e:  # committing an edit (journal, renames): recover() puts things right
+        click.echo(f"error: {e.filename or data}: {e.strerror or e}; the previous build is untouched", err=True)
+        return EXIT_FAILED
     _print_summary(result, target, verbose)
     return 0
 
 
+def _print_refusal(result, data: Path) -> None:
+    """A short summary (entity, rule, document:line); the full pySHACL report goes to a file."""
+    for line in result.refusal():
+        click.echo(line, err=True)
+    try:
+        click.echo(f"full report: {write_refusal(result, data)}", err=True)
+    except OSError as e:
+        click.echo(f"(the full report could not be written: {e.filename}: {e.strerror or e})", err=True)
+    click.echo("error: the graph does not conform to ontology/shapes.ttl; the previous build is untouched", err=True)
+
+
+def _limits(max_bytes, max_line, parse_timeout) -> Limits:
+    default = Limits()
+    return Limits(config.number(max_bytes, "ATDKG_MAX_BYTES", default.max_bytes, int),
+                  config.number(max_line, "ATDKG_MAX_LINE", default.max_line, int),
+                  config.number(parse_timeout, "ATDKG_PARSE_SECONDS", default.parse_seconds, float))
+
+
+def _calendar_date(ctx, param, value):
+    """--event and --date: a calendar date written YYYY-MM-DD, nothing else (no 20230615, no 2023-W24-4)."""
+    if value in (None, ""):
+        return value
+    try:
+        return calendar_date(value)
+    except ValueError as e:
+        raise click.BadParameter(f"{e}; expected a calendar date YYYY-MM-DD, e.g. 2023-06-15") from None
+
+
+def _bounds_options(fn):
+    """--max-bytes, --max-line, --parse-timeout, --wait: the same on every command that builds."""
+    fn = click.option("--wait", type=click.FloatRange(min=0), default=None,
+                      help="Seconds to wait for another build or edit of the same data directory "
+                           "[default: $ATDKG_WAIT or 300].")(fn)
+    fn = click.option("--parse-timeout", type=click.FloatRange(min=0.01), default=None,
+                      help=f"Seconds to parse one document [default: $ATDKG_PARSE_SECONDS or "
+                           f"{Limits().parse_seconds:g}].")(fn)
+    fn = click.option("--max-line", type=click.IntRange(min=1), default=None,
+                      help=f"Characters in one line of a document [default: $ATDKG_MAX_LINE or "
+                           f"{Limits().max_line:,}].")(fn)
+    fn = click.option("--max-bytes", type=click.IntRange(min=1), default=None,
+                      help=f"Bytes per document [default: $ATDKG_MAX_BYTES or {Limits().max_bytes:,}].")(fn)
+    return fn
+
+
+def _on_sigterm(signum, frame):
+    """`kill` (SIGTERM) undoes an edit like Ctrl-C does, instead of leaving it to the next command."""
+    raise KeyboardInterrupt
+
+
+def _locked_run(data: Path, wait, command: str, work) -> int:
+    """Run ``work()`` holding the data directory's lock; Ctrl-C or SIGTERM at any point leaves the corpus
+    and the build as they were (or the edit complete, if it was already committed)."""
+    import signal
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        with corpus.locked(data, config.number(wait, "ATDKG_WAIT", 300.0, float), command) as recovered:
+            for what in recovered:
+                click.echo(f"note: {what}", err=True)
+            try:
+                return work()
+            except BaseException:
+                # a failure or Ctrl-C mid-edit: finish a committed edit, undo any other (never interrupted)
+                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+                try:
+                    corpus.recover(data)
+                finally:
+                    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+                raise
+    except corpus.LockTimeout as e:
+        click.echo(f"error: {e}", err=True)
+        return EXIT_FAILED
+    except corpus.EditError as e:
+        click.echo(f"error: {e}; the corpus is unchanged", err=True)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        click.echo(f"interrupted: {_state_after(data)}", err=True)
+        return EXIT_INTERRUPTED
+
+
+def _state_after(data: Path) -> str:
+    return "the corpus and the build are as they were before, or the edit is complete (it was committed)"
+
+
+def _edit(data: Path, base: str, verbose: bool, limits: Limits, wait, command: str, plan, done: str) -> int:
+    """Plan an edit (a staged copy, a new manifest in memory), build from it, commit only if it conforms."""
+    def work() -> int:
+        try:
+            edit = plan()
+        except SourceError as e:
+            click.echo(f"error: {e}", err=True)
+            return EXIT_BAD_INPUT
+        click.echo(done.format(src=edit.source, path=data / "sources" / edit.source.file))
+        code = run_build(data, base, verbose, strict=False, limits=limits, edit=edit)
+        if code:
+            corpus.recover(data)  # the staged copy goes; a half-committed edit is undone
+            click.echo(f"error: the corpus would not build after this {command}; nothing was changed", err=True)
+        return code
+    return _locked_run(data, wait, command, work)
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """atd-kg: a knowledge graph of alternatives to immigration detention."""
@@ -82,41 +190,83 @@ def main() -> None:
 @click.option("--base", help="IRI base for instances (default $ATDKG_BASE or https://w3id.org/atd-kg/).")
 @click.option("-v", "--verbose", is_flag=True, help="List warnings, skipped lines and removed page furniture.")
 @click.option("--strict", is_flag=True, help="Fail on any warning.")
-def build(data_dir, base, verbose, strict):
-    """Build data/build/ from data/sources: parse, resolve, emit RDF, validate with SHACL."""
-    sys.exit(run_build(config.data_dir(data_dir), config.base_iri(base), verbose, strict))
+@_bounds_options
+def build(data_dir, base, verbose, strict, max_bytes, max_line, parse_timeout, wait):
+    """Build data/build/ from data/sources: parse, resolve, emit RDF, validate with SHACL.
+
+    One build or edit at a time per data directory: a second one waits (--wait) for the first."""
+    data, limits = config.data_dir(data_dir), _limits(max_bytes, max_line, parse_timeout)
+    sys.exit(_locked_run(data, wait, "build", lambda: run_build(data, config.base_iri(base), verbose, strict, limits)))
 
 
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--genre", required=True, type=click.Choice(sorted(GENRES)), help="What kind of document it is.")
-@click.option("--event", required=True, help="Date of the exchange it describes (YYYY-MM-DD).")
+@click.option("--event", required=True, callback=_calendar_date,
+              help="Date of the exchange it describes (YYYY-MM-DD).")
 @click.option("--title", default="", help="Title for the manifest (default: the file name).")
 @click.option("--publisher", default="", help="Publisher for the manifest.")
 @click.option("--language", default="en", show_default=True)
-@click.option("--date", default="", help="The document's own date (default: the event date).")
+@click.option("--date", default="", callback=_calendar_date, help="The document's own date (default: the event date).")
+@click.option("--force", is_flag=True, help="Add it even if its text states another date or looks like another genre.")
 @click.option("--data-dir")
 @click.option("--base")
 @click.option("-v", "--verbose", is_flag=True)
-def add(path, genre, event, title, publisher, language, date, data_dir, base, verbose):
+@_bounds_options
+def add(path, genre, event, title, publisher, language, date, force, data_dir, base, verbose, max_bytes, max_line,
+        parse_timeout, wait):
     """Add a document to the corpus (copied unchanged, recorded in the manifest) and rebuild.
 
-    If the rebuild fails the document is taken out again, so the corpus stays buildable."""
-    data = config.data_dir(data_dir)
-    sources = data / "sources"
-    manifest_before = (sources / MANIFEST).read_bytes() if (sources / MANIFEST).exists() else None
-    try:
-        src = add_source(sources, path, genre, event, title, publisher, language, date)
-    except SourceError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    click.echo(f"added {path} as {sources / src.file} (id {src.id}, {genre}, event {event})")
-    code = run_build(data, config.base_iri(base), verbose, strict=False)
-    if code:
-        (sources / MANIFEST).write_bytes(manifest_before)
-        (sources / src.file).unlink(missing_ok=True)
-        click.echo(f"error: the corpus with {path} does not build; it was not added", err=True)
-    sys.exit(code)
+    Refused (exit 2) if the text states another date than --event or clearly looks like another genre
+    (--force adds it anyway). The manifest changes last, and only if the rebuild succeeds: a failure,
+    Ctrl-C or a kill leaves the corpus and the build as they were."""
+    data, limits = config.data_dir(data_dir), _limits(max_bytes, max_line, parse_timeout)
+    plan = lambda: corpus.plan_add(data, path, genre, event, title, publisher, language, date, force,  # noqa: E731
+                                   limits)
+    sys.exit(_edit(data, config.base_iri(base), verbose, limits, wait, "add", plan,
+                   f"adding {path} as {{path}} (id {{src.id}}, {genre}, event {event})"))
+
+
+@main.command()
+@click.argument("doc_id", metavar="ID")
+@click.option("--data-dir")
+@click.option("--base")
+@click.option("-v", "--verbose", is_flag=True)
+@_bounds_options
+def remove(doc_id, data_dir, base, verbose, max_bytes, max_line, parse_timeout, wait):
+    """Take document ID out of the corpus (its manifest row and its file) and rebuild; if the rebuild
+    fails, or is interrupted, nothing changes."""
+    data, limits = config.data_dir(data_dir), _limits(max_bytes, max_line, parse_timeout)
+    sys.exit(_edit(data, config.base_iri(base), verbose, limits, wait, "remove",
+                   lambda: corpus.plan_remove(data, doc_id), "removing {src.id} ({path})"))
+
+
+@main.command()
+@click.argument("doc_id", metavar="ID")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--genre", type=click.Choice(sorted(GENRES)), help="A new genre (default: the manifest's).")
+@click.option("--event", callback=_calendar_date, help="A new event date, YYYY-MM-DD (default: the manifest's).")
+@click.option("--title", help="A new title (default: the manifest's).")
+@click.option("--publisher", help="A new publisher (default: the manifest's).")
+@click.option("--language", help="A new language (default: the manifest's).")
+@click.option("--date", callback=_calendar_date, help="A new document date (default: the manifest's).")
+@click.option("--force", is_flag=True, help="Replace even if the text states another date or looks like another "
+                                            "genre than the row says.")
+@click.option("--data-dir")
+@click.option("--base")
+@click.option("-v", "--verbose", is_flag=True)
+@_bounds_options
+def replace(doc_id, path, genre, event, title, publisher, language, date, force, data_dir, base, verbose, max_bytes,
+            max_line, parse_timeout, wait):
+    """Give document ID the text of PATH (a corrected version) and rebuild. The id and the manifest row
+    (genre, event, title …) stay unless an option changes them; the same checks and guarantees as add."""
+    data, limits = config.data_dir(data_dir), _limits(max_bytes, max_line, parse_timeout)
+    overrides = {"genre": genre, "event": event, "title": title, "publisher": publisher, "language": language,
+                 "date": date}
+    plan = lambda: corpus.plan_replace(data, doc_id, path, {k: v for k, v in overrides.items() if v},  # noqa: E731
+                                       force, limits)
+    sys.exit(_edit(data, config.base_iri(base), verbose, limits, wait, "replace", plan,
+                   f"replacing {doc_id} with {path} (as {{path}})"))
 
 
 # -- querying ---------------------------------------------------------------------------------------
@@ -324,7 +474,8 @@ def _network_settings(ctx, level, relations, as_of, endpoint, data_dir) -> dict:
     from atdkg.network.projections import FilterError, filters
     parent = (ctx.obj or {}) if ctx is not None else {}
     try:
-        f = filters(level or parent.get("level"), relations or parent.get("relations", ()), as_of or parent.get("as_of"))
+        f = filters(level or parent.get("level"), relations or parent.get("relations", ()),
+                    as_of or parent.get("as_of"))
     except FilterError as e:
         raise click.BadParameter(str(e), param_hint={"as_of": "--as-of"}.get(e.param, f"--{e.param}")) from None
     return {"level": f.level, "relations": list(f.relations), "as_of": f.as_of,
@@ -506,7 +657,8 @@ def network_twins(ctx, state, top, fmt, endpoint, data_dir):
         for r in sug["reasons"]:
             click.echo(f"       - {r['text']} (+{r['points']})")
             for ev in r["evidence"]:
-                click.echo(f"           [{'document ' + ev['document'] if ev['document'] != 'reference' else 'reference data'}]"
+                origin = 'document ' + ev['document'] if ev['document'] != 'reference' else 'reference data'
+                click.echo(f"           [{origin}]"
                            f" {_quote(ev['quote'], 160)}")
 
 

@@ -21,6 +21,19 @@ def data_dir(flag: str | None = None) -> Path:
     return ROOT / "data"
 
 
+def number(flag, env: str, default, cast=float):
+    """A numeric setting: the flag, else $env, else the default (a bad $env value is a clear error)."""
+    if flag is not None:
+        return flag
+    raw = os.environ.get(env)
+    if not raw:
+        return default
+    try:
+        return cast(raw)
+    except ValueError:
+        raise ValueError(f"${env}={raw!r}: expected a number like {default}") from None
+
+
 def base_iri(flag: str | None = None) -> str:
     base = flag or os.environ.get("ATDKG_BASE") or DEFAULT_BASE
     return base if base.endswith(("/", "#")) else base + "/"

@@ -15,8 +15,11 @@ PARSERS = {"concept-note": concept_note.parse, "agenda": concept_note.parse, "re
 
 
 def parse_document(sources_dir: Path, source: Source, gazetteer: Gazetteer, vocab: Vocabulary,
-                   known_events: set[str], corpus_words: set[str] | None = None) -> ParsedDocument:
-    text = read_text(Path(sources_dir) / source.file)
+                   known_events: set[str], corpus_words: set[str] | None = None,
+                   text: str | None = None) -> ParsedDocument:
+    """``text``: the document's text if the caller has read it already (a staged copy, not in sources_dir)."""
+    if text is None:
+        text = read_text(Path(sources_dir) / source.file)
     norm = normalise(text, corpus_words)
     out = ParsedDocument(source.id, source.genre, Exchange(source.event), furniture=norm.furniture,
                          line_count=text.count("\n") + 1)

@@ -26,6 +26,31 @@ class SourceError(Exception):
     """Bad input: the message names the file (and line) and what was expected."""
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def calendar_date(value: str) -> str:
+    """``value`` if it is a calendar date written YYYY-MM-DD, else ValueError. Python's fromisoformat
+    alone also takes 20230615 and 2023-W24-4, which then minted a second IRI for the same day."""
+    if not ISO_DATE.fullmatch(value):
+        raise ValueError(f"{value!r} is not written YYYY-MM-DD")
+    try:
+        Date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is no day of the calendar") from None
+    return value
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on one document, so a huge or pathological file is refused in seconds instead of
+    parsing for minutes in gigabytes. Each is configurable (flag or environment, see atdkg.cli)."""
+
+    max_bytes: int = 5 * 2**20  # the largest real source is 22 kB
+    max_line: int = 20_000  # characters; the longest real line is 1,339 (a paragraph as one line)
+    parse_seconds: float = 30.0  # per document; the real ones take 0.03 s
+
+
 @dataclass
 class Source:
     id: str
@@ -46,16 +71,39 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def read_text(path: Path) -> str:
-    """The document as text, or a SourceError naming the file, line and byte that is not UTF-8."""
+def read_text(path: Path, limits: Limits | None = None) -> str:
+    """The document as text, or a SourceError naming the file, line and byte that is not UTF-8
+    (or, given ``limits``, the file that is too large or the line that is too long)."""
+    if limits is not None:
+        _check_size(Path(path), limits)
     raw = Path(path).read_bytes()
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw[:e.start].count(b"\n") + 1
         column = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
         raise SourceError(f"{path}:{line}:{column}: byte 0x{raw[e.start]:02x} is not valid UTF-8; expected UTF-8 "
                           f"text (convert it first, e.g. iconv -f WINDOWS-1252 -t UTF-8)") from None
+    if limits is not None:
+        _check_lines(Path(path), text, limits)
+    return text
+
+
+def _check_size(path: Path, limits: Limits) -> None:
+    size = path.stat().st_size  # before reading: a 20 MB file is refused without being read
+    if size > limits.max_bytes:
+        raise SourceError(f"{path}: {size:,} bytes, more than the limit of {limits.max_bytes:,} bytes per document; "
+                          f"split it, or raise the limit (--max-bytes, $ATDKG_MAX_BYTES)")
+
+
+def _check_lines(path: Path, text: str, limits: Limits) -> None:
+    if len(text) <= limits.max_line:
+        return
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if len(line) > limits.max_line:
+            raise SourceError(f"{path}:{lineno}: a line of {len(line):,} characters, more than the limit of "
+                              f"{limits.max_line:,}; break it into paragraphs, or raise the limit (--max-line, "
+                              f"$ATDKG_MAX_LINE)")
 
 
 def _check_row(row: dict, where: str) -> Source:
@@ -67,9 +115,9 @@ def _check_row(row: dict, where: str) -> Source:
     for col in ("event", "date"):
         if row.get(col):
             try:
-                Date.fromisoformat(row[col])
-            except ValueError:
-                raise SourceError(f"{where}: {col} {row[col]!r} is not a date; expected YYYY-MM-DD") from None
+                calendar_date(row[col])
+            except ValueError as e:
+                raise SourceError(f"{where}: {col}: {e}; expected a calendar date YYYY-MM-DD") from None
     if not re.fullmatch(r"[0-9a-f]{64}", row["sha256"]):
         raise SourceError(f"{where}: sha256 {row['sha256']!r} is not 64 lowercase hex digits")
     return Source(**{c: (row.get(c) or "").strip() for c in COLUMNS})

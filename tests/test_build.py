@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from rdflib import XSD, Dataset, Graph, Literal
 from rdflib.compare import isomorphic
 
+from atdkg.build import build_graph
 from atdkg.cli import main
 from atdkg.layouts import pdf_layout
-from atdkg.build import build_graph
 from atdkg.queries import PREFIXES
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -204,7 +204,8 @@ def test_add_a_new_report_in_pdf_layout(data_copy, tmp_path):
                    prov:wasDerivedFrom/oa:hasSource/dcterms:identifier "004" } GROUP BY ?kind""")
     assert lists == {("findings", "3"), ("recommendations", "4")}
     objectives = ask("""SELECT ?n WHERE { ?i a atd:Recommendation ; atd:itemNumber 4 ;
-                        atd:gcmObjective/atd:objectiveNumber ?n ; atd:inList/prov:wasDerivedFrom/oa:hasSource/dcterms:identifier "004" }""")
+                        atd:gcmObjective/atd:objectiveNumber ?n ;
+                        atd:inList/prov:wasDerivedFrom/oa:hasSource/dcterms:identifier "004" }""")
     assert objectives == {("13",), ("23",)}
     figures = ask("""SELECT ?what ?v WHERE { ?s atd:period/dcterms:date "2023-06-15"^^xsd:date ;
                      atd:countedThing ?what ; atd:value ?v }""")
@@ -233,7 +234,7 @@ def test_add_rolls_back_when_the_rebuild_fails(data_copy, tmp_path):
     before = (data_copy / "sources" / "manifest.csv").read_bytes()
     files_before = sorted(p.name for p in (data_copy / "sources").iterdir())
     result = atdkg("add", stub, "--genre", "report", "--event", "2030-01-01", "--data-dir", data_copy)
-    assert result.exit_code == 1 and "was not added" in result.output
+    assert result.exit_code == 1 and "nothing was changed" in result.output
     assert (data_copy / "sources" / "manifest.csv").read_bytes() == before
     assert sorted(p.name for p in (data_copy / "sources").iterdir()) == files_before
 
