@@ -3,13 +3,29 @@ Group paragraph, publications, numbered lists, statistics and links to other eve
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date as Date
 
 from .gazetteer import Gazetteer
 from .names import clean, looks_like_person, slug, split_honorific
-from .records import (Attendance, EventLink, Exchange, Item, ItemList, Membership, OrgRef, ParsedDocument,
-                      Participation, PersonRef, Placeholder, Publication, Span, StateRef, Statistic)
+from .records import (
+    Attendance,
+    EventLink,
+    Exchange,
+    Item,
+    ItemList,
+    Membership,
+    OrgRef,
+    ParsedDocument,
+    Participation,
+    PersonRef,
+    Placeholder,
+    Publication,
+    Span,
+    StateRef,
+    Statistic,
+)
 from .text import Line
 
 MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
@@ -34,6 +50,7 @@ POSITION_START = re.compile(r"^(Head|Director|Deputy|Chief|Minister|Senior|Assis
                             r"Counsel|Advis[eo]r|Officer|Manager|Lead|Global Lead|Coordinator|Commissioner|Mayor|"
                             r"Vice|Ambassador|President|Chair|Expert|Professor|Campaigner|Activist|Doctor|Executive|"
                             r"Regional|Strategic|Special Adviser|Focal)\b")
+UNIT_BEFORE_ORG = re.compile(r"^(.*?)\s+(?:for|of|at|in|with)\s+(?:the\s+)?$")  # "Unit for" + a known name
 SEGMENT_SEP = re.compile(r",\s+|\s+[–-]\s+|(?<=\w)-\s+(?=[A-Z])")
 ROLE_LABELS = [
     (re.compile(r"^opening panel", re.I), "panelist"),
@@ -114,8 +131,9 @@ def parse_hosts(ctx: Context, line: Line) -> list[OrgRef]:
     t = line.text
     hosts: list[OrgRef] = []
     taken: list[tuple[int, int]] = []
-    for m in re.finditer(r"Permanent Missions? of (.+?)(?: to the (?:UN|United Nations))? in Geneva", t):
-        for s, e, iso in ctx.gazetteer.find_states(m.group(1)):
+    # names bounded in length: a line of unclosed "Permanent Mission of …" must not re-scan to its end each time
+    for m in re.finditer(r"Permanent Missions? of (.{1,300}?)(?: to the (?:UN|United Nations))? in Geneva", t):
+        for _s, _e, iso in ctx.gazetteer.find_states(m.group(1)):
             hosts.append(OrgRef(f"Permanent Mission of {ctx.gazetteer.states[iso].label} in Geneva",
                                 ctx.span(line, m.start(), m.end()), key=f"PM-{iso}", state=iso))
         taken.append((m.start(), m.end()))
@@ -123,7 +141,7 @@ def parse_hosts(ctx: Context, line: Line) -> list[OrgRef]:
     head = t[by.end():] if by else t
     offset = by.end() if by else 0
     for s, e, key in ctx.gazetteer.find_orgs(head):
-        if any(a <= s + offset < b for a, b in taken):
+        if _inside(taken, s + offset):
             continue
         hosts.append(OrgRef(head[s:e], ctx.span(line, s + offset, e + offset), key=key))
     wg = re.search(r"(?:UN|United Nations) (?:Migration )?Network(?: on Migration)? Working Group on Alternatives to "
@@ -137,14 +155,12 @@ def parse_event_facts(ctx: Context, ex: Exchange) -> None:
     """Chatham House Rule, closed meeting, interpretation languages: wherever they are stated."""
     for i, line in enumerate(ctx.lines):
         t = line.text
-        if m := re.search(r"Chatham House Rule", t):
-            if ex.chatham is None:
-                ex.chatham = True
-                ex.spans["chatham"] = ctx.span(line, m.start(), m.end())
-        if m := re.search(r"closed meeting", t):
-            if ex.closed is None:
-                ex.closed = True
-                ex.spans["closed"] = ctx.span(line, m.start(), m.end())
+        if ex.chatham is None and (m := re.search(r"Chatham House Rule", t)):
+            ex.chatham = True
+            ex.spans["chatham"] = ctx.span(line, m.start(), m.end())
+        if ex.closed is None and (m := re.search(r"closed meeting", t)):
+            ex.closed = True
+            ex.spans["closed"] = ctx.span(line, m.start(), m.end())
         if m := re.search(r"interpretation will be provided in (.+?)\.?$", t, re.I):
             ex.languages = [code for name, code in LANGUAGES.items() if re.search(rf"\b{name}\b", m.group(1))]
             ex.spans["languages"] = ctx.span(line)
@@ -155,15 +171,32 @@ def parse_event_facts(ctx: Context, ex: Exchange) -> None:
 
 
 # -- actors in agendas ----------------------------------------------------------------------
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Is ``pos`` inside one of ``spans`` (sorted by start, not overlapping)? Binary search: linear overall."""
+    k = bisect_right(spans, (pos, float("inf"))) - 1
+    return k >= 0 and spans[k][0] <= pos < spans[k][1]
+
+
+def _disjoint(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans sorted, with any that overlap an earlier one merged into it."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
 def _segments(text: str, protected: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Split an affiliation at commas and dashes, never inside a protected name or brackets."""
     cuts: list[tuple[int, int]] = []
-    depth = 0
+    protected = _disjoint(protected)
+    depth = pos = 0  # bracket depth of text[:pos], counted once from left to right
     for m in SEGMENT_SEP.finditer(text):
-        if any(a <= m.start() < b for a, b in protected):
-            continue
-        depth = text[:m.start()].count("(") - text[:m.start()].count(")")
-        if depth > 0:
+        depth += text.count("(", pos, m.start()) - text.count(")", pos, m.start())
+        pos = m.start()
+        if _inside(protected, m.start()) or depth > 0:
             continue
         cuts.append((m.start(), m.end()))
     segs, pos = [], 0
@@ -193,7 +226,7 @@ def parse_affiliation(ctx: Context, line: Line, start: int) -> tuple[str | None,
     """(position, most specific organisation, State named in the position, affiliation as written)."""
     text = line.text[start:]
     protected = [(s, e) for s, e, _ in ctx.gazetteer.find_orgs(text)]
-    protected += [(m.start(), m.end()) for m in re.finditer(r"Permanent Mission of .+? in Geneva", text)]
+    protected += [(m.start(), m.end()) for m in re.finditer(r"Permanent Mission of .{1,300}? in Geneva", text)]
     positions: list[str] = []
     chain: list[tuple[OrgRef, bool]] = []  # (organisation, is a unit) left to right
     state: StateRef | None = None
@@ -210,7 +243,7 @@ def parse_affiliation(ctx: Context, line: Line, start: int) -> tuple[str | None,
             state = StateRef(iso, seg, ctx.span(line, start + a, start + b))
         elif known:
             chain.append((org_ref(ctx, line, start + a, start + b), False))
-        elif inner and inner[0][0] > 0 and (c := re.match(r"^(.*?)\s+(?:for|of|at|in|with)\s+(?:the\s+)?$", seg[:inner[0][0]])):
+        elif inner and inner[0][0] > 0 and (c := UNIT_BEFORE_ORG.match(seg[:inner[0][0]])):
             head = c.group(1)
             if ORG_WORDS.search(head) and not POSITION_START.match(head):
                 chain.append((org_ref(ctx, line, start + a, start + a + len(head)), True))
@@ -244,9 +277,9 @@ def parse_affiliation(ctx: Context, line: Line, start: int) -> tuple[str | None,
         if top is not None:
             top.based_in = based_in
     position = ", ".join(positions) or None
-    if position is None and specific is not None and specific.key:
-        if ctx.gazetteer.orgs.get(specific.key) and ctx.gazetteer.orgs[specific.key].cls == "UNMandate":
-            position = specific.name  # the mandate-holder's title is the mandate's name
+    if (position is None and specific is not None and specific.key and ctx.gazetteer.orgs.get(specific.key)
+            and ctx.gazetteer.orgs[specific.key].cls == "UNMandate"):
+        position = specific.name  # the mandate-holder's title is the mandate's name
     return position, specific, state, text.strip()
 
 
@@ -293,6 +326,9 @@ def role_of_label(text: str) -> str | None:
 
 
 # -- the Working Group paragraph ----------------------------------------------------------------
+LONGEST_NAME = 200  # characters: no organisation's name is longer
+
+
 def _split_list(text: str, is_name) -> list[tuple[int, int]]:
     """Item spans of "A, B (X), the C and D": commas outside brackets, then a final "and".
 
@@ -312,6 +348,8 @@ def _split_list(text: str, is_name) -> list[tuple[int, int]]:
         parts[-1] = (a + m.end(), b)
     else:
         for m in re.finditer(r"\s+and\s+", text[a:b]):
+            if m.start() > LONGEST_NAME:
+                break  # what precedes is longer than any name: looking further would be quadratic
             if is_name(text[a:a + m.start()].strip()):
                 parts[-1:] = [(a, a + m.start()), (a + m.end(), b)]
                 break
@@ -389,17 +427,18 @@ def list_kind(intro: str) -> str:
 
 def objectives_in(text: str) -> list[int]:
     nums = [int(n) for n in re.findall(r"Objective\s+(\d{1,2})\b", text)]
-    nums += [int(n) for m in re.finditer(r"Objectives\s+([\d ,and]+)", text) for n in re.findall(r"\d{1,2}", m.group(1))]
+    nums += [int(n) for m in re.finditer(r"Objectives\s+([\d ,and]+)", text)
+             for n in re.findall(r"\d{1,2}", m.group(1))]
     return sorted({n for n in nums if 1 <= n <= 23})
 
 
 def collect_list(ctx: Context, start: int) -> tuple[list[int], list[Line]]:
     """Indices and lines of the run of list items (bullets or numbers) starting at ``start``."""
-    idx = []
+    idx: list[int] = []
     k = start
     kind = ctx.lines[start].kind
     while k < len(ctx.lines) and ctx.lines[k].kind == kind:
-        if kind == "number" and idx and ctx.lines[k].number != ctx.lines[idx[-1]].number + 1:
+        if kind == "number" and idx and ctx.lines[k].number != (ctx.lines[idx[-1]].number or 0) + 1:
             break
         idx.append(k)
         k += 1
@@ -412,7 +451,7 @@ def make_list(ctx: Context, intro: Line, items: list[Line], kind: str, key: str,
     lst = ItemList(key, kind, label, ctx.span(intro), publication=publication, reported_by=reported_by,
                    objectives=objectives)
     for n, line in enumerate(items, start=1):
-        number = line.number if line.kind == "number" else n
+        number = line.number if line.kind == "number" and line.number is not None else n
         text = re.sub(r"\s*\((?:GCM )?Objectives? [^)]*\)\s*$", "", line.text).rstrip(" ;")
         text = re.sub(r";\s*and$", "", text)
         own = objectives_in(line.text)

@@ -23,9 +23,10 @@ PAGE_NUMBER_RE = re.compile(r"^(?:page\s+)?[-–]?\s*\d{1,3}\s*[-–]?(?:\s+of\s
 TERMINAL_PUNCT = tuple(".:;?!\"”’)")
 FUNCTION_WORDS = {"the", "of", "and", "in", "to", "for", "a", "an", "with", "on", "by",
                   "from", "at", "or", "as", "that", "which", "their", "its", "our"}
-LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+# bounded and bracket-free: an unclosed "[" or "*" must not make each later one re-scan the line (quadratic)
+LINK_RE = re.compile(r"\[([^\[\]]{0,1000})\]\([^()\s]{0,2000}\)")
 AUTOLINK_RE = re.compile(r"<(https?://[^>\s]+)>")
-ITALIC_RE = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
+ITALIC_RE = re.compile(r"(?<![\w*])\*(?=\S)([^*]{1,2000}?)(?<=\S)\*(?![\w*])")
 MD_ESCAPE_RE = re.compile(r"\\([()\[\]*_#\\])")
 
 
@@ -130,7 +131,7 @@ def _furniture(lines: list[_Physical]) -> set[int]:
             k = i + step
             while 0 <= k < len(lines) and not lines[k].text.strip():
                 k += step
-            if 0 <= k < len(lines) and (k in drop or lines[k].page_break_before and step == 1):
+            if 0 <= k < len(lines) and (k in drop or (lines[k].page_break_before and step == 1)):
                 return True
         return False
 
@@ -140,7 +141,7 @@ def _furniture(lines: list[_Physical]) -> set[int]:
         s = ln.text.strip()
         if s and len(s) < 100 and (i == first or near_boundary(i)):
             at_boundary.setdefault(s, []).append(i)
-    for s, where in at_boundary.items():
+    for where in at_boundary.values():
         if len(where) >= 2:  # repeats at page boundaries: a running header or footer
             drop.update(k for k in where if k != first)  # the first line of page one is the title
     return drop
@@ -255,17 +256,26 @@ def keep_hyphen(left: str, right: str, vocab: set[str]) -> bool:
     return last in HYPHEN_PREFIXES or right.lower() in COMPOUND_HEADS
 
 
+def _tail_word(buf: _Buffer, longest: int = 100) -> str:
+    """The text after the buffer's last space, at most ``longest`` characters: enough to see a word
+    the line break split, without re-reading the paragraph at every join (linear, not quadratic)."""
+    k = len(buf.chars)
+    while k > 0 and len(buf.chars) - k < longest and not buf.chars[k - 1].isspace():
+        k -= 1
+    return "".join(buf.chars[k:])
+
+
 def _join(buf: _Buffer, ln: _Physical, vocab: set[str]) -> None:
     """Append a continuation line to ``buf``, undoing the line break (and hyphenation)."""
     body = ln.text.strip()
     lead = len(ln.text) - len(ln.text.lstrip())
-    prev = buf.text()
-    m = re.search(r"(?<![\w-])([A-Za-z][A-Za-z-]*)-$", prev)
+    tail = _tail_word(buf)
+    m = re.search(r"(?<![\w-])([A-Za-z][A-Za-z-]*)-$", tail)
     n = re.match(r"([A-Za-z0-9][A-Za-z]*)", body)
     if m and n:
         if not keep_hyphen(m.group(1), n.group(1), vocab):
             buf.chars.pop(), buf.starts.pop(), buf.ends.pop()  # a word split by hyphenation
-    elif prev and not prev.endswith((" ", "/")):
+    elif buf.chars and buf.chars[-1] not in (" ", "/"):
         nl = ln.start - 1  # the newline (or blank lines) we replace with one space
         buf.add(" ", nl, nl + 1)
     for k, ch in enumerate(body):
@@ -273,18 +283,18 @@ def _join(buf: _Buffer, ln: _Physical, vocab: set[str]) -> None:
         buf.add(ch, pos, pos + 1)
 
 
-def _opens_item(body: str, buf: _Buffer | None, prev_text: str) -> bool:
+def _opens_item(body: str, current: str | None, prev_text: str) -> bool:
     """A marker at a line start opens an item unless the line only continues a sentence.
 
     A wrapped sentence can put " - highlighted …" or "13. …" at a line start: that is an item
     only after a list item, a colon, the end of a sentence, or (for numbers) when it is item 1.
+    ``current``: the marker kind of the logical line being built (None: there is none).
     """
     kind, number, _, _ = _marker(body)
     if kind == "text":
         return False
-    if kind == "time" or buf is None:
+    if kind == "time" or current is None:
         return True
-    current = _marker(buf.text())[0]
     return (current != "text" or not _ends_open(prev_text) or prev_text.rstrip().endswith(":")
             or (kind == "number" and number == 1) or (kind == "bullet" and body[:1] in "•·◦▪●"))
 
@@ -295,9 +305,10 @@ def _logical_lines(block: list[_Physical], block_no: int, vocab: set[str]) -> li
     prev_text = ""
     for ln in block:
         body = ln.text.strip()
-        new = (buf is None or _opens_item(body, buf, prev_text) or _is_label_line(body) or _is_label_line(prev_text)
-               or body.startswith("Moderated by"))
-        if new:
+        # a marker is short: the buffer's first characters tell its kind without re-reading the paragraph
+        current = None if buf is None else _marker("".join(buf.chars[:64]))[0]
+        if (buf is None or _opens_item(body, current, prev_text) or _is_label_line(body)
+                or _is_label_line(prev_text) or body.startswith("Moderated by")):
             buf = _Buffer()
             lead = len(ln.text) - len(ln.text.lstrip())
             for k, ch in enumerate(body):

@@ -11,11 +11,34 @@ from __future__ import annotations
 import re
 
 from ..names import slug
-from ..parse_common import (Context, collect_list, list_kind, make_list, objectives_in, org_ref, parse_actor,
-                            parse_attendance, parse_event_facts, parse_event_links, parse_header,
-                            parse_publications, parse_statistics, parse_working_group)
-from ..records import (AgendaItem, Exchange, Item, ItemList, Partnership, PersonRef, Practice, Publication,
-                       Skipped, Unnamed)
+from ..parse_common import (
+    Context,
+    collect_list,
+    list_kind,
+    make_list,
+    objectives_in,
+    org_ref,
+    parse_actor,
+    parse_attendance,
+    parse_event_facts,
+    parse_event_links,
+    parse_header,
+    parse_publications,
+    parse_statistics,
+    parse_working_group,
+)
+from ..records import (
+    AgendaItem,
+    Exchange,
+    Item,
+    ItemList,
+    Partnership,
+    PersonRef,
+    Practice,
+    Publication,
+    Skipped,
+    Unnamed,
+)
 
 HEADER_STOP = re.compile(r"^(Context|Introduction|Background|Summary|Overview|Executive summary)\b", re.I)
 ANON_STATE = re.compile(r"^(?:One|A|Another|Some) (?:State|[Gg]overnment|country|Member State)s?\b")
@@ -50,12 +73,15 @@ def sections(ctx: Context) -> list[tuple[int | None, list[int]]]:
     """(heading index, body indices) in order."""
     out: list[tuple[int | None, list[int]]] = [(None, [])]
     for i, line in enumerate(ctx.lines):
-        if _is_heading(line) and i + 1 < len(ctx.lines) and not _is_heading(ctx.lines[i + 1]) or (
+        if (_is_heading(line) and i + 1 < len(ctx.lines) and not _is_heading(ctx.lines[i + 1])) or (
                 _is_heading(line) and i + 1 < len(ctx.lines) and ctx.lines[i + 1].kind != "text"):
             out.append((i, []))
         else:
             out[-1][1].append(i)
     return out
+
+
+OPENING = 300  # characters of a paragraph in which its speaker is introduced
 
 
 def _speaker(ctx: Context, line, n: int):
@@ -67,7 +93,7 @@ def _speaker(ctx: Context, line, n: int):
     words stay in its label only. An officer-of-organisation speaker is recorded as the
     organisation, never as the person the agenda may show in that post.
     """
-    t = line.text
+    t = line.text[:OPENING]  # the speaker is named at the start: reading further only costs time
     if m := ANON_STATE.match(t):
         return Unnamed(f"{ctx.doc}-u{n}", "State", m.group(0), ctx.span(line, 0, m.end()))
     if (m := ROLE_OF_ORG.match(t)) or (m := REPRESENTATIVE_OF_ORG.match(t)):
@@ -160,12 +186,15 @@ def _list(ctx: Context, intro, items, actor, pub_for_pledges) -> ItemList:
 
 def _pledge_publication(ctx: Context):
     """The list of pledge ideas the report presents, as a publication of the Working Group's co-leads."""
+    seen: dict[str, bool] = {}
     def make(intro) -> str | None:
         objectives = objectives_in(intro.text)
         if not objectives:
             return None
         label = f"List of ideas for potential IMRF pledges on Objective {objectives[0]}"
-        produced = next((ln for ln in ctx.lines if re.search(r"list of ideas .*produced by the Co-leads", ln.text)), None)
+        if "produced" not in seen:  # once per document, not once per list
+            seen["produced"] = any(re.search(r"list of ideas .*produced by the Co-leads", ln.text) for ln in ctx.lines)
+        produced = seen["produced"]
         pub = Publication(slug(label), label, ctx.span(intro), creator="WG-ATD",
                           creator_role="co-lead" if produced else None, title_as_written=intro.text)
         ctx.out.publications.append(pub)
@@ -197,9 +226,7 @@ def mark_prose(ctx: Context) -> None:
     for i, line in enumerate(ctx.lines):
         if i in ctx.used:
             continue
-        if line.kind == "text" and (len(line.text) > 80 or line.text.endswith((".", ":", "”"))):
-            ctx.place(i)
-        elif _is_heading(line):
+        if (line.kind == "text" and (len(line.text) > 80 or line.text.endswith((".", ":", "”")))) or _is_heading(line):
             ctx.place(i)
         else:
             ctx.out.skipped.append(Skipped(line.lineno, line.text, "no recogniser placed this line"))
