@@ -388,7 +388,8 @@ class GraphReader:
         found = Found()
         referenced: dict[str, None] = {}
         for q in self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
-            if q.subject.value == doc_iri and q.predicate.value == DCT + "publisher":
+            if isinstance(q.subject, ox.NamedNode) and q.subject.value == doc_iri \
+                    and q.predicate.value == DCT + "publisher":
                 continue  # the manifest's publisher, not something the text was read for
             for term in (q.subject, q.object):
                 if isinstance(term, ox.NamedNode):

@@ -10,6 +10,6 @@ mkdir -p "$tree/atdkg"
 for f in atdkg/*.py; do ln -s "../../../$f" "$tree/atdkg/"; done
 for pkg in loaders queries network webapp ontology benchmarks; do ln -s "../../../$pkg" "$tree/atdkg/$pkg"; done
 python=${PYTHON:-.venv/bin/python}
-[ -x "$python" ] || python=python3
+if [ -x "$python" ]; then python=$(cd "$(dirname "$python")" && pwd)/$(basename "$python"); else python=python3; fi
 cd "$tree"
 exec "$python" -m mypy --config-file ../../pyproject.toml -p atdkg "$@"

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import re
 
-from ..parse_common import (Context, collect_list, list_kind, make_list, parse_actor, parse_event_facts,
-                            parse_event_links, parse_header, parse_publications, parse_working_group,
-                            role_of_label, sub_line)
+from ..parse_common import (
+    Context,
+    collect_list,
+    list_kind,
+    make_list,
+    parse_actor,
+    parse_event_facts,
+    parse_event_links,
+    parse_header,
+    parse_publications,
+    parse_working_group,
+    role_of_label,
+    sub_line,
+)
 from ..records import AgendaItem, Exchange, Practice, StateRef
 from . import report as _report
 
