@@ -18,6 +18,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .names import fold
+from .sources import SourceError
 
 
 @dataclass
@@ -34,6 +35,8 @@ class State:
     intermediate_code: str
     intermediate: str
     wikidata: str | None
+    adjectives: set[str] = field(default_factory=set)  # "Kenyan": a form that names this State and no other
+    ambiguous: set[str] = field(default_factory=set)  # names that are also ordinary words ("Chad", "Turkey")
 
 
 @dataclass
@@ -63,8 +66,8 @@ class Objective:
     paragraph: str | None
 
 
-class GazetteerError(ValueError):
-    pass
+class GazetteerError(SourceError, ValueError):
+    """Bad gazetteer data: the message names the file and line (the command line reports it as bad input)."""
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -83,8 +86,11 @@ class Gazetteer:
         self.data_dir = Path(data_dir)
         ref = self.data_dir / "reference"
         self.states = self._load_states(ref / "m49_countries.csv", ref / "states.csv")
+        self._load_state_names(self.data_dir / "gazetteer" / "state_names.csv")
         self.orgs = self._load_orgs(ref / "organisations.csv", self.data_dir / "gazetteer" / "organisations.csv")
-        self.objectives = self._load_objectives(ref / "gcm_objectives.csv")
+        self.objectives = self._load_objectives(ref / "gcm_objectives.csv",
+                                                self.data_dir / "gazetteer" / "gcm_objective_alt_titles.csv")
+        self.derived_names = self._load_derived_names(self.data_dir / "gazetteer" / "derived_organisations.csv")
 
     # -- loading -----------------------------------------------------------------
     @staticmethod
@@ -107,6 +113,18 @@ class Gazetteer:
             s.names |= {r["state"], r["english_short_name_iso_m49"], r["common_name_cldr"]}
             s.wikidata = r["wikidata_qid"] or None
         return states
+
+    def _load_state_names(self, path: Path) -> None:
+        """The names running text uses for each State besides the M49 one (gazetteer/state_names.csv)."""
+        if not path.exists():
+            return
+        for line, r in enumerate(_rows(path), start=2):
+            s = self.states.get(r["iso_alpha3"])
+            if s is None:
+                raise GazetteerError(f"{path}:{line}: {r['iso_alpha3']!r} is not an ISO alpha-3 code of the M49 list")
+            s.names |= set(_split(r["names"]))
+            s.adjectives |= set(_split(r["adjectives"]))
+            s.ambiguous |= set(_split(r["ambiguous"]))
 
     def _load_orgs(self, reference: Path, curated: Path) -> dict[str, Org]:
         ref = {r["org_key"]: r for r in _rows(reference)}
@@ -135,14 +153,25 @@ class Gazetteer:
         return orgs
 
     @staticmethod
-    def _load_objectives(path: Path) -> dict[int, Objective]:
+    def _load_objectives(path: Path, alt_titles: Path) -> dict[int, Objective]:
         out = {}
         for r in _rows(path):
             n = int(r["number"])
-            alt = ("Use immigration detention only as a measure of last resort and work towards alternatives"
-                   if n == 13 else None)
-            out[n] = Objective(n, r["official_title"], r["unnm_short_label"], alt, r["commitment_paragraph"] or None)
+            out[n] = Objective(n, r["official_title"], r["unnm_short_label"], None, r["commitment_paragraph"] or None)
+        for line, r in enumerate(_rows(alt_titles), start=2):  # other titles in use (gazetteer/…_alt_titles.csv)
+            n = int(r["number"]) if r["number"].strip().isdigit() else 0
+            if n not in out:
+                raise GazetteerError(f"{alt_titles}:{line}: {r['number']!r} is not an objective of {path.name}")
+            out[n].alt_title = r["alt_title"].strip() or None
         return out
+
+    @staticmethod
+    def _load_derived_names(path: Path) -> dict[str, tuple[str, list[str]]]:
+        """Label and other names of the organisations every State has (gazetteer/derived_organisations.csv)."""
+        names = {r["prefix"]: (r["label"], _split(r["aliases"])) for r in _rows(path)}
+        if missing := {"GOV", "PM"} - names.keys():
+            raise GazetteerError(f"{path}: no row for {', '.join(sorted(missing))}")
+        return names
 
     # -- States ------------------------------------------------------------------
     @cached_property
@@ -211,9 +240,10 @@ class Gazetteer:
             return self.orgs[key]
         kind, _, iso = key.partition("-")
         state = self.states.get(iso)
-        if kind == "GOV" and state:
-            return Org(key, f"Government of {state.label}", "Government", state=iso)
-        if kind == "PM" and state:
-            return Org(key, f"Permanent Mission of {state.label} to the UN in Geneva", "PermanentMission",
-                       aliases=[f"Permanent Mission of {state.label} in Geneva"], parent=f"GOV-{iso}", state=iso)
+        if kind in ("GOV", "PM") and state:
+            label, aliases = self.derived_names[kind]
+            label, aliases = label.replace("{state}", state.label), [a.replace("{state}", state.label) for a in aliases]
+            if kind == "GOV":
+                return Org(key, label, "Government", aliases=aliases, state=iso)
+            return Org(key, label, "PermanentMission", aliases=aliases, parent=f"GOV-{iso}", state=iso)
         raise KeyError(key)

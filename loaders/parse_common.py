@@ -6,6 +6,10 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date as Date
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from .gazetteer import Gazetteer
 from .names import clean, looks_like_person, slug, split_honorific
@@ -26,6 +30,7 @@ from .records import (
     StateRef,
     Statistic,
 )
+from .sources import SourceError
 from .text import Line
 
 MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
@@ -63,6 +68,57 @@ ROLE_LABELS = [
 ]
 
 
+STRUCTURE_CUES_FILE = Path("gazetteer") / "structure_cues.yaml"
+
+
+class StructureCueError(SourceError):
+    """The structure cue file is malformed: the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class StructureCues:
+    """The cue patterns of the structure parsers (``data/gazetteer/structure_cues.yaml``), compiled."""
+
+    online_series: re.Pattern  # a heading "[Report of the] [ordinal] <series>": the event is held online
+    interpretation: re.Pattern  # group 1: the interpretation languages
+    working_group: re.Pattern  # the Working Group's name in a host line
+    members_list: re.Pattern  # group 1: the Working Group's members
+    pledge_list_label: str  # "{objective}" stands for the objective's number
+    pledge_list_producer: re.Pattern  # the co-leads produced the pledge-idea lists
+
+    @classmethod
+    def load(cls, data_dir: Path) -> StructureCues:
+        path = Path(data_dir) / STRUCTURE_CUES_FILE
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as e:
+            raise StructureCueError(f"{path}: cannot read the structure cues ({e})") from None
+        values: dict[str, str] = {}
+        for key in ("online_series", "interpretation", "working_group", "members_list", "pledge_list_label",
+                    "pledge_list_producer"):
+            v = raw.get(key) if isinstance(raw, dict) else None
+            if not isinstance(v, str) or not v.strip():
+                raise StructureCueError(f"{path}: {key!r} must be a non-empty string (found {v!r})")
+            values[key] = v.strip()
+        if "{objective}" not in values["pledge_list_label"]:
+            raise StructureCueError(f"{path}: 'pledge_list_label' must contain {{objective}}")
+
+        def compile_(key: str, prefix: str = "", suffix: str = "", flags: int = 0) -> re.Pattern:
+            try:
+                return re.compile(f"{prefix}{values[key]}{suffix}", flags)
+            except re.error as e:
+                raise StructureCueError(f"{path}: {key!r} is not a regular expression ({e})") from None
+
+        return cls(compile_("online_series", r"^(?:Report of (?:the )?)?(\w+ )?(?:", ")$", re.I),
+                   compile_("interpretation", flags=re.I), compile_("working_group"), compile_("members_list"),
+                   values["pledge_list_label"], compile_("pledge_list_producer"))
+
+
+@lru_cache(maxsize=4)
+def structure_cues(data_dir: Path) -> StructureCues:
+    return StructureCues.load(data_dir)
+
+
 @dataclass
 class Context:
     """One document being parsed: its lines, the gazetteer and what has been said so far."""
@@ -74,6 +130,10 @@ class Context:
     gazetteer: Gazetteer
     out: ParsedDocument
     used: set[int] = field(default_factory=set)  # indices of lines some recogniser placed
+
+    @property
+    def cues(self) -> StructureCues:
+        return structure_cues(self.gazetteer.data_dir)
 
     def span(self, line: Line, i: int = 0, j: int | None = None) -> Span:
         start, end = line.span(i, j)
@@ -98,7 +158,7 @@ def parse_header(ctx: Context, ex: Exchange, stop: re.Pattern) -> int:
         t = line.text
         if stop.match(t):
             return i
-        if m := re.match(r"^(?:Report of (?:the )?)?(\w+ )?Global Online Peer Learning Exchange$", t, re.I):
+        if m := ctx.cues.online_series.match(t):
             ordinal = (m.group(1) or "").strip().lower()
             if ordinal in ORDINALS:
                 ex.ordinal = ORDINALS[ordinal]
@@ -144,8 +204,7 @@ def parse_hosts(ctx: Context, line: Line) -> list[OrgRef]:
         if _inside(taken, s + offset):
             continue
         hosts.append(OrgRef(head[s:e], ctx.span(line, s + offset, e + offset), key=key))
-    wg = re.search(r"(?:UN|United Nations) (?:Migration )?Network(?: on Migration)? Working Group on Alternatives to "
-                   r"(?:Immigration )?Detention", t)
+    wg = ctx.cues.working_group.search(t)
     if wg and not any(h.key == "WG-ATD" for h in hosts):
         hosts.insert(0, OrgRef(wg.group(0), ctx.span(line, wg.start(), wg.end()), key="WG-ATD"))
     return hosts
@@ -161,7 +220,7 @@ def parse_event_facts(ctx: Context, ex: Exchange) -> None:
         if ex.closed is None and (m := re.search(r"closed meeting", t)):
             ex.closed = True
             ex.spans["closed"] = ctx.span(line, m.start(), m.end())
-        if m := re.search(r"interpretation will be provided in (.+?)\.?$", t, re.I):
+        if m := ctx.cues.interpretation.search(t):
             ex.languages = [code for name, code in LANGUAGES.items() if re.search(rf"\b{name}\b", m.group(1))]
             ex.spans["languages"] = ctx.span(line)
             ctx.place(i)
@@ -251,7 +310,7 @@ def parse_affiliation(ctx: Context, line: Line, start: int) -> tuple[str | None,
                 positions.append(head)
             s, e, _ = inner[0]
             rest = seg[e:].strip()
-            if rest and ORG_WORDS.search(rest):  # "ICRC Health Care in Detention Unit": a unit of the ICRC
+            if rest and ORG_WORDS.search(rest):  # "Acme Legal Aid Unit": a unit of Acme, a known name
                 chain.append((org_ref(ctx, line, start + a + s, start + b), True))
             chain.append((org_ref(ctx, line, start + a + s, start + a + e), False))
         elif ORG_WORDS.search(seg) and not POSITION_START.match(seg) and seg[:1].isupper():
@@ -332,7 +391,7 @@ LONGEST_NAME = 200  # characters: no organisation's name is longer
 def _split_list(text: str, is_name) -> list[tuple[int, int]]:
     """Item spans of "A, B (X), the C and D": commas outside brackets, then a final "and".
 
-    Names contain "and" too ("United Cities and Local Governments"), so the last part is cut
+    Names contain "and" too ("Towns and Villages Partnership"), so the last part is cut
     at an " and " only where the words before it are a name on their own (``is_name``).
     """
     parts: list[tuple[int, int]] = []
@@ -369,7 +428,7 @@ def parse_working_group(ctx: Context) -> None:
                 ref = org_ref(ctx, line, m.start(1) + a, m.start(1) + b)
                 ctx.out.memberships.append(Membership(ref, "co-lead", ref.span))
             ctx.place(i)
-        if m := re.search(r"Members of the Working Group include:?\s+(.+?)\.?$", t):
+        if m := ctx.cues.members_list.search(t):
             for a, b in _split_list(m.group(1), ctx.gazetteer.resolve_org):
                 a, b = m.start(1) + a, m.start(1) + b
                 item = t[a:b]
@@ -387,7 +446,8 @@ def _publication_key(label: str) -> str:
 
 
 def parse_publications(ctx: Context) -> Publication | None:
-    """"In April 2020, the Working Group published a policy brief on …" and later mentions of it."""
+    """A sentence dating a publication of the Working Group ("In <Month> <year>, the Working Group issued a <kind>
+    on …") and later mentions of it."""
     latest = None
     for i, line in enumerate(ctx.lines):
         t = line.text

@@ -209,7 +209,7 @@ def _blocks(lines: list[_Physical], drop: set[int]) -> list[list[_Physical]]:
 
 def _cut_by_page(prev: list[_Physical], nxt: list[_Physical]) -> bool:
     """After a page break, an unfinished sentence goes on ("… Autonomous" / "University of …"),
-    and so does a long heading ("… of the Global" / "Compact for …"). A list or paragraph that
+    and so does a long heading ("… of the Regional" / "Framework for …"). A list or paragraph that
     ends without a full stop is not continued by a heading at the top of the next page."""
     last = prev[-1].text.strip()
     first = nxt[0].text.strip()
@@ -307,7 +307,9 @@ def _logical_lines(block: list[_Physical], block_no: int, vocab: set[str]) -> li
         body = ln.text.strip()
         # a marker is short: the buffer's first characters tell its kind without re-reading the paragraph
         current = None if buf is None else _marker("".join(buf.chars[:64]))[0]
-        if (buf is None or _opens_item(body, current, prev_text) or _is_label_line(body)
+        # a short "Label:" line stands alone, unless it only ends a long sentence the line before broke off
+        label = _is_label_line(body) and not (len(prev_text) > 60 and _ends_open(prev_text))
+        if (buf is None or _opens_item(body, current, prev_text) or label
                 or _is_label_line(prev_text) or body.startswith("Moderated by")):
             buf = _Buffer()
             lead = len(ln.text) - len(ln.text.lstrip())

@@ -80,7 +80,7 @@ def parse_agenda(ctx: Context) -> None:
             item.participations += parse_actor(ctx, sub_line(line, m.end(), len(t)), "moderator")
         elif (label := role_of_label(t)) and (c := re.match(r"^[^:]{1,40}:\s*", t)):
             role = label
-            if c.end() < len(t):  # "Scene-setter: Ms. Ugochi Daniels, …"
+            if c.end() < len(t):  # "Scene-setter: Dr. Jane Roe, <post>, …"
                 item.participations += parse_actor(ctx, sub_line(line, c.end(), len(t)), label)
         elif line.kind in ("bullet", "number") and role:
             item.participations += parse_actor(ctx, line, role)
@@ -98,7 +98,7 @@ def _skip(line, reason: str):
 
 
 def practices_from_agenda(ctx: Context, vocab) -> None:
-    """What a State is on the agenda to present ("Canada – on its move towards …") is its practice."""
+    """What a State is on the agenda to present ("<State> – on its shift to community-based care") is its practice."""
     for item in ctx.out.agenda:
         for p in item.participations:
             if isinstance(p.actor, StateRef) and p.topic:
@@ -107,7 +107,7 @@ def practices_from_agenda(ctx: Context, vocab) -> None:
 
 
 def _publication_named(ctx: Context, intro: str, latest):
-    """The publication an intro refers to ("The brief calls on States to:"), else the latest one."""
+    """The publication an intro refers to ("The guide calls upon governments to:"), else the latest one."""
     if m := re.search(r"\bThe (\w+) calls", intro):
         word = m.group(1).lower()
         for pub in reversed(ctx.out.publications):

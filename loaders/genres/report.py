@@ -86,10 +86,10 @@ OPENING = 300  # characters of a paragraph in which its speaker is introduced
 
 def _speaker(ctx: Context, line, n: int):
     """The speaker this line introduces: an anonymous ``Unnamed`` actor, or an organisation
-    speaking through an officer the report names only by role ("IOM’s Deputy Director-General").
+    speaking through an officer the report names only by role ("the Agency’s Regional Director").
 
     Chatham House Rule: an anonymous speaker gets no link to anything named — not even the
-    organisation its description mentions ("member of the IDC Grassroots Group"); those
+    organisation its description mentions ("a volunteer with the Example Youth Forum"); those
     words stay in its label only. An officer-of-organisation speaker is recorded as the
     organisation, never as the person the agenda may show in that post.
     """
@@ -191,9 +191,9 @@ def _pledge_publication(ctx: Context):
         objectives = objectives_in(intro.text)
         if not objectives:
             return None
-        label = f"List of ideas for potential IMRF pledges on Objective {objectives[0]}"
+        label = ctx.cues.pledge_list_label.replace("{objective}", str(objectives[0]))
         if "produced" not in seen:  # once per document, not once per list
-            seen["produced"] = any(re.search(r"list of ideas .*produced by the Co-leads", ln.text) for ln in ctx.lines)
+            seen["produced"] = any(ctx.cues.pledge_list_producer.search(ln.text) for ln in ctx.lines)
         produced = seen["produced"]
         pub = Publication(slug(label), label, ctx.span(intro), creator="WG-ATD",
                           creator_role="co-lead" if produced else None, title_as_written=intro.text)
