@@ -847,7 +847,8 @@ def generate(n_docs: int, target: Path, seed: int = 0, data_dir: Path = DATA) ->
     for part in ("sources", "gazetteer", "reference"):
         shutil.rmtree(target / part, ignore_errors=True)
     (target / "sources").mkdir(parents=True)
-    (target / "gazetteer").mkdir()
+    # the gazetteer's cue tables and name lists as they are; organisations.csv is written below
+    shutil.copytree(data_dir / "gazetteer", target / "gazetteer", ignore=shutil.ignore_patterns("organisations.csv"))
     shutil.copytree(data_dir / "reference", target / "reference")
     rows = []
     total = 0

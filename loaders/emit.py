@@ -413,10 +413,15 @@ class Emitter:
             decimal = st.unit == "percent" or not st.value.isdigit()
             g.add((node, ATD.value, Literal(st.value, datatype=XSD.decimal if decimal else XSD.integer)))
             g.add((node, ATD.unit, Literal(st.unit)))
+            if st.upper is not None:
+                g.add((node, ATD.upperValue, Literal(st.upper, datatype=XSD.integer if st.upper.isdigit()
+                                                     else XSD.decimal)))
             g.add((node, ATD.countedThing, Literal(st.counted)))
             g.add((node, ATD.period, exchange))
-            value = f"{st.value}%" if st.unit == "percent" else st.value
-            label = " ".join(x for x in (st.counted, st.qualifier, value) if x) if st.unit == "percent" else \
+            value = st.value if st.upper is None else f"{st.value}–{st.upper}"
+            value = f"{value}%" if st.unit == "percent" else value if st.unit == "count" else \
+                f"{st.unit} {value}" if st.unit.isupper() else f"{value} {st.unit}"
+            label = " ".join(x for x in (st.counted, st.qualifier, value) if x) if st.unit != "count" else \
                 " ".join(x for x in (st.qualifier, value, st.counted) if x)
             g.add((node, RDFS.label, en(f"{label} (exchange of {pd.exchange.date})")))
             if st.population:
@@ -476,6 +481,15 @@ class Emitter:
             self.participation(pd.doc, pd.exchange.date, exchange, "report",
                                Participation(who, "speaker", who.span))
 
+    def mentions(self, pd: ParsedDocument) -> None:
+        """<document> schema:mentions <entity>, each entity derived from the passage that names it."""
+        g, document = self.graph(pd.doc), self.document(pd.doc)
+        for m in pd.mentions:
+            if isinstance(m.actor, OrgRef) and m.actor.key is None:
+                m.actor.key = self.resolver.minted_as(m.actor.name)
+            for node in self.actor(m.actor, pd.doc, pd.exchange.date, "mention"):
+                g.add((document, SCHEMA.mentions, node))
+
     def add_document(self, src: Source, pd: ParsedDocument) -> None:
         self.document_node(src)
         exchange = self.exchange_node(pd)
@@ -490,6 +504,7 @@ class Emitter:
         self.practices(pd, exchange)
         self.partnerships(pd)
         self.report_speakers(pd, exchange)
+        self.mentions(pd)
 
     # -- what is merged across documents, and the reference data ----------------------------------------------
     def finish(self, ontology_files: list) -> Dataset:

@@ -1,10 +1,13 @@
 """Read one source document and hand it to the parser of its genre."""
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from .gazetteer import Gazetteer
 from .genres import concept_note, report
+from .mentions import Cues, find_mentions
+from .numbers import NumberCues, StatisticsReader, read_statistics
 from .parse_common import Context
 from .records import Exchange, ParsedDocument
 from .sources import Source, read_text
@@ -25,6 +28,18 @@ def parse_document(sources_dir: Path, source: Source, gazetteer: Gazetteer, voca
                          line_count=text.count("\n") + 1)
     ctx = Context(source.id, source.genre, source.event, norm.lines, gazetteer, out)
     PARSERS[source.genre](ctx, known_events, vocab)
+    out.mentions = find_mentions(ctx, _cues(gazetteer.data_dir))
+    out.statistics += read_statistics(ctx, _statistics_reader(gazetteer.data_dir))
     for sk in out.skipped:
         out.warnings.append(f"{source.file}:{sk.lineno}: skipped ({sk.reason}): {sk.text[:70]!r}")
     return out
+
+
+@lru_cache(maxsize=4)
+def _cues(data_dir: Path) -> Cues:
+    return Cues.load(data_dir)
+
+
+@lru_cache(maxsize=4)
+def _statistics_reader(data_dir: Path) -> StatisticsReader:
+    return StatisticsReader(NumberCues.load(data_dir))

@@ -28,6 +28,7 @@ class OrgRef:
     state: str | None = None  # ISO3 of the government it belongs to, if stated
     based_in: str | None = None  # ISO3 of the country it is based in, if stated
     anonymous_context: bool = False  # named inside a Chatham House passage: never linked to a State
+    scope: str | None = None  # minted under this key prefix when unlisted ("doc-004": one document's own body)
 
 
 @dataclass
@@ -54,7 +55,7 @@ class Unnamed:
 
     key: str  # unique within the document
     kind: str  # State | person
-    description: str  # the report's own words ("A campaigner and advocate with lived experience")
+    description: str  # the report's own words ("A volunteer who was once detained")
     span: Span
 
 
@@ -157,6 +158,7 @@ class Statistic:
     place: str | None = None
     qualifier: str | None = None  # "just over", "at least"
     reported_by: Actor | None = None
+    upper: str | None = None  # the end of a range ("3 – 12 months": value 3, upper 12)
 
 
 @dataclass
@@ -196,6 +198,14 @@ class Skipped:
 
 
 @dataclass
+class Mention:
+    """The document names a State, organisation or person here (whatever else it says about it)."""
+
+    actor: StateRef | OrgRef | PersonRef
+    recogniser: str  # the registered recogniser that found it
+
+
+@dataclass
 class ParsedDocument:
     doc: str
     genre: str
@@ -213,6 +223,7 @@ class ParsedDocument:
     unnamed: list[Unnamed] = field(default_factory=list)
     speakers: list[OrgRef] = field(default_factory=list)  # organisations a report says spoke (by an officer's role)
     people: list[PersonRef] = field(default_factory=list)  # named outside an agenda (e.g. a speakers list)
+    mentions: list[Mention] = field(default_factory=list)  # every name found anywhere in the text
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     furniture: list[tuple[int, str]] = field(default_factory=list)

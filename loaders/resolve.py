@@ -65,7 +65,8 @@ class Resolver:
             candidates = [ref.name, *([ref.acronym, f"{ref.name} ({ref.acronym})"] if ref.acronym else [])]
             key = next((k for c in candidates if (k := self.gz.resolve_org(c, state))), None)
         if key is None:
-            key = f"{parent}/{slug(ref.name)}" if parent else slug(ref.name)
+            key = f"{parent}/{slug(ref.name)}" if parent else f"{ref.scope}/{slug(ref.name)}" if ref.scope \
+                else slug(ref.name)
             if key not in self.minted:
                 self.minted[key] = self._mint(key, ref, parent)
                 self.warnings.append(f"{where}: organisation {ref.name!r} is not in the gazetteer; "
@@ -74,6 +75,12 @@ class Resolver:
             self.minted[key].based_in = ref.based_in
         self.names_seen[key].add(ref.name)
         return key
+
+    def minted_as(self, name: str) -> str | None:
+        """The key of the one organisation already minted under this name (folded), if exactly one: a
+        mention of "Office of Legal Affairs" is the office an affiliation placed under its parent."""
+        keys = {k for k, o in self.minted.items() if fold(o.label) == fold(name)}
+        return keys.pop() if len(keys) == 1 else None
 
     def _mint(self, key: str, ref: OrgRef, parent: str | None) -> Org:
         cls = next((c for pattern, c in CLASS_BY_WORD if pattern.search(ref.name)), "Organisation")

@@ -1,0 +1,510 @@
+"""Mentions anywhere in the text: every State, organisation and person a document names, wherever it names them.
+
+The genre parsers read structure (headers, agendas, lists, who reported what); this stage reads every logical
+line for names, so that a document's graph references what its text names even where no parser understood the
+sentence. Each recogniser is a small registered unit with one contract — ``(MentionContext, line) -> mentions``
+— run in registry order over every line (as spaCy runs pipeline components). Their cue words are data:
+``data/gazetteer/mention_cues.yaml`` and the State names in ``data/gazetteer/state_names.csv``.
+
+Chatham House Rule: a mention only says that the document names something there. An organisation named in a
+line whose speaker the report leaves anonymous is marked ``anonymous_context`` (never tied to a State), and a
+State named there stays a place: no mention is ever made the actor of an anonymous passage.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .gazetteer import Gazetteer
+from .names import clean
+from .parse_common import Context
+from .records import Mention, OrgRef, PersonRef, Span, StateRef
+from .sources import SourceError
+from .text import Line
+
+CUES_FILE = Path("gazetteer") / "mention_cues.yaml"
+CUE_KEYS = ("org_heads", "not_org_heads", "posts", "connectors", "government_nouns", "org_cues", "honorifics",
+            "person_before", "person_after", "not_person_words", "not_state_places", "sentence_openers",
+            "generic_modifiers", "public_body_heads")
+# a word: letters, then letters, digits, apostrophes, hyphens or inner full stops ("H.E.", "Children's")
+WORD_RE = re.compile(r"[^\W\d_](?:[\w'’.-]*[\w’'])?|&")
+ACRONYM_RE = re.compile(r"\(([A-Z][A-Za-z&]{0,8}[A-Z]s?)\)")
+POSSESSIVE = ("'s", "’s")
+NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’\u0300-\u036f-]+"  # combining marks too: "Açı̇k" as PDF conversion leaves it
+PARTICLE = r"(?:de|da|del|dos|das|van|von|der|la|le|bin|al|el|di)"
+
+
+class CueError(SourceError):
+    """The cue file is malformed: the message names the file and the key."""
+
+
+@dataclass
+class Cues:
+    """The cue words, as sets for lookups."""
+
+    org_heads: frozenset[str]
+    not_org_heads: frozenset[str]
+    posts: frozenset[str]
+    connectors: frozenset[str]
+    government_nouns: frozenset[str]
+    org_cues: frozenset[str]
+    honorifics: list[str]
+    person_before: list[str]
+    person_after: list[str]
+    not_person_words: frozenset[str]
+    not_state_places: list[str]
+    sentence_openers: frozenset[str]
+    generic_modifiers: frozenset[str]
+    public_body_heads: frozenset[str]
+
+    @classmethod
+    def load(cls, data_dir: Path) -> Cues:
+        path = Path(data_dir) / CUES_FILE
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as e:
+            raise CueError(f"{path}: cannot read the cue words ({e})") from None
+        values: dict[str, list[str]] = {}
+        for key in CUE_KEYS:
+            v = raw.get(key) if isinstance(raw, dict) else None
+            if not isinstance(v, list):
+                raise CueError(f"{path}: {key!r} must be a list of words (found {type(v).__name__})")
+            for k, x in enumerate(v):
+                if not isinstance(x, str) or not x.strip():  # YAML reads a bare on/off/yes/no as a boolean
+                    raise CueError(f"{path}: {key!r} item {k + 1} must be a word, found {x!r} (quote it)")
+            values[key] = [x.strip() for x in v]
+        listed = {"honorifics", "person_before", "person_after", "not_state_places"}
+        fields: dict[str, Any] = {k: (sorted(v, key=len, reverse=True) if k in listed else frozenset(v))
+                                  for k, v in values.items()}
+        return cls(**fields)
+
+
+@dataclass
+class Token:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+
+@dataclass
+class MentionContext:
+    """What the recognisers share for one document: the parse context, the cues, the acronyms it defined."""
+
+    ctx: Context
+    cues: Cues
+    acronyms: dict[str, OrgRef] = field(default_factory=dict)  # "TLAC" -> the organisation it was defined for
+    anonymous_lines: set[int] = field(default_factory=set)  # line numbers an anonymous speaker speaks in
+    _listed_line: Line | None = None
+    _listed: list[tuple[int, int, str]] = field(default_factory=list)
+    _gov_line: Line | None = None
+    _gov: list[re.Match] = field(default_factory=list)
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        return self.ctx.gazetteer
+
+    def span(self, line: Line, i: int, j: int) -> Span:
+        return self.ctx.span(line, i, j)
+
+    @cached_property
+    def state_regex(self) -> re.Pattern:
+        """Every State name and adjective, and the longer places that contain one, longest first."""
+        forms = set(self.cues.not_state_places)
+        for s in self.gazetteer.states.values():
+            forms |= {n for n in s.names | s.adjectives if len(n) > 3 or n.isupper()}
+        alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+        return re.compile(rf"(?<![\w-])(?=[A-ZÀ-Þ])(?:{alternatives})(?![\w-])")  # names start with a capital
+
+    @cached_property
+    def state_forms(self) -> dict[str, tuple[str, bool, bool]]:
+        """form -> (ISO3, is an adjective, is ambiguous)."""
+        out: dict[str, tuple[str, bool, bool]] = {}
+        for s in self.gazetteer.states.values():
+            for n in s.names:
+                out.setdefault(n, (s.iso3, False, n in s.ambiguous))
+            for a in s.adjectives:
+                out.setdefault(a, (s.iso3, True, False))
+        return out
+
+    @cached_property
+    def government_regex(self) -> re.Pattern:
+        forms = "|".join(re.escape(f) for f in sorted(self.state_forms, key=len, reverse=True))
+        nouns = "|".join(re.escape(n) for n in sorted(self.cues.government_nouns, key=len, reverse=True))
+        return re.compile(rf"(?=[A-ZÀ-Þg])(?:\b[Gg]overnment of (?:the )?(?P<of>{forms})|"
+                          rf"(?<![\w-])(?P<adj>{forms})’?'?s? (?:{nouns}))(?![\w-])")
+
+
+    def listed(self, line: Line) -> list[tuple[int, int, str]]:
+        """The gazetteer's organisations in a line (two recognisers ask; the big pattern runs once)."""
+        if self._listed_line is not line:
+            self._listed_line, self._listed = line, self.gazetteer.find_orgs(line.text)
+        return self._listed
+
+    def governments(self, line: Line) -> list[re.Match]:
+        if self._gov_line is not line:
+            self._gov_line, self._gov = line, list(self.government_regex.finditer(line.text))
+        return self._gov
+
+    @cached_property
+    def people_patterns(self) -> list[tuple[re.Pattern, bool]]:
+        """(pattern, after an honorific) for the people recogniser, built once per document from the cues."""
+        cues = self.cues
+        honorifics = "|".join(re.escape(h) for h in cues.honorifics)
+        name = rf"{NAME_WORD}(?:\s+(?:{PARTICLE}\s+)?{NAME_WORD}){{1,3}}"
+        before = "|".join(re.escape(c) for c in cues.person_before)
+        after = "|".join(re.escape(c) for c in cues.person_after)
+        posts = "|".join(re.escape(p) for p in sorted(cues.posts, key=len, reverse=True))
+        return [
+            (re.compile(rf"(?<![\w.])(?P<hon>{honorifics})\s+(?P<name>{NAME_WORD}(?:\s+(?:{PARTICLE}\s+)?"
+                        rf"{NAME_WORD}){{0,3}})"), True),
+            (re.compile(rf"(?i:\b(?:{before}))\s+(?P<name>{name})(?=\s*(?:[,;|.()]|$|\s+(?:{after})\b))"), False),
+            (re.compile(rf"(?<![\w’'-])(?P<name>{name})(?=\s*,\s+(?:the\s+)?(?:[A-Z]\w+\s+){{0,3}}(?:{posts})\b|"
+                        rf"\s+(?:{after})\b)"), False),
+        ]
+
+
+Recogniser = Callable[[MentionContext, Line], Iterable[Mention]]
+RECOGNISERS: dict[str, Recogniser] = {}
+
+
+def recogniser(name: str) -> Callable[[Recogniser], Recogniser]:
+    """Register a recogniser under a name; they run in the order they were registered."""
+    def register(fn: Recogniser) -> Recogniser:
+        if name in RECOGNISERS:
+            raise ValueError(f"recogniser {name!r} registered twice")
+        RECOGNISERS[name] = fn
+        return fn
+    return register
+
+
+def tokens(text: str) -> list[Token]:
+    return [Token(m.start(), m.end(), m.group(0)) for m in WORD_RE.finditer(text)]
+
+
+def _only_space_between(text: str, a: Token, b: Token) -> bool:
+    return text[a.end:b.start].strip() == ""
+
+
+# -- States ---------------------------------------------------------------------------------------------
+@recogniser("states")
+def states(mc: MentionContext, line: Line) -> Iterable[Mention]:
+    """State names, formal names and adjectives ("Kenya", "Republic of Türkiye", "Hellenic", "Kenya's")."""
+    text = line.text
+    for m in mc.state_regex.finditer(text):
+        form = m.group(0)
+        if form not in mc.state_forms:
+            continue  # a longer place that only contains a State's name ("New Mexico")
+        iso, _, ambiguous = mc.state_forms[form]
+        after = text[m.end():m.end() + 40]
+        if ambiguous and re.match(r"\s+[A-Z]", after):
+            continue  # "Jordan Smith", "Turkey Creek": an ordinary word or a name, not the State
+        yield Mention(StateRef(iso, form, mc.span(line, m.start(), m.end())), "states")
+
+
+# -- organisations ------------------------------------------------------------------------------------------
+@recogniser("governments")
+def governments(mc: MentionContext, line: Line) -> Iterable[Mention]:
+    """"Government of Kenya", "the Costa Rican government", "Ugandan authorities": that State's government."""
+    for m in mc.governments(line):
+        form = m.group("of") or m.group("adj")
+        iso = mc.state_forms[form][0]
+        yield Mention(OrgRef(m.group(0), mc.span(line, m.start(), m.end()), key=f"GOV-{iso}", state=iso,
+                             anonymous_context=line.lineno in mc.anonymous_lines), "governments")
+
+
+@recogniser("listed organisations")
+def listed_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
+    """Organisations of the gazetteer by name, acronym or alias."""
+    for s, e, key in mc.listed(line):
+        yield Mention(OrgRef(line.text[s:e], mc.span(line, s, e), key=key,
+                             anonymous_context=line.lineno in mc.anonymous_lines), "listed organisations")
+
+
+def _chunks(text: str, toks: list[Token], connectors: frozenset[str]) -> list[list[Token]]:
+    """Runs of capitalised words joined by spaces and small connecting words, trimmed of connectors."""
+    out: list[list[Token]] = []
+    run: list[Token] = []
+    for t in toks:
+        fits = t.capitalised or (t.text in connectors and run)
+        if fits and (not run or _only_space_between(text, run[-1], t)):
+            run.append(t)
+            continue
+        out.append(run)
+        run = [t] if t.capitalised else []
+    out.append(run)
+    trimmed = []
+    for r in out:
+        while r and not r[-1].capitalised:
+            r = r[:-1]
+        if r:
+            trimmed.append(r)
+    return trimmed
+
+
+def _has(words: list[Token], vocabulary: frozenset[str]) -> bool:
+    """Does the chunk contain one of these words (or multi-word phrases)?"""
+    if any(_bare(t.text) in vocabulary for t in words):
+        return True
+    phrases = _phrases(vocabulary)
+    return phrases is not None and phrases.search(" ".join(t.text for t in words)) is not None
+
+
+@lru_cache(maxsize=64)
+def _phrases(vocabulary: frozenset[str]) -> re.Pattern | None:
+    multi = sorted((v for v in vocabulary if " " in v), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, multi)) + r")(?![\w-])") if multi else None
+
+
+def _bare(word: str) -> str:
+    return word[:-2] if word.endswith(POSSESSIVE) else word
+
+
+def _is_post(word: str, posts: frozenset[str]) -> bool:
+    return word in posts or (word.endswith("s") and word[:-1] in posts)  # "Members", "Co-leads"
+
+
+def _head(mc: MentionContext, words: list[Token]) -> Token | None:
+    """The head noun of a name: the last word before its first preposition ("Council" of "Council of Europe",
+    "Platform" of "Mediterranean Platform on Community Alternatives"), else its last word."""
+    preps = mc.cues.connectors - {"and", "&", "the", "y", "e", "et"}
+    k = next((i for i, t in enumerate(words) if t.text in preps), len(words))
+    return words[k - 1] if k > 0 else None
+
+
+def _is_head(mc: MentionContext, words: list[Token], vocabulary: frozenset[str]) -> bool:
+    head = _head(mc, words)
+    if head is None:
+        return False
+    if _bare(head.text) in vocabulary or (vocabulary >= mc.cues.org_heads and words[0].text in vocabulary):
+        return True  # "… Council", "Council of …" — and head-first names ("Fundación Puentes")
+    before = " ".join(t.text for t in words[:words.index(head) + 1])
+    return any(" " in v and before.endswith(v) for v in vocabulary)  # "Red Cross", "Prosecutor's Office"
+
+
+def _trim(mc: MentionContext, chunk: list[Token]) -> list[Token]:
+    """A capitalised run without what only opens the sentence ("According to the …"), a post before "of"/"at"
+    ("Executive Director of …") or a possessor ("Kenya's …")."""
+    cues = mc.cues
+    k = 0
+    for i, t in enumerate(chunk):  # a post followed by a connector: the organisation starts after
+        if _is_post(t.text, cues.posts) and i + 1 < len(chunk) and chunk[i + 1].text in cues.connectors:
+            k = i + 2
+    words = chunk[k:]
+    while words and (words[0].text in cues.sentence_openers or words[0].text in cues.connectors
+                     or (words[0].text.endswith(POSSESSIVE)
+                     and " ".join(t.text for t in words[:2]).replace("’", "'") not in cues.org_heads)):
+        words = words[1:]  # "Kenya's Department …" loses its possessor; "Ombudsman's Office of …" is a name
+    while words and not words[-1].capitalised:
+        words = words[:-1]
+    return words
+
+
+def _split_names(mc: MentionContext, words: list[Token]) -> list[list[Token]]:
+    """"The Lowland Ministry of Labour and Welfare and the Riverside Migrant Council": two names, cut at the
+    last "and" whose right side is a name built on an organisation word of its own."""
+    for i in range(len(words) - 1, 0, -1):
+        if words[i].text in ("and", "&"):
+            right = _trim(mc, words[i + 1:])
+            heads = mc.cues.org_heads
+            plural = {h + "s" for h in heads}  # "… and the Regional Offices of …": a list of bodies on the right
+            # "Strategy and Planning Directorate" is one name: a single word before "and" is part of it
+            if len(right) >= 2 and len(_trim(mc, words[:i])) >= 2 and _is_head(mc, right, heads | plural):
+                return [*_split_names(mc, words[:i]), right]
+    return [words]
+
+
+def _org_name(mc: MentionContext, words: list[Token]) -> list[Token] | None:
+    """The organisation's name in a trimmed run, or None if the run names none: its head noun must be an
+    organisation word; a trailing place ("… Services in Nairobi and Mombasa") is not part of it."""
+    cues = mc.cues
+    if len(words) < 2 or not _is_head(mc, words, cues.org_heads):
+        return None
+    head = words.index(_head(mc, words))  # type: ignore[arg-type]
+    for i in range(head + 1, len(words)):
+        if words[i].text == "in" and not _has(words[i + 1:], cues.org_heads):
+            words = words[:i]
+            break
+    if _is_post(words[-1].text, cues.posts) or all(t.text.isupper() for t in words):
+        return None  # "Programme Coordinator"; a heading in capitals
+    if all(_bare(t.text) in cues.org_heads | cues.generic_modifiers for t in words if t.capitalised):
+        return None  # "the Working Group", "National Commission": a kind of body, not a name
+    return words
+
+
+def _acronym_for(name: list[Token], acronym: str) -> list[Token] | None:
+    """The shortest tail of ``name`` the acronym abbreviates: it starts with the acronym's first letter, the
+    acronym's capitals occur in its letters in order ("MEPCA": MEditerranean Platform on Community
+    Alternatives), and it has at least half as many capitalised words as the acronym has capitals."""
+    letters = [ch for ch in acronym if ch.isupper()]
+    for k in range(len(name) - 1, -1, -1):
+        tail = name[k:]
+        if not tail[0].capitalised or tail[0].text[0] != letters[0]:
+            continue
+        if 2 * sum(t.capitalised for t in tail) < len(letters):
+            continue
+        it = iter(" ".join(t.text for t in tail).upper()[1:])
+        if all(any(c == ch for c in it) for ch in letters[1:]):
+            return tail
+    return None
+
+
+@recogniser("defined organisations")
+def defined_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
+    """"Full Name (ACRONYM)" definitions of organisations the gazetteer lacks, and the acronym's later uses;
+    and capitalised names whose head noun is an organisation word ("Migrant Support Council", "Council of
+    Europe", "Ministry of the Interior"). Such organisations are minted (with a warning) by the resolver."""
+    text = line.text
+    toks = tokens(text)
+    anonymous = line.lineno in mc.anonymous_lines
+    listed = mc.listed(line)
+    taken = [m.span() for m in mc.governments(line)]  # "the Thai Government": a government
+    for chunk in _chunks(text, toks, mc.cues.connectors):
+        end = chunk[-1].end
+        after = ACRONYM_RE.match(text, end + 1) if text[end:end + 1] == " " else None
+        parts = _split_names(mc, _trim(mc, chunk))
+        for n, part in enumerate(parts):
+            name, acronym = _named(mc, line, part, after.group(1) if after and n == len(parts) - 1 else None)
+            if name is None:
+                continue
+            s, e = name[0].start, name[-1].end
+            written = text[s:e]
+            parent = None
+            inside = [(a, b, k) for a, b, k in listed if a < e and s < b]
+            unit = len(inside) == 1 and inside[0][0] == s and inside[0][1] < e and not any(
+                t.text in ("and", "&") for t in name)
+            if unit:  # "UNHCR Regional Bureau for Europe": a unit of the listed organisation
+                a, b, k = inside[0]
+                parent = OrgRef(text[a:b], mc.span(line, a, b), key=k, anonymous_context=anonymous)
+            elif inside or mc.gazetteer.resolve_org(written) or any(a < e and s < b for a, b in taken):
+                continue  # the gazetteer recogniser has it, or the name is a part of a listed one's
+            key = mc.gazetteer.resolve_org(f"{written} ({acronym})") if acronym else None
+            public = parent is None and _has(name[:1], mc.cues.public_body_heads)  # "Ministry of …": whose?
+            ref = OrgRef(written, mc.span(line, s, e), acronym=acronym, key=key, parent=parent,
+                         anonymous_context=anonymous, scope=f"doc-{mc.ctx.doc}" if public else None)
+            taken.append((s, e))
+            if acronym:
+                mc.acronyms.setdefault(acronym, ref)
+            yield Mention(ref, "defined organisations")
+    for t in toks:  # later uses of an acronym this document defined
+        bare = _bare(t.text)
+        defined = mc.acronyms.get(bare)
+        if defined is not None and not (text[t.end:t.end + 1] == ")" and text[t.start - 1:t.start] == "("):
+            yield Mention(OrgRef(defined.name, mc.span(line, t.start, t.start + len(bare)), acronym=defined.acronym,
+                                 key=defined.key, parent=defined.parent, anonymous_context=anonymous,
+                                 scope=defined.scope),
+                          "defined organisations")
+
+
+def _named(mc: MentionContext, line: Line, part: list[Token], acronym: str | None
+           ) -> tuple[list[Token] | None, str | None]:
+    """(the organisation's name in ``part``, the acronym defined for it) — or (None, None)."""
+    if acronym and (tail := _acronym_for(part, acronym)):
+        if _org_name(mc, tail) is not None:
+            return tail, acronym
+        before = line.text[max(0, tail[0].start - 40):tail[0].start].split()
+        cue = any(w.strip(",;:").lower() in mc.cues.org_cues or w.endswith("-based") for w in before[-3:])
+        if (cue or _used_later(mc, line, acronym)) and not _is_head(mc, tail, mc.cues.not_org_heads):
+            return tail, acronym  # "the Kampala-based organisation Bridges for Refugee Children (BRC)"
+    return _org_name(mc, part), None
+
+
+def _used_later(mc: MentionContext, line: Line, acronym: str) -> bool:
+    """Is the acronym used as an actor in a later line ("at BRC", "According to BRC", "BRC's", "BRC said")?"""
+    pattern = re.compile(rf"(?:\b(?:at|of|by|to|from|with)\s+(?:the\s+)?{re.escape(acronym)}\b|"
+                         rf"\b{re.escape(acronym)}(?:[’']s\b|\s+(?:said|says|reported|found|noted)\b))")
+    after = False
+    for other in mc.ctx.lines:
+        if other is line:
+            after = True
+            continue
+        if after and pattern.search(other.text):
+            return True
+    return False
+
+
+# -- people ------------------------------------------------------------------------------------------------
+
+
+@recogniser("people")
+def people(mc: MentionContext, line: Line) -> Iterable[Mention]:
+    """People named with an honorific ("Ms. Ana Pérez"), or in a speaking or writing role ("said Peter
+    Odhiambo", "By Jane Doe", "Jane Doe, Director of …"): two to four capitalised words, none of them a cue
+    word, a State or an organisation word."""
+    text = line.text
+    patterns = mc.people_patterns
+    found: list[tuple[int, int, str | None]] = []
+    for pattern, honorific in patterns:
+        for m in pattern.finditer(text):
+            s, e = m.span("name")
+            if any(a < e and s < b for a, b, _ in found):
+                continue
+            if _person_words(mc, m.group("name").split(), strict=not honorific):
+                found.append((s, e, m.group("hon") if honorific else None))
+    for s, e, hon in sorted(found):
+        yield Mention(PersonRef(clean(text[s:e]), mc.span(line, s, e), honorific=hon), "people")
+
+
+def _person_words(mc: MentionContext, words: list[str], strict: bool = True) -> bool:
+    """Could these words be a person's name? After an honorific only posts and honorifics are ruled out
+    ("H.E. Mrs. …", "Ms. Counsellor"); elsewhere cue words, organisation words, States and acronyms too."""
+    cues = mc.cues
+    titles = {h.rstrip(".") for h in cues.honorifics}
+    if any(w.rstrip(".") in titles or _is_post(w, cues.posts) for w in words):
+        return False
+    if not strict:
+        return True
+    if any(w in cues.not_person_words or w in cues.org_heads or w in cues.posts or w.isupper() for w in words):
+        return False
+    joined = " ".join(words)
+    return not (mc.gazetteer.resolve_state(joined) or mc.gazetteer.resolve_org(joined)
+                or any(w in mc.state_forms for w in words))
+
+
+# -- the stage ------------------------------------------------------------------------------------------------
+def find_mentions(ctx: Context, cues: Cues) -> list[Mention]:
+    """Every mention the registered recognisers find in the document, in reading order, without repeats of
+    the same thing at the same place."""
+    mc = MentionContext(ctx, cues, anonymous_lines={_line_of(ctx, u.span) for u in ctx.out.unnamed})
+    out: list[Mention] = []
+    seen: set[tuple[str, int, int]] = set()
+    for line in ctx.lines:
+        for name, recognise in RECOGNISERS.items():
+            try:
+                found = list(recognise(mc, line))
+            except Exception as e:  # noqa: BLE001 - a failing recogniser costs its mentions, not the document
+                ctx.warn(line, f"recogniser {name!r} failed ({type(e).__name__}: {e}); please report this line")
+                continue
+            for m in found:
+                key = (name if name != "governments" else "listed organisations", m.actor.span.start,
+                       m.actor.span.end)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(m)
+    _full_names(out)
+    return out
+
+
+def _full_names(mentions: list[Mention]) -> None:
+    """"Ms. Stavrou" after "Eleni Stavrou": a surname alone is the person the document named in full (if one)."""
+    people = [m.actor for m in mentions if isinstance(m.actor, PersonRef)]
+    for p in people:
+        if " " in p.name:
+            continue
+        full = {q.name for q in people if q.name.endswith(" " + p.name)}
+        if len(full) == 1:
+            p.name = full.pop()
+
+
+def _line_of(ctx: Context, span: Span) -> int:
+    return next((ln.lineno for ln in ctx.lines if ln.starts and ln.starts[0] <= span.start <= ln.ends[-1]), -1)
+

@@ -1,0 +1,265 @@
+"""Statistics anywhere in the text: a number, its unit, what it counts and how it is qualified.
+
+The genre parsers know a few phrasings of attendance figures; this stage reads every logical line for numbers
+written in digits or words ("212", "1,093", "1.5 million", "seventy", "under one year", "9 in 10", "EUR 110",
+"74%", "3 – 12 months") and keeps those it can say something about: a percentage, an amount of money, a span of
+time, or a count of the noun phrase that follows ("64 police officers"). Numbers that are references ("Objective
+13", "Article 37"), dates, years, clock times and section numbers are not statistics. The cue words are data:
+``data/gazetteer/number_cues.yaml``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .names import slug
+from .parse_common import MONTHS, Context
+from .records import Span, Statistic
+from .sources import SourceError
+from .text import Line
+
+CUES_FILE = Path("gazetteer") / "number_cues.yaml"
+DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+WORD = r"[A-Za-z][\w'’-]*"
+MONTH = "|".join(m.capitalize() for m in MONTHS)
+DETERMINERS = {"the", "their", "its", "a", "an", "his", "her", "our", "them", "these", "those", "all"}
+
+
+class NumberCueError(SourceError):
+    """The number cue file is malformed: the message names the file and the key."""
+
+
+@dataclass
+class NumberCues:
+    number_words: dict[str, int]
+    weak_number_words: set[str]
+    scales: dict[str, int]
+    percent: list[str]
+    time_units: dict[str, str]
+    currencies: dict[str, str]
+    qualifiers: list[str]
+    not_before: set[str]
+    counted_stop: set[str]
+    measure_nouns: set[str]
+
+    @classmethod
+    def load(cls, data_dir: Path) -> NumberCues:
+        path = Path(data_dir) / CUES_FILE
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as e:
+            raise NumberCueError(f"{path}: cannot read the number cues ({e})") from None
+        out: dict[str, Any] = {}
+        for key, kind in (("number_words", dict), ("weak_number_words", set), ("scales", dict), ("percent", list),
+                          ("time_units", dict), ("currencies", dict), ("qualifiers", list), ("not_before", set),
+                          ("counted_stop", set), ("measure_nouns", set)):
+            v = raw.get(key) if isinstance(raw, dict) else None
+            expected = "a mapping" if kind is dict else "a list"
+            if not isinstance(v, dict if kind is dict else list):
+                raise NumberCueError(f"{path}: {key!r} must be {expected} (found {type(v).__name__})")
+            items = [*v.keys(), *v.values()] if isinstance(v, dict) else list(v)
+            if bad := [x for x in items if not isinstance(x, str | int) or isinstance(x, bool)]:
+                raise NumberCueError(f"{path}: {key!r} holds {bad[0]!r}, not a word or number (quote it)")
+            out[key] = {str(k): v[k] for k in v} if kind is dict else (
+                set(map(str, v)) if kind is set else sorted(map(str, v), key=len, reverse=True))
+        return cls(**out)
+
+
+@dataclass
+class _Number:
+    start: int
+    end: int  # end of the number with its scale and unit (the evidence)
+    value: Decimal
+    unit: str
+    qualifier: str | None
+    upper: Decimal | None = None
+
+
+class StatisticsReader:
+    """Finds the statistics of one line; patterns compiled once per cue set."""
+
+    def __init__(self, cues: NumberCues):
+        self.cues = cues
+        words = "|".join(re.escape(w) for w in sorted(cues.number_words, key=len, reverse=True))
+        self.number = re.compile(rf"(?<![\w.,/:’'-])(?:(?P<d>{DIGITS})(?P<ord>st|nd|rd|th)?(?![\w/:’']|[.,]\d)"
+                                 rf"|(?P<w>(?i:{words}))\b(?!-))")
+        self.scale = re.compile(r"\s+(" + "|".join(map(re.escape, cues.scales)) + r")\b")
+        self.percent = re.compile(r"\s*(" + "|".join(map(re.escape, cues.percent)) + r")(?!\w)")
+        self.time_unit = re.compile(r"\s+(" + "|".join(map(re.escape, sorted(cues.time_units, key=len, reverse=True)))
+                                    + r")\b")
+        money = "|".join(map(re.escape, sorted(cues.currencies, key=len, reverse=True)))
+        self.money_before = re.compile(rf"(?:^|(?<=[\s(]))({money})\s*$")
+        self.money_after = re.compile(rf"\s*({money})\b")
+        self.qualifier = re.compile(r"(?i:\b(" + "|".join(map(re.escape, cues.qualifiers)) + r"))\s+$")
+        self.range = re.compile(rf"\s*(?:–|-|to|and)\s*(?P<d>{DIGITS})(?![\w.,]\d)")
+        self.ratio = re.compile(rf"\s+(?:in|out of)\s+(?P<d>\d+|(?i:{words}))\b")
+        refs = "|".join(re.escape(w) for w in sorted(cues.not_before, key=len, reverse=True))
+        self.reference = re.compile(rf"(?:^|\W)(?:{refs})\s*(?:[\d.]+\s*(?:,|and|&|or)\s*)*$")
+        self.date = re.compile(rf"(?:\b(?:{MONTH})\s*$)|(?:^\s*(?:[–-]\s*\d{{1,2}}\s*)?(?:{MONTH})\b)")
+        measures = "|".join(map(re.escape, cues.measure_nouns))
+        self.measure = re.compile(rf"\b(?P<m>(?:[a-z]+\s+)?(?:{measures}))\s+of\s+(?:the\s+)?"
+                                  rf"(?P<np>(?:{WORD}\s*){{1,5}})")
+
+    def _value(self, m: re.Match) -> Decimal | None:
+        if m.group("d"):
+            return Decimal(m.group("d").replace(",", ""))
+        return Decimal(self.cues.number_words[m.group("w").lower()])
+
+    def numbers(self, text: str) -> list[_Number]:
+        out: list[_Number] = []
+        consumed = 0
+        for m in self.number.finditer(text):
+            if m.start() < consumed:
+                continue
+            before, value = text[:m.start()], self._value(m)
+            if value is None or self.reference.search(before) or self.date.search(before):
+                continue
+            if m.group("d") and self.date.search(text[m.end():m.end() + 20]):
+                continue  # "9–10 May 2023", "14 September"
+            if m.start() == 0 and m.group("d") and "." in m.group("d"):
+                continue  # a section number ("2.1 Background")
+            end = m.end()
+            unit, upper = "count", None
+            if s := self.scale.match(text, end):
+                value *= self.cues.scales[s.group(1)]
+                end = s.end()
+            r = self.range.match(text, end)
+            if r and (self.time_unit.match(text, r.end()) or self.percent.match(text, r.end())
+                      or re.search(r"(?i)\bbetween\s+$", before)):
+                upper, end = Decimal(r.group("d").replace(",", "")), r.end()
+            c = None  # a currency written before the number starts the evidence
+            if p := self.percent.match(text, end):
+                unit, end = "percent", p.end()
+            elif t := self.time_unit.match(text, end):
+                unit, end = self.cues.time_units[t.group(1)], t.end()
+            elif c := self.money_before.search(before):
+                unit = self.cues.currencies[c.group(1)]
+            elif c := self.money_after.match(text, end):
+                unit, end = self.cues.currencies[c.group(1)], c.end()
+            qualifier = None
+            if q := self.qualifier.search(before):
+                qualifier = q.group(1).lower()
+            if rt := self.ratio.match(text, end):
+                ratio = f"in {rt.group('d')}"  # "9 in 10": the 10 is part of this number
+                qualifier, end = f"{qualifier}, {ratio}" if qualifier else ratio, rt.end()
+            word = (m.group("w") or "").lower()
+            if word in self.cues.weak_number_words and unit not in self.cues.time_units.values() and not rt:
+                continue  # "one State", "a day" without a unit: an article, not a number
+            if m.group("d") and not m.group("ord") and "," not in m.group("d") and unit in ("count",) \
+                    and 1900 <= value <= 2099 and value == value.to_integral():
+                continue  # a year
+            start = m.start()
+            if q:
+                start = q.start(1)
+            if c is not None and c.start(1) < m.start():
+                start = c.start(1)
+            out.append(_Number(start, end, value, unit, qualifier, upper))
+            consumed = end
+        return out
+
+    def counted(self, text: str, n: _Number, sentence_start: int) -> tuple[str, int]:
+        """What the number counts — the noun phrase after it ("… of the people referred" for a percentage),
+        else a measure the sentence names before it ("the daily cost of a bed … EUR 95") — and where the
+        evidence ends (after the phrase when it follows the number)."""
+        rest = text[n.end:]
+        if n.unit != "count" or re.match(r"^\s*of\s+(?:the|them|these|those|their)\b", rest):
+            rest = re.sub(r"^\s*(?:of|after|before|from|for)\s+", "", rest)
+        words: list[str] = []
+        pos = phrase_end = 0
+        skipped = len(text) - n.end - len(rest)  # characters of "of the" the sub above took out
+        for w in re.finditer(rf"\s*({WORD})", rest):
+            if rest[pos:w.start()].strip():
+                break  # punctuation ends the phrase
+            pos = w.end()
+            word = w.group(1)
+            if not words and word.lower() in DETERMINERS:
+                continue  # "after their placement": the determiner is not what is counted
+            if word.lower() in self.cues.counted_stop or len(words) >= 6 or (words and word.endswith("ing")) or (
+                    words and word.endswith("ed") and words[-1].endswith("ed")):
+                break  # a verb, a preposition, a participle after the noun ("panels prompting …", "… referred stayed")
+            words.append(word)
+            phrase_end = w.end()
+        phrase = " ".join(words)
+        if phrase:
+            return phrase, n.end + skipped + phrase_end
+        sentence = text[sentence_start:n.start]
+        found = list(self.measure.finditer(sentence))
+        if found:
+            measure = found[-1]
+            np: list[str] = []
+            for word in measure.group("np").split():
+                if word.lower() in self.cues.counted_stop:
+                    break
+                np.append(word)
+            if np:
+                return f"{measure.group('m')} of {' '.join(np)}", n.end
+        if n.unit != "count":  # "the scheme cost USD 1.2 million": what the sentence says has that amount
+            before = re.findall(WORD, sentence)
+            kept: list[str] = []
+            for word in reversed(before[-6:]):
+                low = word.lower()
+                if low in DETERMINERS or low in self.cues.counted_stop or low in self.cues.currencies or \
+                        any(low in q.split() for q in self.cues.qualifiers):
+                    if kept:
+                        break
+                    continue
+                kept.insert(0, word)
+            return " ".join(kept[-4:]), n.end
+        return "", n.end
+
+
+def read_statistics(ctx: Context, reader: StatisticsReader) -> list[Statistic]:
+    """The statistics of every line not already taken by a genre parser's statistics."""
+    taken = [(s.span.start, s.span.end) for s in ctx.out.statistics]
+    keys = {s.key for s in ctx.out.statistics}
+    out: list[Statistic] = []
+    for line in ctx.lines:
+        try:
+            out += _line_statistics(ctx, reader, line, taken, keys)
+        except Exception as e:  # noqa: BLE001 - one unreadable line costs its statistics, not the document
+            ctx.warn(line, f"statistics not read ({type(e).__name__}: {e}); please report this line")
+    return out
+
+
+def _line_statistics(ctx: Context, reader: StatisticsReader, line: Line, taken: list[tuple[int, int]],
+                     keys: set[str]) -> list[Statistic]:
+    text = line.text
+    out = []
+    for n in reader.numbers(text):
+        span: Span = ctx.span(line, n.start, n.end)
+        if any(a < span.end and span.start < b for a, b in taken):
+            continue
+        sentence_start = max(text.rfind(". ", 0, n.start) + 1, text.rfind("; ", 0, n.start) + 1, 0)
+        counted, end = reader.counted(text, n, sentence_start)
+        if not counted:
+            continue  # a number we cannot say what it counts is not a statistic
+        if n.unit == "count":
+            span = ctx.span(line, n.start, end)  # "64 police officers": the number with what it counts
+        value = _lexical(n.value)
+        if n.unit == "percent" and not Decimal(0) <= n.value <= Decimal(100):
+            continue
+        key = base = f"{ctx.doc}-{slug(counted)[:40]}-{value}"
+        k = 1
+        while key in keys:  # the same figure stated again: numbered in reading order, whatever the layout
+            k += 1
+            key = f"{base}-{k}"
+        keys.add(key)
+        out.append(Statistic(key, value, counted, span,
+                             unit=n.unit, qualifier=n.qualifier,
+                             upper=_lexical(n.upper) if n.upper is not None else None))
+        taken.append((span.start, span.end))
+    return out
+
+
+def _lexical(value: Decimal) -> str:
+    try:
+        if value == value.to_integral():
+            return str(int(value))
+    except InvalidOperation:
+        pass
+    return format(value.normalize(), "f")

@@ -1,0 +1,223 @@
+"""The mention stage (loaders/mentions.py): every State, organisation and person a text names, wherever it names
+them. All texts here are FICTIONAL, written for these tests in styles unlike the Working Group's documents;
+organisations and people are invented."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Namespace, URIRef
+
+from atdkg.loaders import mentions as mentions_module
+from atdkg.loaders.gazetteer import Gazetteer
+from atdkg.loaders.mentions import RECOGNISERS, CueError, Cues, recogniser
+from atdkg.loaders.parse import parse_document
+from atdkg.loaders.records import Mention, OrgRef, PersonRef, StateRef
+from atdkg.loaders.sources import Source, SourceError
+from atdkg.loaders.vocab import Vocabulary
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = Namespace("https://schema.org/")
+HEAD = "Report of a fictional meeting\n\nSummary\n\n"
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return Gazetteer(ROOT / "data")
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return Vocabulary()
+
+
+@pytest.fixture
+def read(gazetteer, vocab, tmp_path):
+    def read(body: str, genre: str = "report") -> list[Mention]:
+        path = tmp_path / "doc.txt"
+        path.write_text(HEAD + body, encoding="utf-8")
+        src = Source("009", path.name, genre, "2024-03-05", "2024-03-05", "t", "", "en", "0" * 64)
+        return parse_document(tmp_path, src, gazetteer, vocab, set()).mentions
+    return read
+
+
+def states(ms):
+    return [m.actor.iso3 for m in ms if isinstance(m.actor, StateRef)]
+
+
+def orgs(ms):
+    return [m.actor for m in ms if isinstance(m.actor, OrgRef)]
+
+
+def org_names(ms):
+    return [o.name for o in orgs(ms)]
+
+
+def people(ms):
+    return [m.actor.name for m in ms if isinstance(m.actor, PersonRef)]
+
+
+# -- States ------------------------------------------------------------------------------------------------
+def test_states_by_short_formal_and_adjective_names_and_possessives(read):
+    ms = read("Delegates from the Republic of Kenya, Peru's migration office and the Hellenic coast guard met "
+              "officials from Viet Nam and Vietnam, Türkiye and Turkiye, and Côte d'Ivoire.\n")
+    assert states(ms) == ["KEN", "PER", "GRC", "VNM", "VNM", "TUR", "TUR", "CIV"]
+
+
+def test_every_state_mention_points_at_the_words_that_name_it(read, tmp_path):
+    ms = read("Families arrived from Eritrea and the Democratic Republic of the Congo last year.\n")
+    text = (tmp_path / "doc.txt").read_text(encoding="utf-8")
+    assert [text[m.actor.span.start:m.actor.span.end] for m in ms if isinstance(m.actor, StateRef)] == [
+        "Eritrea", "Democratic Republic of the Congo"]
+
+
+def test_places_that_only_contain_a_state_name_and_ambiguous_words_are_not_states(read):
+    ms = read("The shelter in New Mexico hired Jordan Smith; a Chad Evans spoke, and the turkey was cold.\n")
+    assert states(ms) == []
+
+
+def test_an_ambiguous_name_standing_alone_is_the_state(read):
+    assert states(read("Returns to Chad and Jordan were suspended.\n")) == ["TCD", "JOR"]
+
+
+# -- organisations -----------------------------------------------------------------------------------------------
+def test_governments_by_adjective_name_and_government_of(read):
+    ms = read("The Costa Rican government, Ugandan authorities and the Government of the Philippines agreed.\n")
+    assert [(o.key, o.name) for o in orgs(ms)] == [
+        ("GOV-CRI", "Costa Rican government"), ("GOV-UGA", "Ugandan authorities"),
+        ("GOV-PHL", "Government of the Philippines")]
+    assert states(ms) == ["CRI", "UGA", "PHL"]
+
+
+def test_gazetteer_organisations_by_name_and_acronym(read):
+    ms = read("UNICEF and the International Organization for Migration briefed the IDC.\n")
+    assert [o.key for o in orgs(ms)] == ["UNICEF", "IOM", "IDC"]
+
+
+def test_an_acronym_definition_names_an_organisation_and_its_later_uses(read):
+    ms = read("The Lowland Refugee Support Centre (LRSC) opened a hostel.\n\n"
+              "According to LRSC's figures, 40 people stayed there; LRSC said it would expand.\n")
+    found = orgs(ms)
+    assert [o.name for o in found] == ["Lowland Refugee Support Centre"] * 3
+    assert {o.acronym for o in found} == {"LRSC"}
+
+
+def test_an_organisation_without_an_organisation_word_needs_a_cue(read):
+    ms = read("The Accra-based charity Open Doors for Families (ODF) runs a helpline.\n\n"
+              "Standard Operating Procedures (SOPs) and Alternatives to Detention (ATD) were discussed.\n")
+    assert org_names(ms) == ["Open Doors for Families"]
+
+
+def test_names_built_on_an_organisation_word(read):
+    ms = read("The Migrant Support Council and the Regional Network on Child Protection wrote to the "
+              "Ministry of the Interior.\n")
+    assert org_names(ms) == ["Migrant Support Council", "Regional Network on Child Protection",
+                             "Ministry of the Interior"]
+
+
+def test_names_in_other_languages_put_the_organisation_word_first(read):
+    ms = read("Lawyers of the Centro de Apoyo Migrante Norte and the Fundación Puentes Abiertos visited.\n")
+    assert org_names(ms) == ["Centro de Apoyo Migrante Norte", "Fundación Puentes Abiertos"]
+
+
+def test_a_possessive_that_is_part_of_the_name_stays(read):
+    assert org_names(read("The report of Lowland's Ombudsman's Office of Riverdale came out.\n")) == [
+        "Ombudsman's Office of Riverdale"]
+
+
+def test_posts_possessors_sentence_openers_and_trailing_places_are_not_part_of_a_name(read):
+    ms = read("According to the Executive Director of the Harbour Legal Clinic, Peru's Department of Family "
+              "Services in Lima and Cusco signed.\n")
+    assert org_names(ms) == ["Harbour Legal Clinic", "Department of Family Services"]
+
+
+def test_generic_bodies_and_posts_are_not_organisations(read):
+    ms = read("The Working Group and the National Commission heard the Programme Coordinator.\n")
+    assert org_names(ms) == []
+
+
+def test_a_public_body_found_by_pattern_is_scoped_to_its_document(read):
+    ms = read("The Ministry of Labour and the Riverside Migrant Council met.\n")
+    scopes = {o.name: o.scope for o in orgs(ms)}
+    assert scopes == {"Ministry of Labour": "doc-009", "Riverside Migrant Council": None}
+
+
+def test_a_unit_of_a_listed_organisation_keeps_it_as_parent(read):
+    (unit,) = [o for o in orgs(read("A UNICEF Regional Office for Southern Africa study followed.\n"))
+               if o.key is None]
+    assert unit.name == "UNICEF Regional Office for Southern Africa" and unit.parent.key == "UNICEF"
+
+
+# -- people ---------------------------------------------------------------------------------------------------
+def test_people_with_honorifics_in_speech_and_with_posts(read):
+    ms = read("Ms. Amara Okafor opened the meeting. \"It works,\" said Tomasz Wójcik. Lucía Fernández, "
+              "Director of the Harbour Legal Clinic, agreed. Later Ms. Okafor closed it.\n")
+    assert people(ms) == ["Amara Okafor", "Tomasz Wójcik", "Lucía Fernández", "Amara Okafor"]
+
+
+def test_titles_after_honorifics_and_capitalised_phrases_are_not_people(read):
+    ms = read("H.E. Mrs. Counsellor spoke. Human Rights Watch said nothing. The Programme Coordinator said so.\n")
+    assert people(ms) == []
+
+
+# -- the Chatham House Rule ---------------------------------------------------------------------------------
+def test_organisations_named_by_an_anonymous_speaker_are_kept_apart_from_states(read):
+    ms = read("One State reported that the Ministry of Labour of Chile and UNHCR ran the scheme.\n")
+    assert all(o.anonymous_context for o in orgs(ms))
+    assert "CHL" in states(ms)  # the place is named; nothing attributes the report to it (see emission test)
+
+
+# -- the registry and the cue file ----------------------------------------------------------------------------
+def test_a_registered_recogniser_runs_on_every_line(read, monkeypatch):
+    monkeypatch.setattr(mentions_module, "RECOGNISERS", dict(RECOGNISERS))
+
+    @recogniser("test: the word Ruritania")
+    def ruritania(mc, line):
+        at = line.text.find("Ruritania")
+        if at >= 0:
+            yield Mention(StateRef("ZZZ", "Ruritania", mc.span(line, at, at + 9)), "test: the word Ruritania")
+
+    ms = read("Ruritania spoke.\n\nRuritania spoke again.\n")
+    assert [m.recogniser for m in ms].count("test: the word Ruritania") == 2
+    with pytest.raises(ValueError, match="registered twice"):
+        recogniser("test: the word Ruritania")(ruritania)
+
+
+def test_a_malformed_cue_file_names_file_key_and_item(tmp_path):
+    shutil.copytree(ROOT / "data" / "gazetteer", tmp_path / "gazetteer")
+    cues = tmp_path / "gazetteer" / "mention_cues.yaml"
+    cues.write_text(cues.read_text(encoding="utf-8").replace('"on", and,', "on, and,"), encoding="utf-8")
+    with pytest.raises(CueError, match=r"mention_cues\.yaml: 'connectors' item 3 must be a word, found True"):
+        Cues.load(tmp_path)
+    assert issubclass(CueError, SourceError)  # the command line reports it as bad input, without a traceback
+
+
+# -- emission ------------------------------------------------------------------------------------------------
+def test_the_document_graph_mentions_what_the_text_names_with_evidence(tmp_path):
+    data = tmp_path / "data"
+    for d in ("reference", "gazetteer"):
+        shutil.copytree(ROOT / "data" / d, data / d)
+    (data / "sources").mkdir()
+    text = ("[Fictional report written for testing atd-kg.]\n\nReport of the Lowland exchange\n\n5 March 2024\n\n"
+            "Summary\n\nThe Lowland Refugee Support Centre (LRSC) and the Ugandan authorities met officials "
+            "from Eritrea. \"It works,\" said Amara Okafor.\n")
+    (data / "sources" / "000_fictional.txt").write_text(text, encoding="utf-8")
+    import hashlib
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    (data / "sources" / "manifest.csv").write_text(
+        "id,file,genre,event,date,title,publisher,language,sha256\n"
+        f"000,000_fictional.txt,report,2024-03-05,2024-03-05,Report of the Lowland exchange,Test,en,{digest}\n",
+        encoding="utf-8")
+    from atdkg.build import build_graph
+    result = build_graph(data, "https://example.org/")
+    ds: Dataset = result.dataset
+    doc_graph = next(g for g in ds.graphs() if str(g.identifier).endswith("/doc/000"))
+    mentioned = {str(o) for o in doc_graph.objects(None, SCHEMA.mentions)}
+    assert "https://example.org/id/state/ERI" in mentioned
+    assert "https://example.org/id/org/government/UGA" in mentioned
+    assert any(m.endswith("/org/lowland-refugee-support-centre") for m in mentioned)
+    assert any(m.endswith("/person/amara-okafor") for m in mentioned)
+    prov = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
+    for m in mentioned:  # each mentioned entity traces back to a passage of this document
+        assert list(doc_graph.objects(URIRef(m), prov)), m

@@ -1,0 +1,88 @@
+"""The statistics stage (loaders/numbers.py): numbers anywhere in the text, with unit, what they count and their
+qualifier. All texts here are FICTIONAL, written for these tests."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from atdkg.loaders.gazetteer import Gazetteer
+from atdkg.loaders.numbers import NumberCueError, NumberCues
+from atdkg.loaders.parse import parse_document
+from atdkg.loaders.sources import Source, SourceError
+from atdkg.loaders.vocab import Vocabulary
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAD = "Notes of a fictional meeting\n\nSummary\n\n"
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return Gazetteer(ROOT / "data")
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return Vocabulary()
+
+
+@pytest.fixture
+def stats(gazetteer, vocab, tmp_path):
+    def read(body: str):
+        path = tmp_path / "doc.txt"
+        path.write_text(HEAD + body, encoding="utf-8")
+        src = Source("009", path.name, "report", "2024-03-05", "2024-03-05", "t", "", "en", "0" * 64)
+        pd = parse_document(tmp_path, src, gazetteer, vocab, set())
+        text = path.read_text(encoding="utf-8")
+        return [(s.value, s.upper, s.unit, s.counted, s.qualifier, text[s.span.start:s.span.end])
+                for s in pd.statistics]
+    return read
+
+
+def test_counts_in_digits_and_words_with_what_they_count(stats):
+    assert stats("The clinic trained 1,093 volunteers and nineteen border guards last spring.\n") == [
+        ("1093", None, "count", "volunteers", None, "1,093 volunteers"),
+        ("19", None, "count", "border guards", None, "nineteen border guards")]
+
+
+def test_percentages_scales_money_and_time(stats):
+    assert stats("Some 62 per cent of the families referred stayed in touch. The scheme cost USD 1.2 million. "
+                 "The daily cost of a bed in detention was EUR 95. Screening took under one week.\n") == [
+        ("62", None, "percent", "families referred", "some", "Some 62 per cent"),
+        ("1200000", None, "USD", "scheme", None, "USD 1.2 million"),
+        ("95", None, "EUR", "daily cost of a bed", None, "EUR 95"),
+        ("1", None, "weeks", "Screening", "under", "under one week")]
+
+
+def test_ranges_ratios_and_qualifiers(stats):
+    assert stats("Support lasted 4 – 10 months. Nearly 7 in 10 of the young people found housing. "
+                 "Between 25 and 40 caseworkers were hired.\n") == [
+        ("4", "10", "months", "Support", None, "4 – 10 months"),
+        ("7", None, "count", "young people", "nearly, in 10", "Nearly 7 in 10 of the young people"),
+        ("25", "40", "count", "caseworkers", None, "25 and 40 caseworkers")]
+
+
+def test_references_dates_years_clock_times_and_sections_are_not_statistics(stats):
+    assert stats("Under Objective 13 and Article 37, on 14 March 2022 at 10:30 the board met in 2019; "
+                 "see Annex 2.\n\n2.1 Background of the 3 regions\n") == [
+        ("3", None, "count", "regions", None, "3 regions")]
+
+
+def test_a_count_without_anything_counted_is_left_out(stats):
+    assert stats("The score went up to 12.\n") == []
+
+
+def test_one_and_a_count_only_before_a_unit_of_time(stats):
+    assert stats("One State said a reform took less than a year; one person left.\n") == [
+        ("1", None, "years", "reform", "less than", "less than a year")]
+
+
+def test_a_malformed_number_cue_file_names_file_and_key(tmp_path):
+    shutil.copytree(ROOT / "data" / "gazetteer", tmp_path / "gazetteer")
+    cues = tmp_path / "gazetteer" / "number_cues.yaml"
+    cues.write_text(cues.read_text(encoding="utf-8").replace("qualifiers: [", "qualifiers: [no, "),
+                    encoding="utf-8")
+    with pytest.raises(NumberCueError, match=r"number_cues\.yaml: 'qualifiers' holds False"):
+        NumberCues.load(tmp_path)
+    assert issubclass(NumberCueError, SourceError)
