@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from .anonymous import AnonymousReader, find_unnamed
 from .gazetteer import Gazetteer
 from .genres import concept_note, report
 from .mentions import Cues, find_mentions
@@ -28,6 +29,8 @@ def parse_document(sources_dir: Path, source: Source, gazetteer: Gazetteer, voca
                          line_count=text.count("\n") + 1)
     ctx = Context(source.id, source.genre, source.event, norm.lines, gazetteer, out)
     PARSERS[source.genre](ctx, known_events, vocab)
+    # the Chatham House policy first: the mention stage keeps what anonymous speakers say apart from States
+    out.unnamed += find_unnamed(ctx, _anonymous_reader(gazetteer.data_dir))
     out.mentions = find_mentions(ctx, _cues(gazetteer.data_dir))
     out.statistics += read_statistics(ctx, _statistics_reader(gazetteer.data_dir))
     for sk in out.skipped:
@@ -43,3 +46,8 @@ def _cues(data_dir: Path) -> Cues:
 @lru_cache(maxsize=4)
 def _statistics_reader(data_dir: Path) -> StatisticsReader:
     return StatisticsReader(NumberCues.load(data_dir))
+
+
+@lru_cache(maxsize=4)
+def _anonymous_reader(data_dir: Path) -> AnonymousReader:
+    return AnonymousReader.load(data_dir)

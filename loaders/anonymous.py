@@ -1,0 +1,114 @@
+"""The Chatham House Rule as one policy component: actors a text deliberately leaves unnamed, wherever they speak.
+
+A report under the rule writes "one State …", "two governments …", "another participant …", "one of the
+governments taking part …", "a researcher …", or an article "an official …, who asked not to be named". Each such
+speaker becomes an ``Unnamed`` actor of this document alone — anywhere in a paragraph, not only at its start —
+and is never linked to a named State, organisation or person: the mention stage then treats the line as an
+anonymous passage (organisations named there are kept apart from any State, States named there are places).
+
+The words are data (``anonymous_*``, ``speech_verbs`` and ``not_named_cues`` in
+``data/gazetteer/mention_cues.yaml``); a noun phrase counts only when a verb of speaking follows it in the same
+sentence, or a phrase saying it is not named, so "one person left" is not a speaker.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .parse_common import Context
+from .records import Span, Unnamed
+from .sources import SourceError
+
+CUES_FILE = Path("gazetteer") / "mention_cues.yaml"
+KEYS = ("anonymous_quantifiers", "anonymous_state_nouns", "anonymous_person_nouns", "speech_verbs", "not_named_cues")
+
+
+class AnonymousCueError(SourceError):
+    """The anonymous-actor cues are malformed: the message names the file and the key."""
+
+
+def _alternatives(words: list[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+@dataclass
+class AnonymousReader:
+    phrase: re.Pattern
+    speech: re.Pattern
+    not_named: re.Pattern
+    state_nouns: set[str]
+
+    @classmethod
+    def load(cls, data_dir: Path) -> AnonymousReader:
+        path = Path(data_dir) / CUES_FILE
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as e:
+            raise AnonymousCueError(f"{path}: cannot read the cue words ({e})") from None
+        lists: dict[str, list[str]] = {}
+        for key in KEYS:
+            v = raw.get(key) if isinstance(raw, dict) else None
+            if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
+                raise AnonymousCueError(f"{path}: {key!r} must be a list of words or phrases (quote on/no/yes)")
+            lists[key] = [x.strip() for x in v]
+        nouns = lists["anonymous_state_nouns"] + lists["anonymous_person_nouns"]
+        # quantifier, up to three lower-case modifiers, the noun; then an optional "of/from/at/in a …" tail
+        # that an indefinite article makes anonymous too ("a representative of a civil society organisation")
+        mod = r"(?!(?:a|an|the|when|where|which|who|that|of|in|on|at|to|and|or|for|with|by|from)\s)[a-z][\w-]*\s+"
+        verbs = _alternatives(lists["speech_verbs"])
+        phrase = re.compile(
+            rf"(?<![\w-])(?:(?P<q>(?i:{_alternatives(lists['anonymous_quantifiers'])}))"
+            rf"|(?P<the>[Tt]he)(?=\s+(?:{mod}){{0,3}}(?:{_alternatives(nouns)})\s+(?:from|of|at)\s+an?\b))"
+            rf"\s+(?:{mod}){{0,3}}?(?P<noun>{_alternatives(nouns)})(?![\w-])"
+            rf"(?:(?P<tail>\s+(?:of|from|at|in|with|working\s+(?:for|in|with)|taking\s+part)\b[^,.;:!?\"“”]{{0,80}}?)"
+            rf"(?=\s*[,;:]|\s+(?:who|that|which)\b|\s+(?:{verbs})\b|\s*$)|(?=\s|[,;:.]|$))")
+        speech = re.compile(rf"(?:{_alternatives(lists['speech_verbs'])})\b")
+        not_named = re.compile(rf"^\s*,?\s*(?:{_alternatives(lists['not_named_cues'])})\b", re.I)
+        return cls(phrase, speech, not_named, {n.lower() for n in lists["anonymous_state_nouns"]})
+
+    def speakers(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, kind) of the anonymous speakers of a line."""
+        out: list[tuple[int, int, str]] = []
+        for m in self.phrase.finditer(text):
+            end = m.end("tail") if m.group("tail") else m.end("noun")
+            after = text[end:_sentence_end(text, end)]
+            # the verb is this phrase's own: right after it, past an aside in commas, an adverb or an auxiliary
+            # ("two States, both coastal, noted", "one government also described", "a lawyer had warned")
+            verb = re.match(r"\s*(?:,[^,]{0,80},\s*)?(?:\w+ly\s+|also\s+|then\s+)?(?:has\s+|had\s+|have\s+)?",
+                            after)
+            speaks = verb is not None and self.speech.match(after, verb.end()) is not None
+            if not (speaks or self.not_named.match(after)):
+                continue
+            tail = m.group("tail") or ""
+            named_body = re.match(r"\s+\S+(?:\s+(?:the|its|their))?\s+[A-Z]", tail) and not re.match(
+                r"\s+\S+\s+an?\s", tail)
+            if named_body and not self.not_named.match(after):
+                continue  # "a representative of the Lowland Council": the organisation speaks, through someone
+            kind = "State" if re.sub(r"\s+", " ", m.group("noun")).lower() in self.state_nouns else "person"
+            out.append((m.start(), end, kind))
+        return out
+
+
+def _sentence_end(text: str, start: int) -> int:
+    m = re.compile(r"[.;!?](?:\s|$)").search(text, start)
+    return m.start() if m else len(text)
+
+
+def find_unnamed(ctx: Context, reader: AnonymousReader) -> list[Unnamed]:
+    """Anonymous speakers the genre parser did not already record, numbered after its own."""
+    taken = [(u.span.start, u.span.end) for u in ctx.out.unnamed]
+    out: list[Unnamed] = []
+    n = len(ctx.out.unnamed)
+    for line in ctx.lines:
+        for s, e, kind in reader.speakers(line.text):
+            span: Span = ctx.span(line, s, e)
+            if any(a < span.end and span.start < b for a, b in taken):
+                continue
+            n += 1
+            taken.append((span.start, span.end))
+            description = re.sub(r"\s+", " ", line.text[s:e]).strip()
+            out.append(Unnamed(f"{ctx.doc}-u{n}", kind, description[:1].upper() + description[1:], span))
+    return out
