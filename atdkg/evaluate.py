@@ -515,9 +515,9 @@ def actor_matches(spec: str, actor: Actor) -> bool:
     """A gold actor (an ISO3 code, 'unnamed', or a name) against an actor of the graph."""
     if spec == "unnamed":
         return actor.kind == "unnamed"
-    if ISO3.fullmatch(spec):
-        return actor.kind in ("state", "organisation") and spec in actor.states
-    return fold(spec) in actor.names
+    if ISO3.fullmatch(spec) and actor.kind in ("state", "organisation") and spec in actor.states:
+        return True
+    return fold(spec) in actor.names  # three capitals are an acronym too ("IDC")
 
 
 def best_matching(n_gold: int, n_found: int, ok: Callable[[int, int], bool]) -> list[tuple[int, int]]:

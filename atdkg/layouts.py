@@ -41,8 +41,8 @@ def _hyphenate(lines: list[str], width: int) -> list[str]:
         nxt = out[k + 1]
         lead = len(nxt) - len(nxt.lstrip())
         m = re.match(r"([a-z]{10,})(?=[\s,.;:]|$)", nxt.lstrip())
-        if not m or not out[k].strip():
-            continue
+        if not m or not out[k].strip() or out[k].endswith("-"):
+            continue  # a line that ends at a word's own hyphen ("inter-") takes no second, split word
         word = m.group(1)
         cut = len(word) // 2
         if len(out[k]) + 1 + cut + 1 <= width + 6:

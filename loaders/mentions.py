@@ -317,8 +317,12 @@ def _split_names(mc: MentionContext, words: list[Token]) -> list[list[Token]]:
             right = _trim(mc, words[i + 1:])
             heads = mc.cues.org_heads
             plural = {h + "s" for h in heads}  # "… and the Regional Offices of …": a list of bodies on the right
-            # "Strategy and Planning Directorate" is one name: a single word before "and" is part of it
-            if len(right) >= 2 and len(_trim(mc, words[:i])) >= 2 and _is_head(mc, right, heads | plural):
+            # "Strategy and Planning Directorate" is one name: a single word before "and" is part of it,
+            # unless it is a name of its own ("UNICEF and the Riverside Council")
+            left = _trim(mc, words[:i])
+            whole = len(left) >= 2 or (len(left) == 1 and (left[0].text.isupper()
+                                                           or mc.gazetteer.resolve_org(left[0].text) is not None))
+            if len(right) >= 2 and whole and _is_head(mc, right, heads | plural):
                 return [*_split_names(mc, words[:i]), right]
     return [words]
 

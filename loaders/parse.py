@@ -11,6 +11,7 @@ from .mentions import Cues, find_mentions
 from .numbers import NumberCues, StatisticsReader, read_statistics
 from .parse_common import Context
 from .records import Exchange, ParsedDocument
+from .relations import RelationCues, read_relations
 from .sources import Source, read_text
 from .text import normalise
 from .vocab import Vocabulary
@@ -33,6 +34,7 @@ def parse_document(sources_dir: Path, source: Source, gazetteer: Gazetteer, voca
     out.unnamed += find_unnamed(ctx, _anonymous_reader(gazetteer.data_dir))
     out.mentions = find_mentions(ctx, _cues(gazetteer.data_dir))
     out.statistics += read_statistics(ctx, _statistics_reader(gazetteer.data_dir))
+    read_relations(ctx, _relation_cues(gazetteer.data_dir), vocab)
     for sk in out.skipped:
         out.warnings.append(f"{source.file}:{sk.lineno}: skipped ({sk.reason}): {sk.text[:70]!r}")
     return out
@@ -51,3 +53,8 @@ def _statistics_reader(data_dir: Path) -> StatisticsReader:
 @lru_cache(maxsize=4)
 def _anonymous_reader(data_dir: Path) -> AnonymousReader:
     return AnonymousReader.load(data_dir)
+
+
+@lru_cache(maxsize=4)
+def _relation_cues(data_dir: Path) -> RelationCues:
+    return RelationCues.load(data_dir)

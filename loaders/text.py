@@ -170,9 +170,13 @@ def _ends_open(text: str) -> bool:
 
 def _continues(prev: str, nxt: str) -> bool:
     """Is block ``nxt`` the rest of a sentence that ``prev`` broke off (a page break)?"""
-    if not _ends_open(prev) or _starts_item(nxt.lstrip()) or prev.rstrip().endswith(":"):
-        return False
     first = nxt.lstrip()[:1]
+    if _starts_item(nxt.lstrip()):
+        return False
+    if prev.rstrip().endswith(":"):
+        return first.islower()  # after a colon only a lower-case continuation ("… contact: name@example.org")
+    if not _ends_open(prev):
+        return False
     last_word = prev.rstrip().rsplit(None, 1)[-1].lower()
     return first.islower() or last_word in FUNCTION_WORDS or prev.rstrip().endswith((",", "&", "–", "-"))
 
