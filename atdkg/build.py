@@ -79,6 +79,15 @@ class BuildResult:
                 counts[str(o).split("#")[-1]] += 1
         return counts
 
+    def coverage(self) -> list[dict]:
+        """Per document: sentences, those that yielded a statement, and those that name something but
+        yielded none (line, text, names) — what the loaders did not understand."""
+        files = {src.id: src.file for src in self.sources}
+        return [{"id": d.doc, "file": files.get(d.doc, ""), "sentences": d.coverage.sentences,
+                 "yielded": d.coverage.yielded,
+                 "unread": [{"line": u.lineno, "names": u.names, "text": u.text} for u in d.coverage.unread]}
+                for d in self.documents]
+
     def summary(self) -> dict:
         return {
             "documents": len(self.documents),
@@ -90,6 +99,9 @@ class BuildResult:
             "warnings": len(self.warnings),
             "skipped_lines": sum(len(d.skipped) for d in self.documents),
             "furniture_lines": sum(len(d.furniture) for d in self.documents),
+            "coverage": {"sentences": sum(d.coverage.sentences for d in self.documents),
+                         "yielded": sum(d.coverage.yielded for d in self.documents),
+                         "unread": sum(len(d.coverage.unread) for d in self.documents)},
             "seconds": {k: round(v, 3) for k, v in self.timings.items()},
         }
 
@@ -255,7 +267,8 @@ def _write_outputs(result: BuildResult, target: Path, sources_dir: Path | None,
                "summary.json": json.dumps(result.summary(), indent=2) + "\n",
                "warnings.txt": "\n".join(result.warnings) + "\n",
                "skipped.txt": "\n".join(f"{d.doc}:{s.lineno}: {s.reason}: {s.text}"
-                                        for d in result.documents for s in d.skipped) + "\n"}
+                                        for d in result.documents for s in d.skipped) + "\n",
+               "coverage.json": json.dumps(result.coverage(), indent=2, ensure_ascii=False) + "\n"}
     for name, text in outputs.items():
         with _naming(target / name):
             (target / name).write_text(text, encoding="utf-8")

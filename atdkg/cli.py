@@ -37,12 +37,19 @@ def _print_summary(result, target: Path, verbose: bool) -> None:
     click.echo(f"conforms={s['conforms']}")
     click.echo(f"warnings:  {s['warnings']}" + ("" if verbose or not s["warnings"] else " (--verbose lists them)"))
     click.echo(f"skipped lines: {s['skipped_lines']}, page furniture removed: {s['furniture_lines']}")
+    c = s["coverage"]
+    click.echo(f"coverage: {c['yielded']} of {c['sentences']} sentences yielded a statement; {c['unread']} name "
+               f"something but yielded nothing" + (" (--verbose lists them; build/coverage.json)" if c["unread"]
+                                                   and not verbose else ""))
     if verbose:
         for w in result.warnings:
             click.echo(f"  warning: {w}")
         for d in result.documents:
             for sk in d.skipped:
                 click.echo(f"  skipped {d.doc}:{sk.lineno}: {sk.reason}: {sk.text[:80]}")
+            for u in d.coverage.unread:
+                names = f" [{'; '.join(u.names)}]" if u.names else ""
+                click.echo(f"  unread {d.doc}:{u.lineno}:{names} {u.text[:100]}")
             for lineno, text in d.furniture:
                 click.echo(f"  furniture {d.doc}:{lineno}: {text[:80]}")
     t = s["seconds"]
@@ -65,10 +72,16 @@ def run_build(data: Path, base: str, verbose: bool, strict: bool, limits: Limits
     if not result.conforms:
         _print_refusal(result, data)
         return EXIT_FAILED
-    if strict and result.warnings:
+    unread = [(d, u) for d in result.documents for u in d.coverage.unread]
+    if strict and (result.warnings or unread):
+        files = {src.id: src.file for src in result.sources}
         for w in result.warnings:
             click.echo(f"warning: {w}", err=True)
-        click.echo(f"error: {len(result.warnings)} warnings and --strict; the previous build is untouched", err=True)
+        for d, u in unread:
+            click.echo(f"unread: {files.get(d.doc, d.doc)}:{u.lineno}: names something but yielded nothing: "
+                       f"{u.text[:80]}", err=True)
+        click.echo(f"error: {len(result.warnings)} warnings, {len(unread)} unread sentences and --strict; "
+                   "the previous build is untouched", err=True)
         return EXIT_FAILED
     try:
         target = write_build(result, data / "build", data / "sources", edit=edit)
@@ -189,7 +202,8 @@ def main() -> None:
 @click.option("--data-dir", help="Folder with sources/, reference/, gazetteer/ (default: ./data).")
 @click.option("--base", help="IRI base for instances (default $ATDKG_BASE or https://w3id.org/atd-kg/).")
 @click.option("-v", "--verbose", is_flag=True, help="List warnings, skipped lines and removed page furniture.")
-@click.option("--strict", is_flag=True, help="Fail on any warning.")
+@click.option("--strict", is_flag=True, help="Fail on any warning or any sentence that names something but yielded "
+              "nothing.")
 @_bounds_options
 def build(data_dir, base, verbose, strict, max_bytes, max_line, parse_timeout, wait):
     """Build data/build/ from data/sources: parse, resolve, emit RDF, validate with SHACL.

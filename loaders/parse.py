@@ -5,6 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .anonymous import AnonymousReader, find_unnamed
+from .coverage import coverage
 from .gazetteer import Gazetteer
 from .genres import concept_note, report
 from .mentions import Cues, find_mentions
@@ -35,6 +36,7 @@ def parse_document(sources_dir: Path, source: Source, gazetteer: Gazetteer, voca
     out.mentions = find_mentions(ctx, _cues(gazetteer.data_dir))
     out.statistics += read_statistics(ctx, _statistics_reader(gazetteer.data_dir))
     read_relations(ctx, _relation_cues(gazetteer.data_dir), vocab)
+    out.coverage = coverage(out, norm.lines)
     for sk in out.skipped:
         out.warnings.append(f"{source.file}:{sk.lineno}: skipped ({sk.reason}): {sk.text[:70]!r}")
     return out

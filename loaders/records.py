@@ -206,6 +206,22 @@ class Mention:
 
 
 @dataclass
+class Unread:
+    """A sentence that names something (a State, organisation, person or number) but yielded no statement."""
+
+    lineno: int
+    text: str
+    names: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Coverage:
+    sentences: int = 0
+    yielded: int = 0  # sentences some statement takes its evidence from
+    unread: list[Unread] = field(default_factory=list)
+
+
+@dataclass
 class ParsedDocument:
     doc: str
     genre: str
@@ -224,6 +240,7 @@ class ParsedDocument:
     speakers: list[OrgRef] = field(default_factory=list)  # organisations a report says spoke (by an officer's role)
     people: list[PersonRef] = field(default_factory=list)  # named outside an agenda (e.g. a speakers list)
     mentions: list[Mention] = field(default_factory=list)  # every name found anywhere in the text
+    coverage: Coverage = field(default_factory=Coverage)
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     furniture: list[tuple[int, str]] = field(default_factory=list)

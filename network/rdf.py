@@ -52,6 +52,8 @@ def _slug(base: str, iri: str) -> str:
 def metrics_graph(data: NetworkData, base: str, graph: Graph, levels=METRIC_LEVELS) -> Graph:
     """Write the metrics of each level's projection (all relation kinds) into ``graph``."""
     ID = Namespace(base + "id/")
+    if not data.links:
+        return graph  # no relation between actors in any document: nothing was analysed, nothing to say
     activity = ID["activity/network-analysis"]
     graph.add((activity, RDF.type, ATD.NetworkAnalysis))
     graph.add((activity, RDF.type, PROV.Activity))

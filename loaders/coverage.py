@@ -1,0 +1,70 @@
+"""No silent misses: which sentences of a document yielded a statement, and which name something but yielded none.
+
+A sentence *yields* when some record other than a bare mention (a statistic, practice, partnership, list item,
+agenda item, participation, membership, unnamed speaker, event fact …) takes its evidence from it. A sentence
+*names something* when the mention stage found a State, organisation or person in it, or it holds a number. The
+ones that name something and yield nothing are what the loaders did not understand: the build counts them,
+``--verbose`` lists them with file and line, ``--strict`` fails on them, and build/coverage.json keeps them per
+document.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from bisect import bisect_left
+from itertools import accumulate
+from typing import Any
+
+from .records import Coverage, ParsedDocument, Span, Unread
+from .relations import sentences
+from .text import Line
+
+# a number standing alone ("40 families", "1.5"), not inside a word ("COVID-19") and not a year
+NUMBER = re.compile(r"(?<![\w-])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)?(?![\w-])")
+
+
+def _spans(x: Any, out: list[Span], seen: set[int]) -> None:
+    """Every Span inside a record, however deep (lists, dicts, nested records)."""
+    if id(x) in seen:
+        return
+    seen.add(id(x))
+    if isinstance(x, Span):
+        out.append(x)
+    elif dataclasses.is_dataclass(x) and not isinstance(x, type):
+        for f in dataclasses.fields(x):
+            _spans(getattr(x, f.name), out, seen)
+    elif isinstance(x, list | tuple):
+        for v in x:
+            _spans(v, out, seen)
+    elif isinstance(x, dict):
+        for v in x.values():
+            _spans(v, out, seen)
+
+
+STATEMENTS = ("exchange", "agenda", "memberships", "publications", "publication_refs", "lists", "statistics",
+              "attendance", "practices", "partnerships", "event_links", "unnamed", "speakers", "people")
+
+
+def coverage(pd: ParsedDocument, lines: list[Line]) -> Coverage:
+    statements: list[Span] = []
+    seen: set[int] = set()
+    for name in STATEMENTS:
+        _spans(getattr(pd, name), statements, seen)
+    intervals = sorted((s.start, s.end) for s in statements)
+    starts = [a for a, _ in intervals]
+    reach = list(accumulate((b for _, b in intervals), max))  # the furthest end among the first k intervals
+    mentions = sorted((m.actor.span.start, getattr(m.actor, "name", "")) for m in pd.mentions)
+    at = [a for a, _ in mentions]
+    out = Coverage()
+    for line in lines:
+        for a, b in sentences(line.text):
+            start, end = line.span(a, b)
+            out.sentences += 1
+            k = bisect_left(starts, end)  # intervals that start before the sentence ends …
+            if k and reach[k - 1] > start:  # … one of which ends after it starts: they overlap
+                out.yielded += 1
+                continue
+            names = sorted({n for _, n in mentions[bisect_left(at, start):bisect_left(at, end)]} - {""})
+            if names or NUMBER.search(line.text[a:b]):
+                out.unread.append(Unread(line.lineno, " ".join(line.text[a:b].split()), names))
+    return out
