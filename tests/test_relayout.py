@@ -25,7 +25,7 @@ VARIANTS = {
     "pdf-narrow-pages": lambda t: pdf_layout(t, width=58, pages=25),
     "crlf-bom": lambda t: "\ufeff" + t.replace("\n", "\r\n"),
 }
-LAYOUT_ONLY = {"span", "spans", "furniture", "line_count", "warnings", "skipped"}
+LAYOUT_ONLY = {"span", "spans", "furniture", "line_count", "warnings", "skipped", "lineno"}  # where, not what
 
 
 def records(pd) -> dict:
