@@ -44,12 +44,29 @@ SHAPES: dict[str, Callable[[int], str]] = {
     + "Permanent Mission of Kenya " * n + "\n",
     "members list": lambda n: HEAD + "Members of the Working Group include: " + "A and B " * n + "\n",
     "co-led by": lambda n: HEAD + "The Working Group is co-led by " + "A and B and " * n + "\n",
+    # the mention, statistics, relation and coverage stages: every sentence names, counts and relates
+    "named sentences": lambda n: HEAD + "".join(
+        f"The Riverside Migrant Council trained {i} case workers with UNICEF in Chile. " for i in range(n)) + "\n",
+    "acronym definitions": lambda n: HEAD + "".join(
+        f"Staff of Open Doors for {_letters(i)} Families (OD{_letters(i).upper()}F) met. " for i in range(n)) + "\n",
+    "anonymous speakers": lambda n: HEAD + "One government said so. Another participant noted it. " * n + "\n",
 }
+def _letters(i: int) -> str:
+    """A word of letters for a number ("b", "bc", …): acronyms are made of capitals, not digits."""
+    word = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        word = chr(ord("a") + r) + word
+    return word.capitalize()
+
+
 # units per shape for the smaller document: large enough that a quadratic spot shows, small enough to run in seconds
 SIZES = {"wrapped paragraph": 1000, "hyphenated paragraph": 500, "bullets": 2000, "single line": 4000,
          "open brackets": 3000, "open links": 3000, "open italics": 3000,
          "affiliation commas": 3000, "unnamed speaker": 1500, "role of": 1500,
-         "co-hosts": 600, "missions in an affiliation": 1500, "members list": 600, "co-led by": 300}
+         "co-hosts": 600, "missions in an affiliation": 1500, "members list": 600, "co-led by": 300,
+         "named sentences": 300, "acronym definitions": 200, "anonymous speakers": 300}
 
 
 class Parser:

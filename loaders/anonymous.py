@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from .intervals import Disjoint
 from .parse_common import Context
 from .records import Span, Unnamed
 from .sources import SourceError
@@ -92,23 +93,28 @@ class AnonymousReader:
         return out
 
 
-def _sentence_end(text: str, start: int) -> int:
-    m = re.compile(r"[.;!?](?:\s|$)").search(text, start)
-    return m.start() if m else len(text)
+END = re.compile(r"[.;!?](?:\s|$)")
+
+
+def _sentence_end(text: str, start: int, within: int = 300) -> int:
+    """Where the sentence ends, looking no further than ``within`` characters (a verb of speaking comes soon;
+    searching to the paragraph's end at every phrase would be quadratic)."""
+    m = END.search(text, start, start + within)
+    return m.start() if m else min(len(text), start + within)
 
 
 def find_unnamed(ctx: Context, reader: AnonymousReader) -> list[Unnamed]:
     """Anonymous speakers the genre parser did not already record, numbered after its own."""
-    taken = [(u.span.start, u.span.end) for u in ctx.out.unnamed]
+    taken = Disjoint((u.span.start, u.span.end) for u in ctx.out.unnamed)
     out: list[Unnamed] = []
     n = len(ctx.out.unnamed)
     for line in ctx.lines:
         for s, e, kind in reader.speakers(line.text):
             span: Span = ctx.span(line, s, e)
-            if any(a < span.end and span.start < b for a, b in taken):
+            if taken.overlaps(span.start, span.end):
                 continue
             n += 1
-            taken.append((span.start, span.end))
+            taken.add(span.start, span.end)
             description = re.sub(r"\s+", " ", line.text[s:e]).strip()
             out.append(Unnamed(f"{ctx.doc}-u{n}", kind, description[:1].upper() + description[1:], span))
     return out

@@ -23,22 +23,23 @@ from .text import Line
 NUMBER = re.compile(r"(?<![\w-])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)?(?![\w-])")
 
 
-def _spans(x: Any, out: list[Span], seen: set[int]) -> None:
-    """Every Span inside a record, however deep (lists, dicts, nested records)."""
-    if id(x) in seen:
-        return
-    seen.add(id(x))
-    if isinstance(x, Span):
-        out.append(x)
-    elif dataclasses.is_dataclass(x) and not isinstance(x, type):
-        for f in dataclasses.fields(x):
-            _spans(getattr(x, f.name), out, seen)
-    elif isinstance(x, list | tuple):
-        for v in x:
-            _spans(v, out, seen)
-    elif isinstance(x, dict):
-        for v in x.values():
-            _spans(v, out, seen)
+def _spans(root: Any, out: list[Span], seen: set[int]) -> None:
+    """Every Span inside a record, however deep (lists, dicts, nested records, chains of parents): walked
+    with a stack, since a long affiliation nests organisations deeper than Python's recursion allows."""
+    stack = [root]
+    while stack:
+        x = stack.pop()
+        if id(x) in seen:
+            continue
+        seen.add(id(x))
+        if isinstance(x, Span):
+            out.append(x)
+        elif dataclasses.is_dataclass(x) and not isinstance(x, type):
+            stack.extend(getattr(x, f.name) for f in dataclasses.fields(x))
+        elif isinstance(x, list | tuple):
+            stack.extend(x)
+        elif isinstance(x, dict):
+            stack.extend(x.values())
 
 
 STATEMENTS = ("exchange", "agenda", "memberships", "publications", "publication_refs", "lists", "statistics",

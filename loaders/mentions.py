@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from .gazetteer import Gazetteer
+from .intervals import Disjoint
 from .names import clean
 from .parse_common import Context
 from .records import Mention, OrgRef, PersonRef, Span, StateRef
@@ -36,6 +37,7 @@ CUE_KEYS = ("org_heads", "not_org_heads", "posts", "connectors", "government_nou
 WORD_RE = re.compile(r"[^\W\d_](?:[\w'’.-]*[\w’'])?|&")
 ACRONYM_RE = re.compile(r"\(([A-Z][A-Za-z&]{0,8}[A-Z]s?)\)")
 POSSESSIVE = ("'s", "’s")
+LONGEST_NAME = 16  # words: a run of capitalised words longer than any name is cut (and stays linear)
 NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’\u0300-\u036f-]+"  # combining marks too: "Açı̇k" as PDF conversion leaves it
 PARTICLE = r"(?:de|da|del|dos|das|van|von|der|la|le|bin|al|el|di)"
 
@@ -108,6 +110,7 @@ class MentionContext:
     _listed: list[tuple[int, int, str]] = field(default_factory=list)
     _gov_line: Line | None = None
     _gov: list[re.Match] = field(default_factory=list)
+    _index: dict[int, int] = field(default_factory=dict)
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -154,6 +157,12 @@ class MentionContext:
         if self._gov_line is not line:
             self._gov_line, self._gov = line, list(self.government_regex.finditer(line.text))
         return self._gov
+
+    def index(self, line: Line) -> int:
+        """The position of a line in the document (lines are compared by identity)."""
+        if not self._index:
+            self._index = {id(ln): k for k, ln in enumerate(self.ctx.lines)}
+        return self._index[id(line)]
 
     @cached_property
     def people_patterns(self) -> list[tuple[re.Pattern, bool]]:
@@ -236,7 +245,7 @@ def _chunks(text: str, toks: list[Token], connectors: frozenset[str]) -> list[li
     run: list[Token] = []
     for t in toks:
         fits = t.capitalised or (t.text in connectors and run)
-        if fits and (not run or _only_space_between(text, run[-1], t)):
+        if fits and (not run or _only_space_between(text, run[-1], t)) and len(run) < LONGEST_NAME:
             run.append(t)
             continue
         out.append(run)
@@ -371,7 +380,8 @@ def defined_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
     toks = tokens(text)
     anonymous = line.lineno in mc.anonymous_lines
     listed = mc.listed(line)
-    taken = [m.span() for m in mc.governments(line)]  # "the Thai Government": a government
+    listed_spans = Disjoint((a, b) for a, b, _ in listed)
+    taken = Disjoint(m.span() for m in mc.governments(line))  # "the Thai Government": a government
     for chunk in _chunks(text, toks, mc.cues.connectors):
         end = chunk[-1].end
         after = ACRONYM_RE.match(text, end + 1) if text[end:end + 1] == " " else None
@@ -383,19 +393,19 @@ def defined_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
             s, e = name[0].start, name[-1].end
             written = text[s:e]
             parent = None
-            inside = [(a, b, k) for a, b, k in listed if a < e and s < b]
+            inside = [(a, b, k) for a, b, k in listed if a < e and s < b] if listed_spans.overlaps(s, e) else []
             unit = len(inside) == 1 and inside[0][0] == s and inside[0][1] < e and not any(
                 t.text in ("and", "&") for t in name)
             if unit:  # "UNHCR Regional Bureau for Europe": a unit of the listed organisation
                 a, b, k = inside[0]
                 parent = OrgRef(text[a:b], mc.span(line, a, b), key=k, anonymous_context=anonymous)
-            elif inside or mc.gazetteer.resolve_org(written) or any(a < e and s < b for a, b in taken):
+            elif inside or mc.gazetteer.resolve_org(written) or taken.overlaps(s, e):
                 continue  # the gazetteer recogniser has it, or the name is a part of a listed one's
             key = mc.gazetteer.resolve_org(f"{written} ({acronym})") if acronym else None
             public = parent is None and _has(name[:1], mc.cues.public_body_heads)  # "Ministry of …": whose?
             ref = OrgRef(written, mc.span(line, s, e), acronym=acronym, key=key, parent=parent,
                          anonymous_context=anonymous, scope=f"doc-{mc.ctx.doc}" if public else None)
-            taken.append((s, e))
+            taken.add(s, e)
             if acronym:
                 mc.acronyms.setdefault(acronym, ref)
             yield Mention(ref, "defined organisations")
@@ -422,17 +432,21 @@ def _named(mc: MentionContext, line: Line, part: list[Token], acronym: str | Non
     return _org_name(mc, part), None
 
 
+ACTOR_BEFORE = re.compile(r"\b(?:at|of|by|to|from|with)\s+(?:the\s+)?$")
+ACTOR_AFTER = re.compile(r"(?:[’']s\b|\s+(?:said|says|reported|found|noted)\b)")
+
+
 def _used_later(mc: MentionContext, line: Line, acronym: str) -> bool:
-    """Is the acronym used as an actor in a later line ("at BRC", "According to BRC", "BRC's", "BRC said")?"""
-    pattern = re.compile(rf"(?:\b(?:at|of|by|to|from|with)\s+(?:the\s+)?{re.escape(acronym)}\b|"
-                         rf"\b{re.escape(acronym)}(?:[’']s\b|\s+(?:said|says|reported|found|noted)\b))")
-    after = False
-    for other in mc.ctx.lines:
-        if other is line:
-            after = True
-            continue
-        if after and pattern.search(other.text):
-            return True
+    """Is the acronym used as an actor in a later line ("at BRC", "According to BRC", "BRC's", "BRC said")?
+    Plain string search and two fixed patterns: no pattern compiled per acronym."""
+    for other in mc.ctx.lines[mc.index(line) + 1:]:
+        text, pos = other.text, other.text.find(acronym)
+        while pos >= 0:
+            end = pos + len(acronym)
+            whole = (pos == 0 or not text[pos - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
+            if whole and (ACTOR_BEFORE.search(text, max(0, pos - 14), pos) or ACTOR_AFTER.match(text, end)):
+                return True
+            pos = text.find(acronym, end)
     return False
 
 
@@ -447,13 +461,15 @@ def people(mc: MentionContext, line: Line) -> Iterable[Mention]:
     text = line.text
     patterns = mc.people_patterns
     found: list[tuple[int, int, str | None]] = []
+    taken = Disjoint()
     for pattern, honorific in patterns:
         for m in pattern.finditer(text):
             s, e = m.span("name")
-            if any(a < e and s < b for a, b, _ in found):
+            if taken.overlaps(s, e):
                 continue
             if _person_words(mc, m.group("name").split(), strict=not honorific):
                 found.append((s, e, m.group("hon") if honorific else None))
+                taken.add(s, e)
     for s, e, hon in sorted(found):
         yield Mention(PersonRef(clean(text[s:e]), mc.span(line, s, e), honorific=hon), "people")
 
@@ -501,12 +517,13 @@ def find_mentions(ctx: Context, cues: Cues) -> list[Mention]:
 def _full_names(mentions: list[Mention]) -> None:
     """"Ms. Stavrou" after "Eleni Stavrou": a surname alone is the person the document named in full (if one)."""
     people = [m.actor for m in mentions if isinstance(m.actor, PersonRef)]
+    by_surname: dict[str, set[str]] = {}
     for p in people:
         if " " in p.name:
-            continue
-        full = {q.name for q in people if q.name.endswith(" " + p.name)}
-        if len(full) == 1:
-            p.name = full.pop()
+            by_surname.setdefault(p.name.rsplit(" ", 1)[1], set()).add(p.name)
+    for p in people:
+        if " " not in p.name and len(full := by_surname.get(p.name, set())) == 1:
+            p.name = next(iter(full))
 
 
 def _line_of(ctx: Context, span: Span) -> int:

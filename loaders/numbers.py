@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from .intervals import Disjoint
 from .names import slug
 from .parse_common import MONTHS, Context
 from .records import Span, Statistic
@@ -116,7 +117,10 @@ class StatisticsReader:
         for m in self.number.finditer(text):
             if m.start() < consumed:
                 continue
-            before, value = text[:m.start()], self._value(m)
+            # the words just before the number: enough for a qualifier, a currency, a reference or a month,
+            # and never the whole paragraph (searched at every number, that would be quadratic)
+            window = max(0, m.start() - 60)
+            before, value = text[window:m.start()], self._value(m)
             if value is None or self.reference.search(before) or self.date.search(before):
                 continue
             if m.group("d") and self.date.search(text[m.end():m.end() + 20]):
@@ -132,13 +136,13 @@ class StatisticsReader:
             if r and (self.time_unit.match(text, r.end()) or self.percent.match(text, r.end())
                       or re.search(r"(?i)\bbetween\s+$", before)):
                 upper, end = Decimal(r.group("d").replace(",", "")), r.end()
-            c = None  # a currency written before the number starts the evidence
+            money_start = None  # a currency written before the number starts the evidence
             if p := self.percent.match(text, end):
                 unit, end = "percent", p.end()
             elif t := self.time_unit.match(text, end):
                 unit, end = self.cues.time_units[t.group(1)], t.end()
             elif c := self.money_before.search(before):
-                unit = self.cues.currencies[c.group(1)]
+                unit, money_start = self.cues.currencies[c.group(1)], window + c.start(1)
             elif c := self.money_after.match(text, end):
                 unit, end = self.cues.currencies[c.group(1)], c.end()
             qualifier = None
@@ -155,9 +159,9 @@ class StatisticsReader:
                 continue  # a year
             start = m.start()
             if q:
-                start = q.start(1)
-            if c is not None and c.start(1) < m.start():
-                start = c.start(1)
+                start = window + q.start(1)
+            if money_start is not None:
+                start = money_start
             out.append(_Number(start, end, value, unit, qualifier, upper))
             consumed = end
         return out
@@ -166,12 +170,13 @@ class StatisticsReader:
         """What the number counts — the noun phrase after it ("… of the people referred" for a percentage),
         else a measure the sentence names before it ("the daily cost of a bed … EUR 95") — and where the
         evidence ends (after the phrase when it follows the number)."""
-        rest = text[n.end:]
+        rest = text[n.end:n.end + 200]  # what is counted follows closely; never copy the paragraph's rest
+        window = len(rest)
         if n.unit != "count" or re.match(r"^\s*of\s+(?:the|them|these|those|their)\b", rest):
             rest = re.sub(r"^\s*(?:of|after|before|from|for)\s+", "", rest)
         words: list[str] = []
         pos = phrase_end = 0
-        skipped = len(text) - n.end - len(rest)  # characters of "of the" the sub above took out
+        skipped = window - len(rest)  # characters of "of the" the sub above took out
         for w in re.finditer(rf"\s*({WORD})", rest):
             if rest[pos:w.start()].strip():
                 break  # punctuation ends the phrase
@@ -215,7 +220,7 @@ class StatisticsReader:
 
 def read_statistics(ctx: Context, reader: StatisticsReader) -> list[Statistic]:
     """The statistics of every line not already taken by a genre parser's statistics."""
-    taken = [(s.span.start, s.span.end) for s in ctx.out.statistics]
+    taken = Disjoint((s.span.start, s.span.end) for s in ctx.out.statistics)
     keys = {s.key for s in ctx.out.statistics}
     out: list[Statistic] = []
     for line in ctx.lines:
@@ -226,20 +231,23 @@ def read_statistics(ctx: Context, reader: StatisticsReader) -> list[Statistic]:
     return out
 
 
-def _line_statistics(ctx: Context, reader: StatisticsReader, line: Line, taken: list[tuple[int, int]],
+def _line_statistics(ctx: Context, reader: StatisticsReader, line: Line, taken: Disjoint,
                      keys: set[str]) -> list[Statistic]:
     text = line.text
     out = []
     for n in reader.numbers(text):
         span: Span = ctx.span(line, n.start, n.end)
-        if any(a < span.end and span.start < b for a, b in taken):
+        if taken.overlaps(span.start, span.end):
             continue
-        sentence_start = max(text.rfind(". ", 0, n.start) + 1, text.rfind("; ", 0, n.start) + 1, 0)
+        near = max(0, n.start - 300)  # a sentence's start is looked for nearby, not back to the paragraph's
+        sentence_start = max(text.rfind(". ", near, n.start) + 1, text.rfind("; ", near, n.start) + 1, near, 0)
         counted, end = reader.counted(text, n, sentence_start)
         if not counted:
             continue  # a number we cannot say what it counts is not a statistic
         if n.unit == "count":
             span = ctx.span(line, n.start, end)  # "64 police officers": the number with what it counts
+            if taken.overlaps(span.start, span.end):
+                continue
         value = _lexical(n.value)
         if n.unit == "percent" and not Decimal(0) <= n.value <= Decimal(100):
             continue
@@ -252,7 +260,7 @@ def _line_statistics(ctx: Context, reader: StatisticsReader, line: Line, taken: 
         out.append(Statistic(key, value, counted, span,
                              unit=n.unit, qualifier=n.qualifier,
                              upper=_lexical(n.upper) if n.upper is not None else None))
-        taken.append((span.start, span.end))
+        taken.add(span.start, span.end)
     return out
 
 

@@ -16,8 +16,10 @@ cue words and patterns are data (``data/gazetteer/relation_cues.yaml``).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 import yaml
@@ -100,13 +102,27 @@ class Sentence:
         return self.line.text[self.start:self.end]
 
 
+class Intervals:
+    """Spans of the genre parser's own records, asked "does this sentence overlap one?" in log time."""
+
+    def __init__(self, spans: list[Span]):
+        pairs = sorted((sp.start, sp.end) for sp in spans)
+        self.starts = [a for a, _ in pairs]
+        self.reach = list(accumulate((b for _, b in pairs), max))
+
+    def overlaps(self, span: Span) -> bool:
+        k = bisect_left(self.starts, span.end)
+        return k > 0 and self.reach[k - 1] > span.start
+
+
 @dataclass
 class RelationContext:
     ctx: Context
     cues: RelationCues
     vocab: Vocabulary
     previous_actor: Actor | None = None  # the actor of the line's previous sentence ("It also …")
-    claimed: list[tuple[int, int]] = field(default_factory=list)
+    parsed_partnerships: Intervals = field(default_factory=lambda: Intervals([]))
+    parsed_practices: Intervals = field(default_factory=lambda: Intervals([]))
 
 
 Relation = Callable[[RelationContext, Sentence], None]
@@ -163,7 +179,7 @@ def partnerships(rc: RelationContext, s: Sentence) -> None:
     if not (rc.cues.partnership.search(text) or rc.cues.partnership_field.match(text)):
         return
     partners = _partners(rc, s)
-    if len(partners) < 2 or _overlaps(s.span, [(p.span.start, p.span.end) for p in rc.ctx.out.partnerships]):
+    if len(partners) < 2 or rc.parsed_partnerships.overlaps(s.span):
         return
     rc.ctx.out.partnerships.append(Partnership(partners, " ".join(text.split()), s.span))
 
@@ -195,13 +211,9 @@ def practices(rc: RelationContext, s: Sentence) -> None:
     categories = rc.vocab.categories(text)
     if not categories and not rc.cues.practice_noun.search(text):
         return
-    if _overlaps(s.span, [(p.span.start, p.span.end) for p in rc.ctx.out.practices]):
+    if rc.parsed_practices.overlaps(s.span):
         return
     rc.ctx.out.practices.append(Practice(" ".join(text.split()), s.span, actor, categories, rc.vocab.targets(text)))
-
-
-def _overlaps(span: Span, others: list[tuple[int, int]]) -> bool:
-    return any(a < span.end and span.start < b for a, b in others)
 
 
 def read_relations(ctx: Context, cues: RelationCues, vocab: Vocabulary) -> None:
@@ -209,12 +221,14 @@ def read_relations(ctx: Context, cues: RelationCues, vocab: Vocabulary) -> None:
     actors: list[tuple[int, Actor]] = [(m.actor.span.start, m.actor) for m in ctx.out.mentions]
     actors += [(u.span.start, u) for u in ctx.out.unnamed]
     actors.sort(key=lambda x: x[0])
-    rc = RelationContext(ctx, cues, vocab)
+    starts = [at for at, _ in actors]
+    rc = RelationContext(ctx, cues, vocab, parsed_partnerships=Intervals([p.span for p in ctx.out.partnerships]),
+                         parsed_practices=Intervals([p.span for p in ctx.out.practices]))
     for line in ctx.lines:
         rc.previous_actor = None  # a new paragraph introduces its actor again
         for a, b in sentences(line.text):
             span = ctx.span(line, a, b)
-            inside = [(at, actor) for at, actor in actors if span.start <= at < span.end]
+            inside = actors[bisect_left(starts, span.start):bisect_left(starts, span.end)]
             s = Sentence(line, a, b, span, [(_line_offset(line, at), actor) for at, actor in inside])
             for name, component in RELATIONS.items():
                 try:
