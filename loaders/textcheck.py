@@ -26,7 +26,13 @@ _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.
 _ORD = r"(?:st|nd|rd|th)?"
 # the forms dates are written in: 15 June 2023, June 15, 2023, 15/06/2023 (also 15.06.2023), 2023-06-15;
 # a weekday before any of them changes nothing
+_TO = r"\s*(?:–|-|to|and)\s*"
 DATE_FORMS = [
+    # a meeting over several days: "9–10 May 2023", "May 9-10, 2023" (any of its days is its date)
+    re.compile(rf"\b(?P<day>\d{{1,2}}){_ORD}{_TO}(?P<day2>\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MONTH}\s*,?\s+"
+               rf"(?P<year>\d{{4}})\b", re.I),
+    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}){_ORD}{_TO}(?P<day2>\d{{1,2}}){_ORD}\s*,?\s+(?P<year>\d{{4}})\b",
+               re.I),
     re.compile(rf"\b(?P<day>\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MONTH}\s*,?\s+(?P<year>\d{{4}})\b", re.I),
     re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}){_ORD}\s*,?\s+(?P<year>\d{{4}})\b", re.I),
     re.compile(r"\b(?P<a>\d{1,2})([/.])(?P<b>\d{1,2})\2(?P<year>\d{4})\b"),
@@ -51,7 +57,9 @@ def _readings(m: re.Match) -> list[str]:
         pairs = [(b, a), (a, b)]  # day/month first (the UN's form), then month/day
     else:
         month = m.group("month")
-        pairs = [(MONTHS[month.lower()] if not month.isdigit() else int(month), int(m.group("day")))]
+        number = MONTHS[month.lower()] if not month.isdigit() else int(month)
+        last = int(m.group("day2")) if m.groupdict().get("day2") else int(m.group("day"))
+        pairs = [(number, day) for day in range(int(m.group("day")), max(last, int(m.group("day"))) + 1)][:31]
     out = []
     for month, day in pairs:
         try:

@@ -529,3 +529,11 @@ def test_a_full_disk_while_staging_an_add_is_one_line(built, monkeypatch):
     assert "No space left on device" in result.output and ".staging" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert state(built) == before
+
+
+def test_a_meeting_over_several_days_states_each_of_them():
+    from atdkg.loaders.textcheck import check_event
+    text = "[Fictional.]\n\nReport of a regional meeting\n\nLisbon, 9–10 May 2023\n"
+    assert check_event(text, "2023-05-09", "r.txt") is None and check_event(text, "2023-05-10", "r.txt") is None
+    message = check_event(text, "2023-05-12", "r.txt")
+    assert message is not None and "r.txt: line 5 states the date 9–10 May 2023" in message
