@@ -13,9 +13,10 @@ State named there stays a place: no mention is ever made the actor of an anonymo
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -119,8 +120,30 @@ class MentionContext:
     def span(self, line: Line, i: int, j: int) -> Span:
         return self.ctx.span(line, i, j)
 
-    @cached_property
+    def _shared(self, name: str) -> Any:
+        """A pattern built once per gazetteer and cue set, not once per document (they take ~0.1 s)."""
+        built = _PATTERNS.setdefault(self.gazetteer, {}).setdefault(id(self.cues), (self.cues, {}))[1]
+        if name not in built:
+            built[name] = getattr(self, f"_build_{name}")()
+        return built[name]
+
+    @property
     def state_regex(self) -> re.Pattern:
+        return self._shared("state_regex")
+
+    @property
+    def state_forms(self) -> dict[str, tuple[str, bool, bool]]:
+        return self._shared("state_forms")
+
+    @property
+    def government_regex(self) -> re.Pattern:
+        return self._shared("government_regex")
+
+    @property
+    def people_patterns(self) -> list[tuple[re.Pattern, bool]]:
+        return self._shared("people_patterns")
+
+    def _build_state_regex(self) -> re.Pattern:
         """Every State name and adjective, and the longer places that contain one, longest first."""
         forms = set(self.cues.not_state_places)
         for s in self.gazetteer.states.values():
@@ -128,8 +151,7 @@ class MentionContext:
         alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
         return re.compile(rf"(?<![\w-])(?=[A-ZÀ-Þ])(?:{alternatives})(?![\w-])")  # names start with a capital
 
-    @cached_property
-    def state_forms(self) -> dict[str, tuple[str, bool, bool]]:
+    def _build_state_forms(self) -> dict[str, tuple[str, bool, bool]]:
         """form -> (ISO3, is an adjective, is ambiguous)."""
         out: dict[str, tuple[str, bool, bool]] = {}
         for s in self.gazetteer.states.values():
@@ -139,8 +161,7 @@ class MentionContext:
                 out.setdefault(a, (s.iso3, True, False))
         return out
 
-    @cached_property
-    def government_regex(self) -> re.Pattern:
+    def _build_government_regex(self) -> re.Pattern:
         forms = "|".join(re.escape(f) for f in sorted(self.state_forms, key=len, reverse=True))
         nouns = "|".join(re.escape(n) for n in sorted(self.cues.government_nouns, key=len, reverse=True))
         return re.compile(rf"(?=[A-ZÀ-Þg])(?:\b[Gg]overnment of (?:the )?(?P<of>{forms})|"
@@ -164,8 +185,7 @@ class MentionContext:
             self._index = {id(ln): k for k, ln in enumerate(self.ctx.lines)}
         return self._index[id(line)]
 
-    @cached_property
-    def people_patterns(self) -> list[tuple[re.Pattern, bool]]:
+    def _build_people_patterns(self) -> list[tuple[re.Pattern, bool]]:
         """(pattern, after an honorific) for the people recogniser, built once per document from the cues."""
         cues = self.cues
         honorifics = "|".join(re.escape(h) for h in cues.honorifics)
@@ -181,6 +201,9 @@ class MentionContext:
                         rf"\s+(?:{after})\b)"), False),
         ]
 
+
+# gazetteer -> id(cues) -> (the cues, kept alive so the id stays theirs; name -> built pattern)
+_PATTERNS: weakref.WeakKeyDictionary[Gazetteer, dict[int, tuple[Cues, dict[str, Any]]]] = weakref.WeakKeyDictionary()
 
 Recogniser = Callable[[MentionContext, Line], Iterable[Mention]]
 RECOGNISERS: dict[str, Recogniser] = {}

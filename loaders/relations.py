@@ -19,6 +19,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
@@ -79,14 +80,15 @@ class RelationCues:
                    re.compile(rf"^\s*(?:{words('continuing_subjects')})\b"))
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    """[start, end) of each sentence of a logical line."""
+@lru_cache(maxsize=8192)
+def sentences(text: str) -> tuple[tuple[int, int], ...]:
+    """[start, end) of each sentence of a logical line (asked by the relation and coverage stages alike)."""
     out, start = [], 0
     for m in SENTENCE_END.finditer(text):
         out.append((start, m.end()))
         start = m.end()
     out.append((start, len(text)))
-    return [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in out if text[a:b].strip()]
+    return tuple((a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in out if text[a:b].strip())
 
 
 @dataclass
