@@ -376,7 +376,14 @@ class Seed:
             o = self.gz.orgs[key]
             return 1 + depth(o.parent) if o.parent in keys else 0
         self.renamed = sorted(keys, key=lambda k: (depth(k), k))
+        # States by name and by adjective ("French"): the mention stage reads both, so both are renamed
+        adjectives = {a: iso for iso, st in self.gz.states.items() for a in st.adjectives}
+        self.adjective_re = re.compile(r"(?<![\w-])(" + "|".join(
+            re.escape(a) for a in sorted(adjectives, key=len, reverse=True))
+            + r")(?![\w-])(?=\s+(?!(?:and|or|nor)\b)[A-Za-z])")  # before a noun, as the mention stage reads them
+        self.adjectives = adjectives
         states = {iso for t in self.texts.values() for _, _, iso in self.gz.find_states(t)}
+        states |= {adjectives[m.group(1)] for t in self.texts.values() for m in self.adjective_re.finditer(t)}
         for key in self.renamed:
             o = self.gz.orgs[key]
             states |= {x for x in (o.state, o.based_in) if x}
@@ -407,6 +414,8 @@ class Seed:
                 spans.append((m.start(), m.end(), 2, ("ps", pid, form)))
             for s, e, iso in self.gz.find_states(text):
                 spans.append((s, e, 3, ("s", iso)))
+            for m in self.adjective_re.finditer(text):
+                spans.append((m.start(), m.end(), 3, ("sa", self.adjectives[m.group(1)])))
             static = [(p.span.start, p.span.end) for p in parsed[doc].publications if p.date]
             for m in YEAR_RE.finditer(text):
                 keep = any(a <= m.start() < b for a, b in static)
@@ -711,6 +720,9 @@ class Plan:
                     table[slot] = self.spell(people[slot[1]], slot[2]).split()[-1]
                 elif kind == "s":
                     table[slot] = gz.states[states[slot[1]]].label
+                elif kind == "sa":  # the target's adjective, or its name where it has none
+                    target = gz.states[states[slot[1]]]
+                    table[slot] = min(target.adjectives) if target.adjectives else target.label
                 elif kind == "y":
                     table[slot] = str(slot[1] if slot[2] else slot[1] + var.shift)
                 elif kind == "w":

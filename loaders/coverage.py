@@ -15,7 +15,7 @@ from bisect import bisect_left
 from itertools import accumulate
 from typing import Any
 
-from .records import Coverage, ParsedDocument, Span, Unread
+from .records import Coverage, OrgRef, ParsedDocument, Span, Unread
 from .relations import sentences
 from .text import Line
 
@@ -23,23 +23,31 @@ from .text import Line
 NUMBER = re.compile(r"(?<![\w-])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)?(?![\w-])")
 
 
-def _spans(root: Any, out: list[Span], seen: set[int]) -> None:
-    """Every Span inside a record, however deep (lists, dicts, nested records, chains of parents): walked
-    with a stack, since a long affiliation nests organisations deeper than Python's recursion allows."""
-    stack = [root]
+def spans_and_refs(root: Any, exclude: tuple[str, ...] = ()) -> tuple[list[Span], list[OrgRef]]:
+    """Every Span and every OrgRef inside a record, however deep (lists, dicts, nested records, chains of
+    parents): walked with a stack, since a long affiliation nests organisations deeper than recursion allows.
+    ``exclude``: fields of the root not to enter."""
+    spans: list[Span] = []
+    refs: list[OrgRef] = []
+    seen: set[int] = set()
+    stack: list[Any] = [getattr(root, f.name) for f in dataclasses.fields(root) if f.name not in exclude] \
+        if dataclasses.is_dataclass(root) and exclude else [root]
     while stack:
         x = stack.pop()
         if id(x) in seen:
             continue
         seen.add(id(x))
         if isinstance(x, Span):
-            out.append(x)
+            spans.append(x)
         elif dataclasses.is_dataclass(x) and not isinstance(x, type):
+            if isinstance(x, OrgRef):
+                refs.append(x)
             stack.extend(getattr(x, f.name) for f in dataclasses.fields(x))
         elif isinstance(x, list | tuple):
             stack.extend(x)
         elif isinstance(x, dict):
             stack.extend(x.values())
+    return spans, refs
 
 
 STATEMENTS = ("exchange", "agenda", "memberships", "publications", "publication_refs", "lists", "statistics",
@@ -47,10 +55,7 @@ STATEMENTS = ("exchange", "agenda", "memberships", "publications", "publication_
 
 
 def coverage(pd: ParsedDocument, lines: list[Line]) -> Coverage:
-    statements: list[Span] = []
-    seen: set[int] = set()
-    for name in STATEMENTS:
-        _spans(getattr(pd, name), statements, seen)
+    statements = spans_and_refs([getattr(pd, name) for name in STATEMENTS])[0]
     intervals = sorted((s.start, s.end) for s in statements)
     starts = [a for a, _ in intervals]
     reach = list(accumulate((b for _, b in intervals), max))  # the furthest end among the first k intervals

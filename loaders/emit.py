@@ -485,8 +485,6 @@ class Emitter:
         """<document> schema:mentions <entity>, each entity derived from the passage that names it."""
         g, document = self.graph(pd.doc), self.document(pd.doc)
         for m in pd.mentions:
-            if isinstance(m.actor, OrgRef) and m.actor.key is None:
-                m.actor.key = self.resolver.minted_as(m.actor.name)
             for node in self.actor(m.actor, pd.doc, pd.exchange.date, "mention"):
                 g.add((document, SCHEMA.mentions, node))
 

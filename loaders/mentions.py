@@ -22,9 +22,10 @@ from typing import Any
 
 import yaml
 
+from .coverage import spans_and_refs
 from .gazetteer import Gazetteer
 from .intervals import Disjoint
-from .names import clean
+from .names import clean, fold
 from .parse_common import Context
 from .records import Mention, OrgRef, PersonRef, Span, StateRef
 from .sources import SourceError
@@ -236,8 +237,10 @@ def states(mc: MentionContext, line: Line) -> Iterable[Mention]:
         form = m.group(0)
         if form not in mc.state_forms:
             continue  # a longer place that only contains a State's name ("New Mexico")
-        iso, _, ambiguous = mc.state_forms[form]
+        iso, adjective, ambiguous = mc.state_forms[form]
         after = text[m.end():m.end() + 40]
+        if adjective and not re.match(r"\s+(?!(?:and|or|nor)\b)[A-Za-z]", after):
+            continue  # "in English, French and Spanish": a language, not a State ("French guidelines" is one)
         if ambiguous and re.match(r"\s+[A-Z]", after):
             continue  # "Jordan Smith", "Turkey Creek": an ordinary word or a name, not the State
         yield Mention(StateRef(iso, form, mc.span(line, m.start(), m.end())), "states")
@@ -534,7 +537,24 @@ def find_mentions(ctx: Context, cues: Cues) -> list[Mention]:
                     seen.add(key)
                     out.append(m)
     _full_names(out)
+    _as_parsed(ctx, out)
     return out
+
+
+def _as_parsed(ctx: Context, mentions: list[Mention]) -> None:
+    """An unlisted organisation the genre parser also read in this document (in an affiliation, with its
+    parent) is that organisation: the mention takes its identity, so both resolve to one key whatever else
+    the corpus holds ("Faculty of Law" under its university, not a second, free-standing one)."""
+    parsed: dict[str, list[OrgRef]] = {}
+    for ref in spans_and_refs(ctx.out, exclude=("mentions",))[1]:
+        parsed.setdefault(fold(ref.name), []).append(ref)
+    for m in mentions:
+        if isinstance(m.actor, OrgRef) and m.actor.key is None and (same := parsed.get(fold(m.actor.name))):
+            first = same[0]
+            m.actor = OrgRef(m.actor.name, m.actor.span, acronym=first.acronym or m.actor.acronym, key=first.key,
+                             parent=first.parent, state=first.state, based_in=first.based_in,
+                             anonymous_context=m.actor.anonymous_context or first.anonymous_context,
+                             scope=first.scope)
 
 
 def _full_names(mentions: list[Mention]) -> None:

@@ -98,6 +98,7 @@ class Sentence:
     end: int
     span: Span  # offsets in the document
     actors: list[tuple[int, Actor]] = field(default_factory=list)  # (offset in the line, actor) in reading order
+    masked: str = ""  # the sentence with the names of its actors blanked out
 
     @property
     def text(self) -> str:
@@ -178,7 +179,7 @@ def _partners(rc: RelationContext, s: Sentence) -> list[Actor]:
 @relation("partnerships")
 def partnerships(rc: RelationContext, s: Sentence) -> None:
     text = s.text
-    if not (rc.cues.partnership.search(text) or rc.cues.partnership_field.match(text)):
+    if not (rc.cues.partnership.search(s.masked) or rc.cues.partnership_field.match(s.masked)):
         return
     partners = _partners(rc, s)
     if len(partners) < 2 or rc.parsed_partnerships.overlaps(s.span):
@@ -208,14 +209,15 @@ def practices(rc: RelationContext, s: Sentence) -> None:
         actor = rc.previous_actor
     if actor is not None:
         rc.previous_actor = actor
-    if actor is None or not rc.cues.practice_verb.search(text):
+    if actor is None or not rc.cues.practice_verb.search(s.masked):
         return
-    categories = rc.vocab.categories(text)
-    if not categories and not rc.cues.practice_noun.search(text):
+    categories = rc.vocab.categories(s.masked)
+    if not categories and not rc.cues.practice_noun.search(s.masked):
         return
     if rc.parsed_practices.overlaps(s.span):
         return
-    rc.ctx.out.practices.append(Practice(" ".join(text.split()), s.span, actor, categories, rc.vocab.targets(text)))
+    rc.ctx.out.practices.append(Practice(" ".join(text.split()), s.span, actor, categories,
+                                         rc.vocab.targets(s.masked)))
 
 
 def read_relations(ctx: Context, cues: RelationCues, vocab: Vocabulary) -> None:
@@ -232,6 +234,13 @@ def read_relations(ctx: Context, cues: RelationCues, vocab: Vocabulary) -> None:
             span = ctx.span(line, a, b)
             inside = actors[bisect_left(starts, span.start):bisect_left(starts, span.end)]
             s = Sentence(line, a, b, span, [(_line_offset(line, at), actor) for at, actor in inside])
+            # what a sentence says is read without the names in it: "Detention Reform Coalition" is no
+            # practice word, and a renamed organisation changes nothing
+            chars = list(s.text)
+            for _, actor in inside:
+                i, j = _line_offset(line, actor.span.start) - a, _line_offset(line, actor.span.end) - a
+                chars[max(i, 0):max(j, 0)] = " " * (max(j, 0) - max(i, 0))
+            s.masked = "".join(chars)
             for name, component in RELATIONS.items():
                 try:
                     component(rc, s)

@@ -76,12 +76,6 @@ class Resolver:
         self.names_seen[key].add(ref.name)
         return key
 
-    def minted_as(self, name: str) -> str | None:
-        """The key of the one organisation already minted under this name (folded), if exactly one: a
-        mention of "Office of Legal Affairs" is the office an affiliation placed under its parent."""
-        keys = {k for k, o in self.minted.items() if fold(o.label) == fold(name)}
-        return keys.pop() if len(keys) == 1 else None
-
     def _mint(self, key: str, ref: OrgRef, parent: str | None) -> Org:
         cls = next((c for pattern, c in CLASS_BY_WORD if pattern.search(ref.name)), "Organisation")
         state = None

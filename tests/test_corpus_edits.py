@@ -82,6 +82,29 @@ def built_once(tmp_path_factory):
     return target
 
 
+@pytest.fixture(scope="module")
+def small_once(tmp_path_factory):
+    """A one-document corpus (the shortest source), built once: the commit machinery of an add — journal,
+    kills, the lock — is the same for one document as for four, and each build takes a quarter of the time."""
+    target = tmp_path_factory.mktemp("small") / "data"
+    for part in ("reference", "gazetteer"):
+        shutil.copytree(ROOT / "data" / part, target / part)
+    (target / "sources").mkdir()
+    lines = (ROOT / "data" / "sources" / "manifest.csv").read_text(encoding="utf-8").splitlines()
+    row = next(ln for ln in lines[1:] if ln.startswith("003,"))
+    shutil.copy2(ROOT / "data" / "sources" / row.split(",")[1], target / "sources")
+    (target / "sources" / "manifest.csv").write_text(f"{lines[0]}\n{row}\n", encoding="utf-8")
+    assert atdkg("build", "--data-dir", target).exit_code == 0
+    return target
+
+
+@pytest.fixture
+def small(small_once, tmp_path):
+    target = tmp_path / "data"
+    shutil.copytree(small_once, target, symlinks=True)
+    return target
+
+
 @pytest.fixture
 def built(built_once, tmp_path):
     """A writable, built copy of data/ for one test: the module's build copied (its relative symlink too)."""
@@ -209,22 +232,22 @@ def _new_build_dirs(data: Path, known: set[str]) -> list[str]:
     return [p.name for p in builds.iterdir() if p.name not in known] if builds.exists() else []
 
 
-def test_sigkill_while_the_new_build_is_written_leaves_the_corpus(built):
+def test_sigkill_while_the_new_build_is_written_leaves_the_corpus(small):
     """Killed at the moment its build directory appears (the rebuild half done): nothing changed."""
-    before = state(built)
-    known = {p.name for p in (built / ".builds").iterdir()}
+    before = state(small)
+    known = {p.name for p in (small / ".builds").iterdir()}
     proc = subprocess.Popen([sys.executable, "-m", "atdkg.cli", "add", str(FIXTURE), "--genre", "report",
-                             "--event", "2023-06-15", "--data-dir", str(built)], cwd=ROOT,
+                             "--event", "2023-06-15", "--data-dir", str(small)], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
-    while not _new_build_dirs(built, known) and proc.poll() is None and time.time() < deadline:
+    while not _new_build_dirs(small, known) and proc.poll() is None and time.time() < deadline:
         time.sleep(0.002)
     proc.kill()
     proc.wait(30)
     assert proc.returncode == -signal.SIGKILL, "the add finished before the kill"
-    assert state(built) == before  # at once: no manifest row, no file, the same build
-    assert documents_in_build(built) == 4
-    again = atdkg("build", "--data-dir", built)  # and the next command starts from a clean corpus
+    assert state(small) == before  # at once: no manifest row, no file, the same build
+    assert documents_in_build(small) == 1
+    again = atdkg("build", "--data-dir", small)  # and the next command starts from a clean corpus
     assert again.exit_code == 0, again.output
 
 
@@ -234,41 +257,42 @@ STEPS = ["staged", "built", "written", "journal", "moved", "swapped", "committed
 def _complete(data: Path, before: dict) -> bool:
     now = state(data)
     new = set(now["sources"]) - set(before["sources"])
-    return (len(rows(data)) == len(before["manifest"].decode().splitlines())  # header + old rows + one
-            and len(new) == 1 and rows(data)[-1]["file"] in new and documents_in_build(data) == 5)
+    n_before = len(before["manifest"].decode().splitlines()) - 1
+    return (len(rows(data)) == n_before + 1 and len(new) == 1 and rows(data)[-1]["file"] in new
+            and documents_in_build(data) == n_before + 1)
 
 
 @pytest.mark.parametrize("step", STEPS)
-def test_sigkill_at_every_step_of_an_add(built, step):
-    before = state(built)
-    proc = cli("add", FIXTURE, "--genre", "report", "--event", "2023-06-15", "--data-dir", built,
+def test_sigkill_at_every_step_of_an_add(small, step):
+    before = state(small)
+    proc = cli("add", FIXTURE, "--genre", "report", "--event", "2023-06-15", "--data-dir", small,
                env={"ATDKG_FAULT": f"{step}:SIGKILL"})
     assert proc.returncode == -signal.SIGKILL, proc.stderr
-    documents_in_build(built)  # whatever the moment, data/build is a complete build
+    documents_in_build(small)  # whatever the moment, data/build is a complete build
     if STEPS.index(step) < STEPS.index("journal"):
-        assert state(built) == before  # nothing visible had changed yet
+        assert state(small) == before  # nothing visible had changed yet
     from atdkg.loaders.corpus import recover
-    recover(built)  # what the next atdkg command does first, under the lock
+    recover(small)  # what the next atdkg command does first, under the lock
     if step == "committed":
-        assert _complete(built, before)
+        assert _complete(small, before)
     else:
-        assert state(built) == before and documents_in_build(built) == 4
-    assert not list((built / "sources").glob(".staging/*")) and not (built / ".edit-journal.json").exists()
-    assert atdkg("build", "--data-dir", built).exit_code == 0
+        assert state(small) == before and documents_in_build(small) == 1
+    assert not list((small / "sources").glob(".staging/*")) and not (small / ".edit-journal.json").exists()
+    assert atdkg("build", "--data-dir", small).exit_code == 0
 
 
 @pytest.mark.parametrize("step", ["staged", "built", "journal", "swapped", "committed"])
-def test_ctrl_c_at_a_step_of_an_add(built, step):
-    before = state(built)
-    proc = cli("add", FIXTURE, "--genre", "report", "--event", "2023-06-15", "--data-dir", built,
+def test_ctrl_c_at_a_step_of_an_add(small, step):
+    before = state(small)
+    proc = cli("add", FIXTURE, "--genre", "report", "--event", "2023-06-15", "--data-dir", small,
                env={"ATDKG_FAULT": f"{step}:SIGINT"})
     assert proc.returncode == 130, proc.stderr
     assert "Traceback" not in proc.stderr
     if step == "committed":
-        assert _complete(built, before)
+        assert _complete(small, before)
     else:
-        assert state(built) == before and documents_in_build(built) == 4
-    assert not list((built / "sources").glob(".staging/*")) and not (built / ".edit-journal.json").exists()
+        assert state(small) == before and documents_in_build(small) == 1
+    assert not list((small / "sources").glob(".staging/*")) and not (small / ".edit-journal.json").exists()
 
 
 def test_a_staged_orphan_does_not_break_the_next_build(built):
@@ -303,24 +327,24 @@ def test_a_held_lock_makes_build_wait_then_say_who_holds_it(built):
         os.close(fd)
 
 
-def test_concurrent_builds_and_adds_never_break_the_build(built, tmp_path):
+def test_concurrent_builds_and_adds_never_break_the_build(small, tmp_path):
     """8 build/add pairs at once: each waits its turn (or says why not); data/build is always whole."""
     procs = []
     for k in range(8):
         doc = report_of(f"2023-0{1 + k % 8}-1{k % 9}", tmp_path)
-        procs.append(subprocess.Popen([sys.executable, "-m", "atdkg.cli", "build", "--data-dir", str(built)],
+        procs.append(subprocess.Popen([sys.executable, "-m", "atdkg.cli", "build", "--data-dir", str(small)],
                                       cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
         event = re.search(r"(\d{4}-\d{2}-\d{2})", doc.name).group(1)
         procs.append(subprocess.Popen([sys.executable, "-m", "atdkg.cli", "add", str(doc), "--genre", "report",
-                                       "--event", event, "--data-dir", str(built)],
+                                       "--event", event, "--data-dir", str(small)],
                                       cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
     added = 0
     for p in procs:
         _, err = p.communicate(timeout=600)
         assert p.returncode == 0 or (p.returncode == 1 and LOCK_MESSAGE.search(err)), err
         added += p.returncode == 0 and p.args[3] == "add"
-        documents_in_build(built)
-    assert documents_in_build(built) == 4 + added == len(rows(built))
+        documents_in_build(small)
+    assert documents_in_build(small) == 1 + added == len(rows(small))
 
 
 # -- 4. bounds (linear time is a benchmark: python -m atdkg.benchmarks.linearity) ---------------------------
