@@ -240,7 +240,7 @@ def states(mc: MentionContext, line: Line) -> Iterable[Mention]:
         iso, adjective, ambiguous = mc.state_forms[form]
         after = text[m.end():m.end() + 40]
         if adjective and not re.match(r"\s+(?!(?:and|or|nor)\b)[A-Za-z]", after):
-            continue  # "in English, French and Spanish": a language, not a State ("French guidelines" is one)
+            continue  # "notes in Arabic, French or Russian": a language, not a State ("French guidelines" is one)
         if ambiguous and re.match(r"\s+[A-Z]", after):
             continue  # "Jordan Smith", "Turkey Creek": an ordinary word or a name, not the State
         yield Mention(StateRef(iso, form, mc.span(line, m.start(), m.end())), "states")
