@@ -17,6 +17,56 @@ DATA = ROOT / "data"
 
 
 @pytest.fixture(scope="session")
+def gazetteer():
+    from atdkg.loaders.gazetteer import Gazetteer
+    return Gazetteer(DATA)
+
+
+@pytest.fixture(scope="session")
+def vocab():
+    from atdkg.loaders.vocab import Vocabulary
+    return Vocabulary()
+
+
+FICTIONAL_HEAD = "Notes of a fictional meeting\n\nSummary\n\n"
+
+
+@pytest.fixture
+def parse_text(gazetteer, vocab, tmp_path):
+    """Parse a (fictional) text as document 009, a report of an exchange on 2024-03-05, a short header first;
+    the ParsedDocument comes back, its text in ``tmp_path / "doc.txt"``."""
+    from atdkg.loaders.parse import parse_document
+    from atdkg.loaders.sources import Source
+
+    def parse(body: str, genre: str = "report"):
+        path = tmp_path / "doc.txt"
+        path.write_text(FICTIONAL_HEAD + body, encoding="utf-8")
+        src = Source("009", path.name, genre, "2024-03-05", "2024-03-05", "t", "", "en", "0" * 64)
+        return parse_document(tmp_path, src, gazetteer, vocab, set())
+    return parse
+
+
+@pytest.fixture
+def one_document_corpus(tmp_path):
+    """A data directory whose corpus is one fictional report, 000 (event 2024-03-05): text in, directory out."""
+    import hashlib
+
+    def make(text: str) -> Path:
+        data = tmp_path / "data"
+        for part in ("reference", "gazetteer"):
+            shutil.copytree(DATA / part, data / part)
+        (data / "sources").mkdir()
+        (data / "sources" / "000_fictional.txt").write_text(text, encoding="utf-8")
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        (data / "sources" / "manifest.csv").write_text(
+            "id,file,genre,event,date,title,publisher,language,sha256\n"
+            f"000,000_fictional.txt,report,2024-03-05,2024-03-05,Report of the Lowland exchange,Test,en,{digest}\n",
+            encoding="utf-8")
+        return data
+    return make
+
+
+@pytest.fixture(scope="session")
 def built():
     """The BuildResult of the real corpus (in memory; data/build is not touched)."""
     result = build_graph(DATA)

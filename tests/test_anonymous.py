@@ -2,40 +2,17 @@
 speak, recorded as unnamed actors and linked to nothing named. All texts here are FICTIONAL."""
 from __future__ import annotations
 
-import hashlib
-import shutil
 from pathlib import Path
 
 import pytest
 from rdflib import URIRef
 
-from atdkg.loaders.gazetteer import Gazetteer
-from atdkg.loaders.parse import parse_document
-from atdkg.loaders.sources import Source
-from atdkg.loaders.vocab import Vocabulary
-
 ROOT = Path(__file__).resolve().parents[1]
-HEAD = "Notes of a fictional exchange\n\nSummary\n\n"
-
-
-@pytest.fixture(scope="module")
-def gazetteer():
-    return Gazetteer(ROOT / "data")
-
-
-@pytest.fixture(scope="module")
-def vocab():
-    return Vocabulary()
 
 
 @pytest.fixture
-def unnamed(gazetteer, vocab, tmp_path):
-    def read(body: str):
-        path = tmp_path / "doc.txt"
-        path.write_text(HEAD + body, encoding="utf-8")
-        src = Source("009", path.name, "report", "2024-03-05", "2024-03-05", "t", "", "en", "0" * 64)
-        return [(u.kind, u.description) for u in parse_document(tmp_path, src, gazetteer, vocab, set()).unnamed]
-    return read
+def unnamed(parse_text):
+    return lambda body: [(u.kind, u.description) for u in parse_text(body).unnamed]
 
 
 def test_anonymous_speakers_anywhere_in_a_paragraph(unnamed):
@@ -60,23 +37,13 @@ def test_a_verb_that_belongs_to_another_subject_makes_no_speaker(unnamed):
                    "several participants agreed.\n") == []
 
 
-def test_an_anonymous_passage_links_no_state_and_no_named_person(tmp_path):
-    data = tmp_path / "data"
-    for d in ("reference", "gazetteer"):
-        shutil.copytree(ROOT / "data" / d, data / d)
-    (data / "sources").mkdir()
+def test_an_anonymous_passage_links_no_state_and_no_named_person(one_document_corpus):
     text = ("[Fictional report written for testing atd-kg.]\n\nReport of the Lowland exchange\n\n5 March 2024\n\n"
             "Summary\n\nThe meeting was opened by Amara Okafor of the Lowland Refugee Support Centre (LRSC). "
             "Later, one government described how it ended child detention in 2022 with UNICEF, and a case worker "
             "from a shelter in Chile said that 40 families were housed.\n")
-    (data / "sources" / "000_fictional.txt").write_text(text, encoding="utf-8")
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    (data / "sources" / "manifest.csv").write_text(
-        "id,file,genre,event,date,title,publisher,language,sha256\n"
-        f"000,000_fictional.txt,report,2024-03-05,2024-03-05,Report of the Lowland exchange,Test,en,{digest}\n",
-        encoding="utf-8")
     from atdkg.build import build_graph
-    result = build_graph(data, "https://example.org/")
+    result = build_graph(one_document_corpus(text), "https://example.org/")
     assert result.conforms, result.report_text
     g = next(g for g in result.dataset.graphs() if str(g.identifier).endswith("/doc/000"))
     rdf_type = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

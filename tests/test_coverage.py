@@ -2,9 +2,7 @@
 listed with file and line, kept in build/coverage.json, and fail --strict. The document is FICTIONAL."""
 from __future__ import annotations
 
-import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -21,18 +19,8 @@ TEXT = ("[Fictional report written for testing atd-kg.]\n\nReport of the Lowland
 
 
 @pytest.fixture
-def data(tmp_path):
-    data = tmp_path / "data"
-    for d in ("reference", "gazetteer"):
-        shutil.copytree(ROOT / "data" / d, data / d)
-    (data / "sources").mkdir()
-    (data / "sources" / "000_fictional.txt").write_text(TEXT, encoding="utf-8")
-    digest = hashlib.sha256(TEXT.encode("utf-8")).hexdigest()
-    (data / "sources" / "manifest.csv").write_text(
-        "id,file,genre,event,date,title,publisher,language,sha256\n"
-        f"000,000_fictional.txt,report,2024-03-05,2024-03-05,Report of the Lowland exchange,Test,en,{digest}\n",
-        encoding="utf-8")
-    return data
+def data(one_document_corpus):
+    return one_document_corpus(TEXT)
 
 
 def unread_line() -> int:

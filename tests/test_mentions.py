@@ -10,36 +10,17 @@ import pytest
 from rdflib import Dataset, Namespace, URIRef
 
 from atdkg.loaders import mentions as mentions_module
-from atdkg.loaders.gazetteer import Gazetteer
 from atdkg.loaders.mentions import RECOGNISERS, CueError, Cues, recogniser
-from atdkg.loaders.parse import parse_document
 from atdkg.loaders.records import Mention, OrgRef, PersonRef, StateRef
-from atdkg.loaders.sources import Source, SourceError
-from atdkg.loaders.vocab import Vocabulary
+from atdkg.loaders.sources import SourceError
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = Namespace("https://schema.org/")
-HEAD = "Report of a fictional meeting\n\nSummary\n\n"
-
-
-@pytest.fixture(scope="module")
-def gazetteer():
-    return Gazetteer(ROOT / "data")
-
-
-@pytest.fixture(scope="module")
-def vocab():
-    return Vocabulary()
 
 
 @pytest.fixture
-def read(gazetteer, vocab, tmp_path):
-    def read(body: str, genre: str = "report") -> list[Mention]:
-        path = tmp_path / "doc.txt"
-        path.write_text(HEAD + body, encoding="utf-8")
-        src = Source("009", path.name, genre, "2024-03-05", "2024-03-05", "t", "", "en", "0" * 64)
-        return parse_document(tmp_path, src, gazetteer, vocab, set()).mentions
-    return read
+def read(parse_text):
+    return lambda body: parse_text(body).mentions
 
 
 def states(ms):
@@ -194,23 +175,12 @@ def test_a_malformed_cue_file_names_file_key_and_item(tmp_path):
 
 
 # -- emission ------------------------------------------------------------------------------------------------
-def test_the_document_graph_mentions_what_the_text_names_with_evidence(tmp_path):
-    data = tmp_path / "data"
-    for d in ("reference", "gazetteer"):
-        shutil.copytree(ROOT / "data" / d, data / d)
-    (data / "sources").mkdir()
+def test_the_document_graph_mentions_what_the_text_names_with_evidence(one_document_corpus):
     text = ("[Fictional report written for testing atd-kg.]\n\nReport of the Lowland exchange\n\n5 March 2024\n\n"
             "Summary\n\nThe Lowland Refugee Support Centre (LRSC) and the Ugandan authorities met officials "
             "from Eritrea. \"It works,\" said Amara Okafor.\n")
-    (data / "sources" / "000_fictional.txt").write_text(text, encoding="utf-8")
-    import hashlib
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    (data / "sources" / "manifest.csv").write_text(
-        "id,file,genre,event,date,title,publisher,language,sha256\n"
-        f"000,000_fictional.txt,report,2024-03-05,2024-03-05,Report of the Lowland exchange,Test,en,{digest}\n",
-        encoding="utf-8")
     from atdkg.build import build_graph
-    result = build_graph(data, "https://example.org/")
+    result = build_graph(one_document_corpus(text), "https://example.org/")
     ds: Dataset = result.dataset
     doc_graph = next(g for g in ds.graphs() if str(g.identifier).endswith("/doc/000"))
     mentioned = {str(o) for o in doc_graph.objects(None, SCHEMA.mentions)}

@@ -7,34 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from atdkg.loaders.gazetteer import Gazetteer
 from atdkg.loaders.numbers import NumberCueError, NumberCues
-from atdkg.loaders.parse import parse_document
-from atdkg.loaders.sources import Source, SourceError
-from atdkg.loaders.vocab import Vocabulary
+from atdkg.loaders.sources import SourceError
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAD = "Notes of a fictional meeting\n\nSummary\n\n"
-
-
-@pytest.fixture(scope="module")
-def gazetteer():
-    return Gazetteer(ROOT / "data")
-
-
-@pytest.fixture(scope="module")
-def vocab():
-    return Vocabulary()
 
 
 @pytest.fixture
-def stats(gazetteer, vocab, tmp_path):
+def stats(parse_text, tmp_path):
     def read(body: str):
-        path = tmp_path / "doc.txt"
-        path.write_text(HEAD + body, encoding="utf-8")
-        src = Source("009", path.name, "report", "2024-03-05", "2024-03-05", "t", "", "en", "0" * 64)
-        pd = parse_document(tmp_path, src, gazetteer, vocab, set())
-        text = path.read_text(encoding="utf-8")
+        pd = parse_text(body)
+        text = (tmp_path / "doc.txt").read_text(encoding="utf-8")
         return [(s.value, s.upper, s.unit, s.counted, s.qualifier, text[s.span.start:s.span.end])
                 for s in pd.statistics]
     return read

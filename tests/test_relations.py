@@ -6,35 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from atdkg.loaders.gazetteer import Gazetteer
-from atdkg.loaders.parse import parse_document
 from atdkg.loaders.records import OrgRef, StateRef, Unnamed
 from atdkg.loaders.relations import sentences
-from atdkg.loaders.sources import Source
-from atdkg.loaders.vocab import Vocabulary
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAD = "Notes of a fictional exchange\n\nSummary\n\n"
-
-
-@pytest.fixture(scope="module")
-def gazetteer():
-    return Gazetteer(ROOT / "data")
-
-
-@pytest.fixture(scope="module")
-def vocab():
-    return Vocabulary()
 
 
 @pytest.fixture
-def parse(gazetteer, vocab, tmp_path):
-    def read(body: str):
-        path = tmp_path / "doc.txt"
-        path.write_text(HEAD + body, encoding="utf-8")
-        src = Source("009", path.name, "report", "2024-03-05", "2024-03-05", "t", "", "en", "0" * 64)
-        return parse_document(tmp_path, src, gazetteer, vocab, set())
-    return read
+def parse(parse_text):
+    return parse_text
 
 
 def who(actor) -> str:
