@@ -16,8 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from . import cuefile
 from .intervals import Disjoint
 from .parse_common import Context
 from .records import Span, Unnamed
@@ -45,16 +44,8 @@ class AnonymousReader:
     @classmethod
     def load(cls, data_dir: Path) -> AnonymousReader:
         path = Path(data_dir) / CUES_FILE
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as e:
-            raise AnonymousCueError(f"{path}: cannot read the cue words ({e})") from None
-        lists: dict[str, list[str]] = {}
-        for key in KEYS:
-            v = raw.get(key) if isinstance(raw, dict) else None
-            if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
-                raise AnonymousCueError(f"{path}: {key!r} must be a list of words or phrases (quote on/no/yes)")
-            lists[key] = [x.strip() for x in v]
+        raw = cuefile.read(path, AnonymousCueError)
+        lists = {key: cuefile.words(raw, key, path, AnonymousCueError) for key in KEYS}
         nouns = lists["anonymous_state_nouns"] + lists["anonymous_person_nouns"]
         # quantifier, up to three lower-case modifiers, the noun; then an optional "of/from/at/in a …" tail
         # that an indefinite article makes anonymous too ("a representative of a civil society organisation")

@@ -20,8 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from . import cuefile
 from .coverage import spans_and_refs
 from .gazetteer import Gazetteer
 from .intervals import Disjoint
@@ -70,19 +69,8 @@ class Cues:
     @classmethod
     def load(cls, data_dir: Path) -> Cues:
         path = Path(data_dir) / CUES_FILE
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as e:
-            raise CueError(f"{path}: cannot read the cue words ({e})") from None
-        values: dict[str, list[str]] = {}
-        for key in CUE_KEYS:
-            v = raw.get(key) if isinstance(raw, dict) else None
-            if not isinstance(v, list):
-                raise CueError(f"{path}: {key!r} must be a list of words (found {type(v).__name__})")
-            for k, x in enumerate(v):
-                if not isinstance(x, str) or not x.strip():  # YAML reads a bare on/off/yes/no as a boolean
-                    raise CueError(f"{path}: {key!r} item {k + 1} must be a word, found {x!r} (quote it)")
-            values[key] = [x.strip() for x in v]
+        raw = cuefile.read(path, CueError)
+        values = {key: cuefile.words(raw, key, path, CueError) for key in CUE_KEYS}
         listed = {"honorifics", "person_before", "person_after", "not_state_places"}
         fields: dict[str, Any] = {k: (sorted(v, key=len, reverse=True) if k in listed else frozenset(v))
                                   for k, v in values.items()}

@@ -15,8 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from . import cuefile
 from .intervals import Disjoint
 from .names import slug
 from .parse_common import MONTHS, Context
@@ -51,15 +50,12 @@ class NumberCues:
     @classmethod
     def load(cls, data_dir: Path) -> NumberCues:
         path = Path(data_dir) / CUES_FILE
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as e:
-            raise NumberCueError(f"{path}: cannot read the number cues ({e})") from None
+        raw = cuefile.read(path, NumberCueError)
         out: dict[str, Any] = {}
         for key, kind in (("number_words", dict), ("weak_number_words", set), ("scales", dict), ("percent", list),
                           ("time_units", dict), ("currencies", dict), ("qualifiers", list), ("not_before", set),
                           ("counted_stop", set), ("measure_nouns", set)):
-            v = raw.get(key) if isinstance(raw, dict) else None
+            v = raw.get(key)
             expected = "a mapping" if kind is dict else "a list"
             if not isinstance(v, dict if kind is dict else list):
                 raise NumberCueError(f"{path}: {key!r} must be {expected} (found {type(v).__name__})")

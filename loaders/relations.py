@@ -23,8 +23,7 @@ from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
-import yaml
-
+from . import cuefile
 from .parse_common import Context
 from .records import Actor, OrgRef, Partnership, PersonRef, Practice, Span, StateRef, Unnamed
 from .sources import SourceError
@@ -53,17 +52,10 @@ class RelationCues:
     @classmethod
     def load(cls, data_dir: Path) -> RelationCues:
         path = Path(data_dir) / CUES_FILE
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as e:
-            raise RelationCueError(f"{path}: cannot read the relation cues ({e})") from None
-        lists: dict[str, list[str]] = {}
-        for key in ("partnership_cues", "partnership_fields", "practice_verbs", "practice_nouns",
-                    "place_prepositions", "continuing_subjects"):
-            v = raw.get(key) if isinstance(raw, dict) else None
-            if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
-                raise RelationCueError(f"{path}: {key!r} must be a list of words or patterns (quote on/no/yes)")
-            lists[key] = v
+        raw = cuefile.read(path, RelationCueError)
+        lists = {key: cuefile.words(raw, key, path, RelationCueError)
+                 for key in ("partnership_cues", "partnership_fields", "practice_verbs", "practice_nouns",
+                             "place_prepositions", "continuing_subjects")}
         try:
             partnership = re.compile("|".join(f"(?:{c})" for c in lists["partnership_cues"]), re.I)
         except re.error as e:
