@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import shutil
 import textwrap
@@ -93,8 +94,8 @@ def test_the_report_is_laid_out_as_pdf_text_and_the_pdf_matches_it(documents):
     spec = importlib.util.spec_from_file_location("make_pdfs", GOLD / "make_pdfs.py")
     make_pdfs = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(make_pdfs)
-    if not any(Path(p).is_file() for p in make_pdfs.FONT_CANDIDATES):
-        pytest.skip("no DejaVu Sans Mono font to re-render the PDF with")
+    if not any(Path(p).is_file() for p in make_pdfs.FONT_CANDIDATES) and not os.environ.get("CI"):
+        pytest.skip("no DejaVu Sans Mono font to re-render the PDF with")  # under CI a missing font fails
     assert make_pdfs.main(["--check"]) == 0  # the committed PDF is what its text gives
 
 
