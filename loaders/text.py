@@ -17,9 +17,14 @@ import unicodedata
 from dataclasses import dataclass, field
 
 BULLET_RE = re.compile(r"^(?:[-•·◦▪●*–]|o)\s+(?=\S)")
-NUMBER_RE = re.compile(r"^(?:\((\d{1,2})\)|(\d{1,2})[.)])\s+(?=\S)")
+# An item's numbering, as lists number them: "1." "1)" "(1)" "1-" (a dash only before a capital: "3 – 12 months"
+# opens no item), "a)" "(a)" "a." and lowercase Roman "i." "(iv)". Capital letters and Roman numerals number
+# headings ("A. Background", "II. Findings") and are left to the section reader.
+NUMBER_RE = re.compile(r"^(?:\((?P<p>\d{1,2}|[ivx]{1,4}|[a-z])\)|(?P<d>\d{1,2})[.)]"
+                       r"|(?P<dash>\d{1,2})\s?[-–]\s*(?=[A-Z])|(?P<r>[ivx]{1,4})[.)]|(?P<a>[a-z])[.)])\s*(?<=\s|-|–)(?=\S)")
+ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
 TIME_RE = re.compile(r"^(\d{1,2})[:.](\d{2})\s+(?=\S)")
-PAGE_NUMBER_RE = re.compile(r"^(?:page\s+)?[-–]?\s*\d{1,3}\s*[-–]?(?:\s+of\s+\d{1,3})?$", re.I)
+PAGE_NUMBER_RE = re.compile(r"^(?:page\s+)?[-–—]?\s*\d{1,3}\s*[-–—]?(?:\s+of\s+\d{1,3})?$", re.I)
 TERMINAL_PUNCT = tuple(".:;?!\"”’)")
 FUNCTION_WORDS = {"the", "of", "and", "in", "to", "for", "a", "an", "with", "on", "by",
                   "from", "at", "or", "as", "that", "which", "their", "its", "our"}
@@ -147,12 +152,40 @@ def _furniture(lines: list[_Physical]) -> set[int]:
     return drop
 
 
+def _roman(text: str) -> int | None:
+    values = [ROMAN_VALUES[c] for c in text]
+    total = sum(-v if k + 1 < len(values) and v < values[k + 1] else v for k, v in enumerate(values))
+    return total if 0 < total < 40 and text == _to_roman(total) else None
+
+
+def _to_roman(n: int) -> str:
+    out = ""
+    for value, digits in ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out, n = out + digits, n - value
+    return out
+
+
+def item_number(m: re.Match) -> int | None:
+    """The position a numbering states: digits as they are, letters a=1, lowercase Roman numerals by value
+    ("i" and "v" and "x" are read as Roman); None for what only looks like one ("iiii")."""
+    digits = m.group("d") or m.group("dash")
+    if digits:
+        return int(digits)
+    token = m.group("p") or m.group("r") or m.group("a")
+    if token.isdigit():
+        return int(token)
+    if set(token) <= set(ROMAN_VALUES):
+        return _roman(token)
+    return ord(token) - ord("a") + 1 if len(token) == 1 else None
+
+
 def _marker(text: str) -> tuple[str, int | None, str | None, int]:
     """(kind, number, time, length of the marker) of a physical line's start."""
     if m := TIME_RE.match(text):
         return "time", None, f"{int(m.group(1)):02d}:{m.group(2)}", m.end()
-    if m := NUMBER_RE.match(text):
-        return "number", int(m.group(1) or m.group(2)), None, m.end()
+    if (m := NUMBER_RE.match(text)) and (n := item_number(m)) is not None:
+        return "number", n, None, m.end()
     if m := BULLET_RE.match(text):
         return "bullet", None, None, m.end()
     return "text", None, None, 0
@@ -390,13 +423,40 @@ def normalise(original: str, corpus_vocabulary: set[str] | None = None) -> Norma
     for block_no, block in enumerate(_blocks(phys, drop)):
         for buf, lineno, bno in _logical_lines(block, block_no, vocab):
             kind, number, time, mlen = _marker(buf.text())
-            if kind == "bullet" and (m := NUMBER_RE.match(buf.text()[mlen:])):
+            if kind == "bullet" and (m := NUMBER_RE.match(buf.text()[mlen:])) and item_number(m) is not None:
                 # "- (1) political will": a numbered item set as a bullet
-                kind, number, mlen = "number", int(m.group(1) or m.group(2)), mlen + m.end()
+                kind, number, mlen = "number", item_number(m), mlen + m.end()
             body = _Buffer(buf.chars[mlen:], buf.starts[mlen:], buf.ends[mlen:])
             body = clean_inline(body)
             if not body.chars:
                 continue
             lines.append(Line(body.text(), body.starts, body.ends, lineno, kind, number, time, bno))
+    _numbered_headings(lines)
     furniture = [(phys[i].lineno, phys[i].text.strip()) for i in sorted(drop) if phys[i].text.strip()]
     return Normalised(lines, furniture)
+
+
+def _numbered_headings(lines: list[Line]) -> None:
+    """"2. Opening session" above a paragraph is a heading, not a one-item list: a short numbered line with no
+    closing punctuation, not introduced by a "…:" line, whose next line is body text. It becomes a text line
+    (its number kept), so the readers see the heading they see in an unnumbered document."""
+    for k, line in enumerate(lines):
+        if (line.kind == "number" and len(line.text) <= 80 and len(line.text.split()) <= 10
+                and not line.text.endswith((*TERMINAL_PUNCT, ",")) and line.text[:1].isupper()
+                and k + 1 < len(lines) and lines[k + 1].kind == "text"
+                and not (k and lines[k - 1].text.endswith(":"))):
+            line.kind = "text"
+
+
+DECORATION = "*#=_~[] \t"
+
+
+def first_heading(original: str) -> str | None:
+    """The text's first heading: its first short line that is not a sentence (no closing full stop, colon or
+    semicolon), without Markdown or banner decoration — a title when nobody gave one."""
+    for line in normalise(original).lines:
+        text = line.text.strip(DECORATION)
+        if (line.kind == "text" and text and len(text) <= 150 and len(text.split()) <= 20
+                and not text.endswith((".", ":", ";", ",")) and sum(c.isalpha() for c in text) >= len(text) / 2):
+            return text
+    return None

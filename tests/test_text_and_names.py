@@ -123,3 +123,40 @@ def test_one_iri_per_person_across_documents(dataset):
                                              ?p rdfs:label "Verena Knaus"@en } ORDER BY ?date"""))
     assert [str(r.title) for r in positions] == ["Chief of Migration and Displacement",
                                                  "Global Lead, Migration and Displacement"]
+
+
+@pytest.mark.parametrize("markers", [
+    ("1.", "2.", "3."), ("(1)", "(2)", "(3)"), ("1)", "2)", "3)"), ("1-", "2-", "3-"), ("1 –", "2 –", "3 –"),
+    ("a)", "b)", "c)"), ("(a)", "(b)", "(c)"), ("a.", "b.", "c."), ("i.", "ii.", "iii."), ("(i)", "(ii)", "(iii)"),
+])
+def test_lists_are_read_by_their_numbering(markers):
+    """Fictional text. Whatever the numbering, three items numbered 1, 2, 3 under their intro, each one line."""
+    items = ["Screening within three days", "Case workers for every family", "Yearly figures on detention"]
+    text = "The meeting agreed on the following:\n" + "".join(f"{m} {t}\n" for m, t in zip(markers, items))
+    lines = normalise(text).lines
+    assert [(ln.kind, ln.number, ln.text) for ln in lines[1:]] == [("number", n, t) for n, t in enumerate(items, 1)]
+    for ln in lines[1:]:  # the marker is not part of the item, and the offsets still point at the item's words
+        start, end = ln.span()
+        assert text[start:end] == ln.text
+
+
+@pytest.mark.parametrize("line", ["3 – 12 months was the usual stay.", "2023 - a year of change.", "e.g. this one.",
+                                  "I. Introduction of the topic.", "A. Background to it."])
+def test_what_only_looks_like_numbering_stays_text(line):
+    assert [ln.kind for ln in normalise("Intro:\n\n" + line + "\n").lines] == ["text", "text"]
+
+
+def test_a_numbered_heading_above_a_paragraph_is_a_heading_not_a_list():
+    text = ("2. Opening session\n\nThe chair opened the meeting and welcomed all delegations.\n\n"
+            "3. Case management\n\nThree governments presented their programmes.\n")
+    lines = normalise(text).lines
+    assert [(ln.kind, ln.number, ln.text) for ln in lines] == [
+        ("text", 2, "Opening session"), ("text", None, "The chair opened the meeting and welcomed all delegations."),
+        ("text", 3, "Case management"), ("text", None, "Three governments presented their programmes.")]
+
+
+def test_page_numbers_set_between_dashes_are_page_furniture():
+    text = "First page text that runs on.\n\n— 84 —\n\fSecond page text.\n"
+    norm = normalise(text)
+    assert [ln.text for ln in norm.lines] == ["First page text that runs on.", "Second page text."]
+    assert norm.furniture == [(3, "— 84 —")]

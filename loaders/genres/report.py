@@ -249,7 +249,8 @@ def parse(ctx: Context, known_events: set[str], vocab) -> None:
         if heading is not None:
             ctx.place(heading)
             kind = list_kind(ctx.lines[heading].text)
-            if kind in ("next-step", "recommendation") and body and all(ctx.lines[i].kind == "text" for i in body[:1]):
+            # a section of prose only: its sentences are the items (a section with a list has its list read)
+            if kind in ("next-step", "recommendation") and body and all(ctx.lines[i].kind == "text" for i in body):
                 ctx.out.lists.append(_items_from_sentences(ctx, ctx.lines[heading], body, kind))
                 continue
         k = 0
