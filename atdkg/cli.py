@@ -215,10 +215,12 @@ def build(data_dir, base, verbose, strict, max_bytes, max_line, parse_timeout, w
 
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--genre", required=True, type=click.Choice(sorted(GENRES)), help="What kind of document it is.")
-@click.option("--event", required=True, callback=_calendar_date,
-              help="Date of the exchange it describes (YYYY-MM-DD).")
-@click.option("--title", default="", help="Title for the manifest (default: the file name).")
+@click.option("--genre", required=True, type=click.Choice(sorted(GENRES)),
+              help="What kind of document it is (loaders/genres/registry.yaml; `document` for any other text).")
+@click.option("--event", default="", callback=_calendar_date,
+              help="Date of the exchange it describes (YYYY-MM-DD); needed by genres that describe one.")
+@click.option("--title", default="", help="Title for the manifest (default: the text's first heading, else the "
+                                          "file name).")
 @click.option("--publisher", default="", help="Publisher for the manifest.")
 @click.option("--language", default="en", show_default=True)
 @click.option("--date", default="", callback=_calendar_date, help="The document's own date (default: the event date).")
@@ -238,7 +240,7 @@ def add(path, genre, event, title, publisher, language, date, force, data_dir, b
     plan = lambda: corpus.plan_add(data, path, genre, event, title, publisher, language, date, force,  # noqa: E731
                                    limits)
     sys.exit(_edit(data, config.base_iri(base), verbose, limits, wait, "add", plan,
-                   f"adding {path} as {{path}} (id {{src.id}}, {genre}, event {event})"))
+                   f"adding {path} as {{path}} (id {{src.id}}, {genre}" + (f", event {event})" if event else ")")))
 
 
 @main.command()

@@ -27,6 +27,7 @@ import pyoxigraph as ox
 import yaml
 
 from atdkg.build import BuildResult, build_graph
+from atdkg.loaders.genres import REGISTRY
 from atdkg.loaders.sources import COLUMNS, GENRES, MANIFEST, read_text, sha256_of
 from atdkg.queries.stores import EmbeddedStore
 from atdkg.terms import DEFAULT_BASE, fold
@@ -265,7 +266,8 @@ def prepare_data_dir(docs: list[GoldDocument], reference_data: Path, target: Pat
             ids[doc.name] = f"{n:03d}"
             shutil.copyfile(doc.file, sources / doc.file.name)
             writer.writerow({"id": ids[doc.name], "file": doc.file.name, "genre": doc.loader_genre,
-                             "event": doc.event or doc.date, "date": doc.date, "title": doc.title,
+                             "event": doc.event or (doc.date if REGISTRY[doc.loader_genre].describes_event else ""),
+                             "date": doc.date, "title": doc.title,
                              "publisher": doc.publisher, "language": doc.language,
                              "sha256": sha256_of(sources / doc.file.name)})
     return ids

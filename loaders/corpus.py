@@ -38,6 +38,7 @@ from pathlib import Path
 
 from .integrity import remove_unless_held
 from .sources import COLUMNS, MANIFEST, Limits, Source, SourceError, _check_row, check_sources, load_manifest, read_text
+from .text import first_heading
 from .textcheck import check_text
 
 LOCK = ".lock"  # in the data directory
@@ -223,8 +224,8 @@ def plan_add(data_dir: Path, path: Path, genre: str, event: str, title: str = ""
     if same := next((s for s in manifest if s.sha256 == digest), None):
         raise SourceError(f"{path}: already in the corpus as {same.id} ({same.file}, same sha256)")
     src = _check_row({"id": next_id, "file": f"{next_id}_{digest[:16]}.txt", "genre": genre, "event": event,
-                      "date": date or event, "title": title or path.stem, "language": language,
-                      "publisher": publisher, "sha256": digest}, f"atdkg add {path}")
+                      "date": date or event, "title": title or first_heading(new_text) or path.stem,
+                      "language": language, "publisher": publisher, "sha256": digest}, f"atdkg add {path}")
     _check_claims(data_dir, path, new_text, src, force)
     text = raw.decode("utf-8")
     after_bytes = (text + ("" if not text or text.endswith("\n") else "\n") + _render(src)).encode("utf-8")

@@ -20,6 +20,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, SKOS
 from atdkg.terms import ATD, V
 
 from .gazetteer import Gazetteer
+from .genres import REGISTRY
 from .names import slug
 from .records import AgendaItem, OrgRef, ParsedDocument, Participation, PersonRef, Placeholder, Span, StateRef, Unnamed
 from .resolve import Resolver, canonical_person_name
@@ -36,7 +37,6 @@ TZ_OFFSETS = {"CET": "+01:00", "CEST": "+02:00", "UTC": "Z", "GMT": "Z", "EST": 
 ITEM_CLASS = {"policy-brief-call": "PolicyBriefCall", "pledge-idea": "PledgeIdea", "recommendation": "Recommendation",
               "next-step": "NextStep", "pathway": "Pathway", "finding": "Finding", "key-factor": "Finding",
               "challenge": "Finding", "practice-element": "Finding", "other": "ListItem"}
-GENRE_PRIORITY = {"concept-note": 0, "agenda": 1, "report": 2}
 
 
 def en(text: str) -> Literal:
@@ -191,7 +191,9 @@ class Emitter:
         self.derive(node, p.span)
         if p.position or p.org or p.state:
             org_node = self.org_mention(p.org, doc) if p.org else None
-            pos = self.ID[f"position/{slug(p.name)}/{date}/{org_node.rsplit('/org/', 1)[-1] if org_node else 'none'}"]
+            # a document with no date at all dates nothing: its positions are scoped by the document instead
+            when = date or f"document-{doc}"
+            pos = self.ID[f"position/{slug(p.name)}/{when}/{org_node.rsplit('/org/', 1)[-1] if org_node else 'none'}"]
             g.add((pos, RDF.type, ATD.Position))
             g.add((pos, RDF.type, ORG.Membership))
             g.add((pos, ORG.member, node))
@@ -204,7 +206,8 @@ class Emitter:
                 g.add((pos, ATD.affiliationAsWritten, Literal(p.affiliation)))
             if p.state:
                 g.add((pos, ATD.representsState, self.state(p.state.iso3)))
-            g.add((pos, ATD.asOf, Literal(date, datatype=XSD.date)))
+            if date:
+                g.add((pos, ATD.asOf, Literal(date, datatype=XSD.date)))
             self.derive(pos, p.span)
         return node
 
@@ -218,8 +221,10 @@ class Emitter:
         g.add((d, RDFS.label, en(f"{src.id}: {src.title}")))
         g.add((d, DCTERMS.identifier, Literal(src.id)))
         g.add((d, DCTERMS.title, en(src.title)))
-        g.add((d, ATD.genre, V[f"genre-{'report' if src.genre == 'report' else 'concept-note'}"]))
-        g.add((d, ATD.describes, self.exchange(src.event)))
+        genre = REGISTRY[src.genre]
+        g.add((d, ATD.genre, V[f"genre-{genre.concept}"]))
+        if genre.describes_event:
+            g.add((d, ATD.describes, self.exchange(src.event)))
         g.add((g.identifier, DCTERMS.source, d))  # the named graph says which document it holds
         g.add((d, ATD.fileName, Literal(src.file)))
         g.add((d, ATD.sha256, Literal(src.sha256, datatype=XSD.hexBinary)))
@@ -254,8 +259,10 @@ class Emitter:
         for fact, prop in facts:
             if fact in ex.spans:
                 self.derive(node, ex.spans[fact], prop)
+        if "document" in ex.spans:
+            self.derive(node, ex.spans["document"])
         if ex.title:
-            self.exchange_titles[ex.date].append((GENRE_PRIORITY[pd.genre], pd.doc, ex.title))
+            self.exchange_titles[ex.date].append((REGISTRY[pd.genre].title_rank, pd.doc, ex.title))
             g.add((node, SKOS.altLabel, en(ex.title)))
         end = self._datetime(ex.date, ex.end, ex.tz)  # None without an end time
         if end is not None:
@@ -368,7 +375,7 @@ class Emitter:
             g.add((self.document(pd.doc), DCTERMS.references, node))
             self.derive(node, pub.span)
 
-    def lists(self, pd: ParsedDocument, exchange: URIRef) -> None:
+    def lists(self, pd: ParsedDocument, exchange: URIRef | None) -> None:
         g = self.graph(pd.doc)
         for lst in pd.lists:
             node = self.ID[f"list/{lst.key}"]
@@ -379,13 +386,13 @@ class Emitter:
             self.canonical(node, RDFS.label, en(short(lst.label)), pd.doc)
             if lst.publication:
                 g.add((node, ATD.inPublication, self.ID[f"publication/{lst.publication}"]))
-            else:
+            elif exchange is not None:
                 g.add((node, ATD.presentedAt, exchange))
             if lst.reported_by is not None:
                 for who in self.actor(lst.reported_by, pd.doc, pd.exchange.date, "lists"):
                     g.add((node, ATD.reportedBy, who))
             self.derive(node, lst.span)
-            cls = ATD[ITEM_CLASS[lst.kind]]
+            cls = ATD[ITEM_CLASS.get(lst.kind) or REGISTRY.list_kinds[lst.kind].item_class]
             for item in lst.items:
                 inode = self.ID[f"list/{lst.key}/{item.number}"]
                 g.add((inode, RDF.type, cls))
@@ -405,7 +412,7 @@ class Emitter:
                     g.add((inode, ATD.targetGroup, V[t]))
                 self.derive(inode, item.span)
 
-    def statistics(self, pd: ParsedDocument, exchange: URIRef) -> None:
+    def statistics(self, pd: ParsedDocument, exchange: URIRef | None) -> None:
         g = self.graph(pd.doc)
         for st in pd.statistics:
             node = self.ID[f"statistic/{st.key}"]
@@ -417,13 +424,15 @@ class Emitter:
                 g.add((node, ATD.upperValue, Literal(st.upper, datatype=XSD.integer if st.upper.isdigit()
                                                      else XSD.decimal)))
             g.add((node, ATD.countedThing, Literal(st.counted)))
-            g.add((node, ATD.period, exchange))
+            if exchange is not None:
+                g.add((node, ATD.period, exchange))
             value = st.value if st.upper is None else f"{st.value}–{st.upper}"
             value = f"{value}%" if st.unit == "percent" else value if st.unit == "count" else \
                 f"{st.unit} {value}" if st.unit.isupper() else f"{value} {st.unit}"
             label = " ".join(x for x in (st.counted, st.qualifier, value) if x) if st.unit != "count" else \
                 " ".join(x for x in (st.qualifier, value, st.counted) if x)
-            g.add((node, RDFS.label, en(f"{label} (exchange of {pd.exchange.date})")))
+            where = f"exchange of {pd.exchange.date}" if exchange is not None else f"document {pd.doc}"
+            g.add((node, RDFS.label, en(f"{label} ({where})")))
             if st.population:
                 g.add((node, ATD.population, Literal(st.population)))
             if st.place:
@@ -434,8 +443,10 @@ class Emitter:
                 g.add((node, ATD.reportedBy, who))
             self.derive(node, st.span)
 
-    def attendance(self, pd: ParsedDocument, exchange: URIRef) -> None:
+    def attendance(self, pd: ParsedDocument, exchange: URIRef | None) -> None:
         g = self.graph(pd.doc)
+        if exchange is None:  # attendance is at an exchange; a text that describes none states none
+            return
         for a in pd.attendance:
             for who in self.actor(a.actor, pd.doc, pd.exchange.date, "attendance"):
                 node = self.ID[f"attendance/{pd.exchange.date}/{who.rsplit('/id/', 1)[-1].replace('/', '-')}"]
@@ -445,14 +456,15 @@ class Emitter:
                 g.add((node, RDFS.label, en(f"Attendance at the exchange of {pd.exchange.date}")))
                 self.derive(node, a.span)
 
-    def practices(self, pd: ParsedDocument, exchange: URIRef) -> None:
+    def practices(self, pd: ParsedDocument, exchange: URIRef | None) -> None:
         g = self.graph(pd.doc)
         for p in pd.practices:
             node = self.ID[f"practice/{pd.doc}/{slug(p.label)[:60]}"]
             g.add((node, RDF.type, ATD.Practice))
             g.add((node, RDFS.label, en(short(p.label))))
             g.add((node, ATD.text, en(p.label)))
-            g.add((node, ATD.presentedAt, exchange))
+            if exchange is not None:
+                g.add((node, ATD.presentedAt, exchange))
             for who in self.actor(p.actor, pd.doc, pd.exchange.date, "practices"):
                 g.add((node, ATD.attributedTo, who))
             for c in p.categories:
@@ -473,10 +485,14 @@ class Emitter:
                     g.add((node, ATD.partner, who))
             self.derive(node, p.span)
 
-    def report_speakers(self, pd: ParsedDocument, exchange: URIRef) -> None:
+    def report_speakers(self, pd: ParsedDocument, exchange: URIRef | None) -> None:
         """Speakers a report describes took part in the exchange: anonymous ones unnamed,
         officers named only by role as their organisation."""
         speakers: list[Unnamed | OrgRef] = [*pd.unnamed, *pd.speakers]
+        if exchange is None:  # a text that describes no exchange: its anonymous actors still stand, unnamed
+            for who in speakers:
+                self.actor(who, pd.doc, pd.exchange.date, "report")
+            return
         for who in speakers:
             self.participation(pd.doc, pd.exchange.date, exchange, "report",
                                Participation(who, "speaker", who.span))
@@ -490,7 +506,7 @@ class Emitter:
 
     def add_document(self, src: Source, pd: ParsedDocument) -> None:
         self.document_node(src)
-        exchange = self.exchange_node(pd)
+        exchange = self.exchange_node(pd) if pd.describes_event else None
         self.memberships(pd)
         previous = "start"
         for item in pd.agenda:
@@ -530,8 +546,18 @@ class Emitter:
             title = sorted(titles)[0][2]  # a concept note's title over a report's: it is the announced one
             self.entities.add((node, RDFS.label, en(title)))
             self.entities.add((node, SCHEMA.name, en(title)))
-        for date in {s.event for s in self.sources.values()} - set(self.exchange_titles):
-            self.warnings.append(f"exchange {date}: no document states its title")
+        described = sorted((REGISTRY[s.genre].title_rank, s.id, s) for s in self.sources.values()
+                           if REGISTRY[s.genre].describes_event)
+        for date in sorted({s.event for _, _, s in described} - set(self.exchange_titles)):
+            # never fatal: the exchange is named after the document that describes it (its title as added,
+            # --title or its first heading), and the build says so
+            src = next(s for _, _, s in described if s.event == date)
+            title = src.title or f"Exchange of {date}"
+            node = self.exchange(date)
+            self.entities.add((node, RDFS.label, en(title)))
+            self.entities.add((node, SCHEMA.name, en(title)))
+            self.warnings.append(f"exchange {date}: no document states its title; named after {src.file} "
+                                 f"({title!r})")
 
     def _dataset(self, name: str, path: str) -> URIRef:
         node = self.ID[f"dataset/{name}"]
@@ -633,10 +659,34 @@ class Emitter:
                 r.add((node, ATD.commitmentParagraph, Literal(o.paragraph)))
             r.add((node, PROV.wasDerivedFrom, ds))
 
+    @staticmethod
+    def _registry_concepts(g: Graph) -> None:
+        """The genres and the list kinds genres introduce, as SKOS concepts, from loaders/genres/registry.yaml:
+        one table, so a new genre needs no edit of the vocabularies or the shapes."""
+        for genre in REGISTRY.genres.values():
+            if genre.concept != genre.key:
+                continue  # shares another genre's concept (an agenda is read and typed as a concept note)
+            node = V[f"genre-{genre.key}"]
+            g.add((node, RDF.type, SKOS.Concept))
+            g.add((node, SKOS.inScheme, V["genres"]))
+            g.add((node, RDFS.label, en(genre.label)))
+            g.add((node, SKOS.prefLabel, en(genre.label)))
+            g.add((node, SKOS.definition, en(genre.definition)))
+            g.add((node, SKOS.notation, Literal(genre.key)))
+            g.add((node, ATD.genreDescribesExchange, Literal(genre.describes_event)))
+        for kind in REGISTRY.list_kinds.values():
+            node = V[f"list-{kind.key}"]
+            g.add((node, RDF.type, SKOS.Concept))
+            g.add((node, SKOS.inScheme, V["list-kinds"]))
+            g.add((node, RDFS.label, en(kind.label)))
+            g.add((node, SKOS.prefLabel, en(kind.label)))
+            g.add((node, SKOS.definition, en(kind.definition)))
+
     def _ontology(self, files: list) -> None:
         g = self.ds.graph(self.GRAPH["ontology"])
         for f in files:
             g.parse(f, format="turtle")
+        self._registry_concepts(g)
         # actor types: each organisation class is also a concept of the actor-types scheme (OWL 2 punning)
         organisation_classes = set(g.subjects(RDFS.subClassOf, ORG.Organization))
         for cls in sorted(organisation_classes | {ATD.WorkingGroup, ATD.OrganisationalUnit}):

@@ -7,7 +7,7 @@ from pathlib import Path
 from .anonymous import AnonymousReader, find_unnamed
 from .coverage import coverage
 from .gazetteer import Gazetteer
-from .genres import concept_note, report
+from .genres import REGISTRY, concept_note, generic, report
 from .mentions import Cues, find_mentions
 from .numbers import NumberCues, StatisticsReader, read_statistics
 from .parse_common import Context
@@ -17,7 +17,8 @@ from .sources import Source, read_text
 from .text import normalise
 from .vocab import Vocabulary
 
-PARSERS = {"concept-note": concept_note.parse, "agenda": concept_note.parse, "report": report.parse}
+# the readers a genre of loaders/genres/registry.yaml can name: one contract, parse(ctx, known_events, vocab)
+READERS = {"agenda": concept_note.parse, "report": report.parse, "generic": generic.parse}
 
 
 def parse_document(sources_dir: Path, source: Source, gazetteer: Gazetteer, vocab: Vocabulary,
@@ -27,10 +28,17 @@ def parse_document(sources_dir: Path, source: Source, gazetteer: Gazetteer, voca
     if text is None:
         text = read_text(Path(sources_dir) / source.file)
     norm = normalise(text, corpus_words)
-    out = ParsedDocument(source.id, source.genre, Exchange(source.event), furniture=norm.furniture,
-                         line_count=text.count("\n") + 1)
-    ctx = Context(source.id, source.genre, source.event, norm.lines, gazetteer, out)
-    PARSERS[source.genre](ctx, known_events, vocab)
+    genre = REGISTRY[source.genre]
+    # a document that describes no exchange still dates what it says (positions "as of"): its own date
+    date = source.event if genre.describes_event else source.date
+    out = ParsedDocument(source.id, source.genre, Exchange(date), furniture=norm.furniture,
+                         line_count=text.count("\n") + 1, describes_event=genre.describes_event)
+    ctx = Context(source.id, source.genre, date, norm.lines, gazetteer, out)
+    READERS[genre.reader](ctx, known_events, vocab)
+    if genre.describes_event and not out.exchange.spans and norm.lines:
+        # the text states nothing of its exchange (no title, date or host): the exchange it describes, as the
+        # manifest says, derives from where the document begins, so the fact still points at a passage
+        out.exchange.spans["document"] = ctx.span(norm.lines[0])
     # the Chatham House policy first: the mention stage keeps what anonymous speakers say apart from States
     out.unnamed += find_unnamed(ctx, _anonymous_reader(gazetteer.data_dir))
     out.mentions = find_mentions(ctx, _cues(gazetteer.data_dir))

@@ -225,7 +225,8 @@ class Coverage:
 class ParsedDocument:
     doc: str
     genre: str
-    exchange: Exchange
+    exchange: Exchange  # its date dates the document's statements even when it describes no exchange
+    describes_event: bool = True  # False: a genre that describes no exchange (no exchange node, no atd:describes)
     agenda: list[AgendaItem] = field(default_factory=list)
     memberships: list[Membership] = field(default_factory=list)
     publications: list[Publication] = field(default_factory=list)

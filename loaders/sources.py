@@ -13,11 +13,9 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date as Date
 from pathlib import Path
 
-GENRES = {
-    "concept-note": "concept note with (draft) agenda",
-    "agenda": "agenda (parsed like a concept note)",
-    "report": "report of an exchange",
-}
+from .genres import REGISTRY
+
+GENRES = {key: genre.label for key, genre in REGISTRY.genres.items()}  # loaders/genres/registry.yaml
 MANIFEST = "manifest.csv"
 IGNORED = {MANIFEST, "README.md"}
 
@@ -107,11 +105,16 @@ def _check_lines(path: Path, text: str, limits: Limits) -> None:
 
 
 def _check_row(row: dict, where: str) -> Source:
-    missing = [c for c in COLUMNS if not (row.get(c) or "").strip() and c not in ("date", "title", "publisher")]
+    optional = ("event", "date", "title", "publisher")  # event: checked below, by what the genre describes
+    missing = [c for c in COLUMNS if not (row.get(c) or "").strip() and c not in optional]
     if missing:
         raise SourceError(f"{where}: missing {', '.join(missing)}; every row needs {', '.join(COLUMNS)}")
-    if row["genre"] not in GENRES:
-        raise SourceError(f"{where}: unknown genre {row['genre']!r}; expected one of {', '.join(GENRES)}")
+    if row["genre"] not in REGISTRY:  # the registry itself, not the GENRES snapshot: a test may extend it
+        raise SourceError(f"{where}: unknown genre {row['genre']!r}; expected one of {', '.join(REGISTRY.genres)} "
+                          f"(loaders/genres/registry.yaml)")
+    if REGISTRY[row["genre"]].describes_event and not (row.get("event") or "").strip():
+        raise SourceError(f"{where}: missing event; a {row['genre']} describes an exchange, so it needs the exchange's "
+                          f"date YYYY-MM-DD (genres that describe none: {', '.join(REGISTRY.needing_no_event())})")
     for col in ("event", "date"):
         if row.get(col):
             try:
