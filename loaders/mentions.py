@@ -101,6 +101,8 @@ class MentionContext:
     _gov_line: Line | None = None
     _gov: list[re.Match] = field(default_factory=list)
     _index: dict[int, int] = field(default_factory=dict)
+    _segments_line: Line | None = None
+    _segments: list[tuple[int, int, str | None]] = field(default_factory=list)
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -167,6 +169,13 @@ class MentionContext:
         if self._gov_line is not line:
             self._gov_line, self._gov = line, list(self.government_regex.finditer(line.text))
         return self._gov
+
+    def list_names(self, line: Line) -> list[tuple[int, int, str | None]]:
+        """(start, end, acronym) of each name of a line that lists organisations between semicolons; [] if the
+        line is no such list (two recognisers ask)."""
+        if self._segments_line is not line:
+            self._segments_line, self._segments = line, _organisation_list(self, line)
+        return self._segments
 
     def index(self, line: Line) -> int:
         """The position of a line in the document (lines are compared by identity)."""
@@ -251,6 +260,75 @@ def listed_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
     for s, e, key in mc.listed(line):
         yield Mention(OrgRef(line.text[s:e], mc.span(line, s, e), key=key,
                              anonymous_context=line.lineno in mc.anonymous_lines), "listed organisations")
+
+
+LIST_LABEL = re.compile(r"^[A-Z][^:;]{0,60}:\s+")  # "Partners: …", "Members of the network: …"
+SEGMENT_LEAD = re.compile(r"^(?:and|&|the|The)\s+")
+MOST_WORDS = 12  # a list segment longer than this is a clause, not a name
+
+
+def _organisation_list(mc: MentionContext, line: Line) -> list[tuple[int, int, str | None]]:
+    """Members and partners set out as "A; B (Country); C (ACR); and D": each segment is one name, whether or
+    not it has an organisation word ("Asylum Access Mexico"), once most of the segments show they are
+    organisations (a listed name or acronym, an organisation word, an acronym defined for it)."""
+    text = line.text
+    if text.count(";") < 2:
+        return []
+    start = m.end() if (m := LIST_LABEL.match(text)) else 0
+    names: list[tuple[int, int, str | None]] = []
+    evidence = segments = 0
+    for part in re.finditer(r"[^;]+", text[start:]):
+        segments += 1
+        a, b = start + part.start(), start + part.end()
+        seg = text[a:b]
+        a += len(seg) - len(seg.lstrip())
+        if lead := SEGMENT_LEAD.match(text, a, b):
+            a = lead.end()
+        cut = text.find("(", a, b)  # "Servicio … (SJM) Chile", "… Office (observer)": the name ends at "("
+        end = (cut if cut >= 0 else b)
+        while end > a and (text[end - 1].isspace() or text[end - 1] in ".,"):
+            end -= 1
+        words = text[a:end].split()
+        lower = [w for w in words if not w[:1].isupper() and w not in mc.cues.connectors]
+        if not words or not words[0][:1].isupper() or len(words) > MOST_WORDS or 3 * len(lower) > len(words):
+            continue
+        acronym = m.group(1) if cut >= 0 and (m := ACRONYM_RE.match(text, cut)) else None
+        toks = tokens(text[a:end])
+        org_like = bool(acronym or mc.gazetteer.find_orgs(text[a:end]) or words[0] in mc.acronyms
+                        or _has(toks, mc.cues.org_heads))
+        evidence += org_like
+        # "Directorate General of Immigration, Ministry of Law": a unit and its ministry, when each side of the
+        # comma is built on an organisation word ("… Office for Central America, North America …" is one name)
+        sides = [(a + k.start(), a + k.end()) for k in re.finditer(r"[^,]+", text[a:end])]
+        sides = [(x + len(text[x:y]) - len(text[x:y].lstrip()), y) for x, y in sides]
+        if len(sides) > 1 and all(_has(tokens(text[x:y]), mc.cues.org_heads) and text[x].isupper() for x, y in sides):
+            names += [(x, y, None) for x, y in sides[:-1]]
+            a = sides[-1][0]
+        names.append((a, end, acronym))
+    return names if segments >= 3 and 2 * evidence >= segments and 4 * len(names) >= 3 * segments else []
+
+
+@recogniser("organisation lists")
+def organisation_lists(mc: MentionContext, line: Line) -> Iterable[Mention]:
+    """The names of a semicolon list of organisations that no other recogniser knows whole (see
+    ``_organisation_list``); a name that begins with a listed one is its unit ("UNICEF … Regional Office")."""
+    anonymous = line.lineno in mc.anonymous_lines
+    states = {(m.start(), m.end()) for m in mc.state_regex.finditer(line.text)}
+    listed = mc.listed(line)
+    for a, b, acronym in mc.list_names(line):
+        written = line.text[a:b]
+        if ((a, b) in states or any(s == a and e == b for s, e, _ in listed) or mc.gazetteer.resolve_org(written)
+                or written in mc.acronyms):
+            continue  # a State, a name the gazetteer recogniser has whole, an acronym the document defined
+        parent = next((OrgRef(line.text[s:e], mc.span(line, s, e), key=k, anonymous_context=anonymous)
+                       for s, e, k in listed if s == a and e < b), None)
+        key = mc.gazetteer.resolve_org(f"{written} ({acronym})") if acronym else None
+        public = parent is None and _has(tokens(written)[:1], mc.cues.public_body_heads)
+        ref = OrgRef(written, mc.span(line, a, b), acronym=acronym, key=key, parent=parent,
+                     anonymous_context=anonymous, scope=f"doc-{mc.ctx.doc}" if public else None)
+        if acronym:
+            mc.acronyms.setdefault(acronym, ref)
+        yield Mention(ref, "organisation lists")
 
 
 def _chunks(text: str, toks: list[Token], connectors: frozenset[str]) -> list[list[Token]]:
@@ -396,6 +474,8 @@ def defined_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
     listed = mc.listed(line)
     listed_spans = Disjoint((a, b) for a, b, _ in listed)
     taken = Disjoint(m.span() for m in mc.governments(line))  # "the Thai Government": a government
+    for a, b, _ in mc.list_names(line):  # a name of a list of organisations is read whole, by its recogniser
+        taken.add(a, b)
     for chunk in _chunks(text, toks, mc.cues.connectors):
         end = chunk[-1].end
         after = ACRONYM_RE.match(text, end + 1) if text[end:end + 1] == " " else None
@@ -441,9 +521,14 @@ def _named(mc: MentionContext, line: Line, part: list[Token], acronym: str | Non
             return tail, acronym
         before = line.text[max(0, tail[0].start - 40):tail[0].start].split()
         cue = any(w.strip(",;:").lower() in mc.cues.org_cues or w.endswith("-based") for w in before[-3:])
-        if (cue or _used_later(mc, line, acronym)) and not _is_head(mc, tail, mc.cues.not_org_heads):
+        initials = "".join(t.text[0] for t in tail if t.capitalised)
+        if (cue or _used_later(mc, line, acronym) or initials == acronym.rstrip("s")) \
+                and not _is_head(mc, tail, mc.cues.not_org_heads):
             return tail, acronym  # "the Kampala-based organisation Bridges for Refugee Children (BRC)"
-    return _org_name(mc, part), None
+    name = _org_name(mc, part)
+    if name is not None and acronym and name[-1] is part[-1] and acronym not in mc.state_forms:
+        return name, acronym  # an organisation named right before it: its acronym in another language (REDLAMI)
+    return name, None
 
 
 ACTOR_BEFORE = re.compile(r"\b(?:at|of|by|to|from|with)\s+(?:the\s+)?$")

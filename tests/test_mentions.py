@@ -191,3 +191,47 @@ def test_the_document_graph_mentions_what_the_text_names_with_evidence(one_docum
     prov = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
     for m in mentioned:  # each mentioned entity traces back to a passage of this document
         assert list(doc_graph.objects(URIRef(m), prov)), m
+
+
+# -- lists of organisations, acronyms in other languages -----------------------------------------------------
+def test_each_name_of_a_semicolon_list_of_organisations_is_an_organisation(read):
+    ms = read("Members present: Harbour Legal Aid Lowland; Red Puentes (Lowland); Children First Valley; "
+              "Fundación Camino Abierto (FCA) Upland; UNICEF Regional Office for the Lowlands (observer).\n")
+    names = org_names(ms)
+    for name in ("Harbour Legal Aid Lowland", "Red Puentes", "Children First Valley", "Fundación Camino Abierto",
+                 "UNICEF Regional Office for the Lowlands"):
+        assert name in names
+    unit = next(o for o in orgs(ms) if o.name == "UNICEF Regional Office for the Lowlands")
+    assert unit.parent is not None and unit.parent.key == "UNICEF"  # a unit of the listed organisation
+    assert next(o for o in orgs(ms) if o.name == "Fundación Camino Abierto").acronym == "FCA"
+    assert "Regional Office for the Lowlands" not in names  # not read a second time, in part
+
+
+def test_a_semicolon_list_of_people_or_places_is_not_read_as_organisations(read):
+    ms = read("Stops on the route: Port Alba; Green Valley; Stone Bridge; Upper Ford.\n")
+    assert org_names(ms) == []
+    ms = read("Speakers: Ana Ruiz Soler; Tomas Okafor; Lena Brandt; Omar Haddad.\n")
+    assert org_names(ms) == []
+
+
+def test_a_unit_and_its_ministry_in_one_list_segment_are_two_organisations(read):
+    ms = read("Implementing partners: Directorate of Reception, Ministry of Lowland Affairs; Harbour Support "
+              "Foundation; Upland Relief Society.\n")
+    names = org_names(ms)
+    assert "Directorate of Reception" in names and "Ministry of Lowland Affairs" in names
+    assert "Directorate of Reception, Ministry of Lowland Affairs" not in names
+
+
+def test_an_acronym_in_another_language_after_an_organisation_is_its_acronym(read):
+    ms = read("The Lowland Network for Migrant Children (RELONI) met in May. RELONI will publish its map.\n")
+    found = [o for o in orgs(ms) if o.name == "Lowland Network for Migrant Children"]
+    assert found and found[0].acronym == "RELONI"
+    assert sum(1 for o in orgs(ms) if o.acronym == "RELONI") == 2  # the definition and the later use
+
+
+def test_an_acronym_whose_letters_are_the_initials_of_a_name_defines_an_organisation(read):
+    ms = read("Lowland will share its experience through the Upland Lowland Migration Exchange Scheme (ULMES) "
+              "and the Coastal States Development Community (CSDC).\n")
+    names = org_names(ms)
+    assert "Upland Lowland Migration Exchange Scheme" in names
+    assert "Coastal States Development Community" in names
