@@ -458,14 +458,18 @@ class Emitter:
 
     def practices(self, pd: ParsedDocument, exchange: URIRef | None) -> None:
         g = self.graph(pd.doc)
+        minted: set[URIRef] = set()
         for p in pd.practices:
             node = self.ID[f"practice/{pd.doc}/{slug(p.label)[:60]}"]
+            if node in minted:  # two practices of one sentence whose first words are the same: told apart by place
+                node = self.ID[f"practice/{pd.doc}/{slug(p.label)[:60]}-{p.span.start}"]
+            minted.add(node)
             g.add((node, RDF.type, ATD.Practice))
             g.add((node, RDFS.label, en(short(p.label))))
             g.add((node, ATD.text, en(p.label)))
             if exchange is not None:
                 g.add((node, ATD.presentedAt, exchange))
-            for who in self.actor(p.actor, pd.doc, pd.exchange.date, "practices"):
+            for who in self.actor(p.actor, pd.doc, pd.exchange.date, "practices") if p.actor is not None else []:
                 g.add((node, ATD.attributedTo, who))
             for c in p.categories:
                 g.add((node, ATD.practiceCategory, V[c]))

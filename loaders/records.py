@@ -171,7 +171,7 @@ class Attendance:
 class Practice:
     label: str
     span: Span
-    actor: Actor
+    actor: Actor | None  # None: the text names nobody as doing it (attributed only where the text attributes)
     categories: list[str] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)
 

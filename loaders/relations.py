@@ -31,6 +31,9 @@ from .text import Line
 from .vocab import Vocabulary
 
 CUES_FILE = Path("gazetteer") / "relation_cues.yaml"
+# kinds of list whose items say what is to be done, not what was done (a status line may report a practice)
+COMMITMENT_KINDS = frozenset({"recommendation", "next-step", "policy-brief-call", "pledge-idea", "pledge",
+                              "pledge-action"})
 # a sentence ends at . ! ? ; followed by a space and a capital or a quote — not after an initial or a title
 SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bMrs)(?<!\bNo)(?<!\bSt)(?<!\bvs)"
                           r"[.!?;>](?=\s+[\"“‘(]?[A-Z0-9])")  # ">": the end of a link left bare
@@ -48,6 +51,10 @@ class RelationCues:
     practice_noun: re.Pattern
     place_prepositions: frozenset[str]
     continuing: re.Pattern
+    not_done: re.Pattern  # a modal or wish before a verb: what nobody did yet ("will train", "plans to open")
+    not_practice: re.Pattern  # recommendations, calls and agreements: a sentence that reports none
+    meeting_subject: re.Pattern  # "The exchange was opened by …": the meeting's own proceedings
+    practice_list: re.Pattern  # "Similar practices: …": a label whose items are practices
 
     @classmethod
     def load(cls, data_dir: Path) -> RelationCues:
@@ -55,7 +62,8 @@ class RelationCues:
         raw = cuefile.read(path, RelationCueError)
         lists = {key: cuefile.words(raw, key, path, RelationCueError)
                  for key in ("partnership_cues", "partnership_fields", "practice_verbs", "practice_nouns",
-                             "place_prepositions", "continuing_subjects")}
+                             "place_prepositions", "continuing_subjects", "not_done_cues", "not_practice_cues",
+                             "meeting_nouns", "practice_list_labels")}
         try:
             partnership = re.compile("|".join(f"(?:{c})" for c in lists["partnership_cues"]), re.I)
         except re.error as e:
@@ -66,10 +74,15 @@ class RelationCues:
 
         return cls(partnership,
                    re.compile(rf"^\s*(?:{words('partnership_fields')})\s*:", re.I),
-                   re.compile(rf"\b(?:{words('practice_verbs')})\b", re.I),
+                   # lower case: "Working Group" is no verb of doing
+                   re.compile(rf"(?<![\w-])(?:{words('practice_verbs')})\b"),  # "Co-leads" neither
                    re.compile(rf"(?<![\w-])(?:{words('practice_nouns')})s?(?![\w-])", re.I),
                    frozenset(w.lower() for w in lists["place_prepositions"]),
-                   re.compile(rf"^\s*(?:{words('continuing_subjects')})\b"))
+                   re.compile(rf"^\s*(?:{words('continuing_subjects')})\b"),
+                   re.compile(rf"\b(?:{words('not_done_cues')})\b", re.I),
+                   re.compile(rf"\b(?:{words('not_practice_cues')})\b", re.I),
+                   re.compile(rf"^\W*(?:the|this|our|its|their)\s+(?:\w+\s+)?(?:{words('meeting_nouns')})s?\b", re.I),
+                   re.compile(rf"^\W*(?:[\w-]+\s+){{0,3}}(?:{words('practice_list_labels')})\s*:\s*", re.I))
 
 
 @lru_cache(maxsize=8192)
@@ -117,7 +130,9 @@ class RelationContext:
     vocab: Vocabulary
     previous_actor: Actor | None = None  # the actor of the line's previous sentence ("It also …")
     parsed_partnerships: Intervals = field(default_factory=lambda: Intervals([]))
-    parsed_practices: Intervals = field(default_factory=lambda: Intervals([]))
+    parsed_practices: dict[str, Span] = field(default_factory=dict)  # the genre parser's practices by sentence
+    commitments: Intervals = field(default_factory=lambda: Intervals([]))  # items of lists of what is to be done
+    parsed_practice_spans: Intervals = field(default_factory=lambda: Intervals([]))
 
 
 Relation = Callable[[RelationContext, Sentence], None]
@@ -180,46 +195,156 @@ def partnerships(rc: RelationContext, s: Sentence) -> None:
 
 
 def _subject(rc: RelationContext, s: Sentence) -> Actor | None:
-    """The anonymous speaker of the sentence, else its first actor not placed after a preposition."""
+    """The anonymous speaker of the sentence, else its first actor not placed after a preposition, else the
+    agent of a passive ("… rented by IOM", "assigned a case worker from the network")."""
     if (u := _unnamed(s)) is not None:
         return u
+    agent = None
+    person = None
     for at, a in s.actors:
         if isinstance(a, PersonRef | Unnamed):
+            person = person or (a if isinstance(a, PersonRef) and at - s.start < 40 else None)
             continue
         before = re.findall(r"[\w’'-]+", s.line.text[max(s.start, at - 20):at])
-        if before and before[-1].lower() in rc.cues.place_prepositions | {"by", "with"}:
+        last = before[-1].lower() if before else ""
+        if last in ("by", "from") and agent is None and not isinstance(a, StateRef):
+            agent = a  # a State after "by"/"from" is where people came from or were sent by: never the doer
+        if last in rc.cues.place_prepositions | {"by", "with"}:
             continue
         return a
-    return None
+    return agent or person  # "Mr. Haddad presented the new mapping": the person the text says did it
+
+
+# where one practice of a sentence ends and the next may begin: "…; …", "…, which …", "…, where …", and ", and"
+# before a new subject — "that …", or a name (blanked in the masked text: a run of spaces) — but not before a
+# noun: "screening, referral, and case management" is one practice
+CLAUSE_BREAK = re.compile(r";\s+|,\s+(?:which|where)\s+|,\s+and\s+(?=that\b|[A-Z])|,\s+and(?=\s{3,})")
+
+
+def _clauses(s: Sentence) -> list[tuple[int, int]]:
+    """[start, end) of each clause of the sentence, in sentence offsets."""
+    out, at = [], 0
+    for m in CLAUSE_BREAK.finditer(s.masked):
+        out.append((at, m.start()))
+        at = m.end()
+    out.append((at, len(s.masked)))
+    return [(a, b) for a, b in out if s.masked[a:b].strip()]
+
+
+NUMBER = re.compile(r"\d")
+BE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being|be)\s+(?:\w+ly\s+|also\s+|now\s+|then\s+)?$", re.I)
+
+
+def _unattributed_practice(rc: RelationContext, clause: str) -> bool:
+    """Without a doer, only a clause that describes the practice itself: in the passive ("each family is assigned
+    a case worker"; not the progressive "is working") or about the people it serves ("unaccompanied children
+    live in small houses") — not a remark about States, the meeting or the text ("many States have faced …")."""
+    for m in rc.cues.practice_verb.finditer(clause):
+        if not m.group(0).endswith("ing") and BE_BEFORE.search(clause[max(0, m.start() - 25):m.start()]):
+            return True
+    head = clause.lstrip()[:40]
+    return bool(rc.vocab.targets(head)) and not rc.cues.continuing.match(clause)
+
+
+def _is_heading(s: Sentence) -> bool:
+    """A whole line of a few words without closing punctuation ("6.2 Detention and alternatives applied"): a
+    heading names a topic, it reports no practice."""
+    return (s.start == 0 and s.end >= len(s.line.text.rstrip()) and len(s.text.split()) <= 12
+            and not s.text.rstrip().endswith((".", "!", "?", ";", ":", "”", "\"")))
+
+
+def _done(rc: RelationContext, masked: str) -> bool:
+    """Has a verb of doing that no modal or wish governs ("has applied", not "will apply", "should train")?"""
+    for m in rc.cues.practice_verb.finditer(masked):
+        before = masked[max(0, m.start() - 30):m.start()]
+        if not rc.cues.not_done.search(before):
+            return True
+    return False
+
+
+def _clause_subject(rc: RelationContext, s: Sentence, a: int, b: int) -> Actor | None:
+    inside = Sentence(s.line, s.start + a, s.start + b, s.span,
+                      [(at, x) for at, x in s.actors if s.start + a <= at < s.start + b], s.masked[a:b])
+    return _subject(rc, inside)
 
 
 @relation("practices")
 def practices(rc: RelationContext, s: Sentence) -> None:
+    """Something done, clause by clause: a verb of doing no modal governs, and a practice word or category in
+    the clause or in the one it continues ("the Mechanism …, which the Department has applied since 2014").
+    Attributed to the clause's actor, else the sentence's; a practice whose doer the text leaves unsaid is
+    kept unattributed. A "…practices: A; B; C" list names practices without verbs. Not a practice: what is
+    yet to be done or recommended, the items of such lists, quotations, the meeting's own proceedings."""
     text = s.text
     actor = _subject(rc, s)
     if actor is None and rc.cues.continuing.match(text):
         actor = rc.previous_actor
     if actor is not None:
         rc.previous_actor = actor
-    if actor is None or not rc.cues.practice_verb.search(s.masked):
+    if (rc.cues.not_practice.search(s.masked) or rc.cues.meeting_subject.match(s.masked)
+            or rc.commitments.overlaps(s.span) or text.lstrip()[:1] in "\"“‘" or _is_heading(s)):
         return
-    categories = rc.vocab.categories(s.masked)
-    if not categories and not rc.cues.practice_noun.search(s.masked):
-        return
-    if rc.parsed_practices.overlaps(s.span):
-        return
-    rc.ctx.out.practices.append(Practice(" ".join(text.split()), s.span, actor, categories,
-                                         rc.vocab.targets(s.masked)))
+    listed = rc.cues.practice_list.match(s.masked)
+    clauses = _clauses(s)
+    if listed:  # "Similar practices: A; B; C": the label is no practice, each item is one
+        clauses = [(max(a, listed.end()), b) for a, b in clauses if b > listed.end()]
+    found: list[Practice] = []
+    yielded = False  # did the clause before yield a practice (then its object is taken)
+    verb_from: int | None = None  # where a clause with a verb of doing but no practice word began
+    for k, (a, b) in enumerate(clauses):
+        before, yielded = yielded, False
+        clause = s.masked[a:b]
+        done = listed or _done(rc, clause)
+        if not done and verb_from is not None and rc.cues.practice_noun.search(clause):
+            # "continued its exchanges with A, and with B on the joint monitoring of …": the verb before governs
+            a, clause, done = verb_from, s.masked[verb_from:b], True
+        verb_from = None
+        if not done:
+            continue
+        object_from = a
+        categories = rc.vocab.categories(clause)
+        noun = bool(categories or rc.cues.practice_noun.search(clause))
+        if not noun and k and not listed and not before:  # "…, which … applied": what the clause before names
+            prev = clauses[k - 1][0]
+            categories = rc.vocab.categories(s.masked[prev:a])
+            noun, object_from = bool(categories or rc.cues.practice_noun.search(s.masked[prev:a])), prev
+        if not noun:
+            verb_from = a
+            continue
+        who = _clause_subject(rc, s, a, b) or (None if listed else actor)
+        if who is None and not listed and (NUMBER.search(clause) or not _unattributed_practice(rc, clause)):
+            continue  # "87% were released …": a result told by its figures; or no practice stated of anyone
+        lo, hi = object_from, b
+        while hi > lo and text[hi - 1] in " .;,":
+            hi -= 1
+        label = " ".join(text[lo:hi].split())
+        if len(clauses) == 1 or (lo == 0 and hi >= len(text.rstrip(" .;,"))):
+            label = " ".join(text.split()).rstrip(";, ")
+        span = rc.ctx.span(s.line, s.start + lo, s.start + hi)
+        if label in rc.parsed_practices or not label or rc.parsed_practice_spans.overlaps(span):
+            continue  # the genre parser read this as a practice already
+        found.append(Practice(label, span, who, categories, rc.vocab.targets(text[lo:hi])))
+        yielded = True
+    rc.ctx.out.practices += found
 
 
 def read_relations(ctx: Context, cues: RelationCues, vocab: Vocabulary) -> None:
     """Run every registered relation over every sentence; a failing one is a warning, not a refused document."""
-    actors: list[tuple[int, Actor]] = [(m.actor.span.start, m.actor) for m in ctx.out.mentions]
+    orgs = [m.actor.span for m in ctx.out.mentions if isinstance(m.actor, OrgRef)]
+    # "the Thai government": the government acts, not the State its adjective names
+    actors: list[tuple[int, Actor]] = [
+        (m.actor.span.start, m.actor) for m in ctx.out.mentions
+        if not (isinstance(m.actor, StateRef)
+                and any(o.start <= m.actor.span.start and m.actor.span.end <= o.end and o != m.actor.span
+                        for o in orgs))]
     actors += [(u.span.start, u) for u in ctx.out.unnamed]
     actors.sort(key=lambda x: x[0])
     starts = [at for at, _ in actors]
+    to_be_done = [item.span for lst in ctx.out.lists if lst.kind in COMMITMENT_KINDS for item in lst.items]
     rc = RelationContext(ctx, cues, vocab, parsed_partnerships=Intervals([p.span for p in ctx.out.partnerships]),
-                         parsed_practices=Intervals([p.span for p in ctx.out.practices]))
+                         parsed_practices={p.label: p.span for p in ctx.out.practices},
+                         commitments=Intervals(to_be_done),
+                         parsed_practice_spans=Intervals([p.span for p in ctx.out.practices]))
     for line in ctx.lines:
         rc.previous_actor = None  # a new paragraph introduces its actor again
         for a, b in sentences(line.text):

@@ -66,3 +66,66 @@ def test_under_the_chatham_house_rule_a_practice_is_the_anonymous_speakers_never
     assert who(practice.actor) == "unnamed"
     assert all(not isinstance(a, StateRef) for p in pd.partnerships for a in p.partners)
     assert [[who(a) for a in p.partners] for p in pd.partnerships] == [["unnamed", "UNHCR"]]
+
+
+def practices_of(pd):
+    return [(p.label, who(p.actor) if p.actor is not None else None) for p in pd.practices]
+
+
+def test_a_sentence_reports_as_many_practices_as_its_clauses_do(parse):
+    pd = parse("The Lowland Refugee Support Centre opened a family shelter in March; UNICEF trained 40 case "
+               "workers in screening and referral.\n")
+    assert practices_of(pd) == [("The Lowland Refugee Support Centre opened a family shelter in March",
+                                 "Lowland Refugee Support Centre"),
+                                ("UNICEF trained 40 case workers in screening and referral.", "UNICEF")]
+
+
+def test_a_clause_that_continues_a_named_practice_takes_its_object(parse):
+    """"…, which X has applied": the practice word is in the clause before; the doer is the clause's own."""
+    pd = parse("Lowland builds on the Riverside Referral Mechanism, which the Lowland Migrant Council has applied "
+               "since 2019.\n")
+    assert practices_of(pd) == [("Lowland builds on the Riverside Referral Mechanism, which the Lowland Migrant "
+                                 "Council has applied since 2019.", "Lowland Migrant Council")]
+
+
+def test_what_is_yet_to_be_done_or_recommended_is_no_practice(parse):
+    for text in ("The Lowland Migrant Council will train case workers in every district.",
+                 "The Lowland Migrant Council plans to open two family shelters.",
+                 "The meeting recommended that the Lowland Migrant Council train case workers.",
+                 "The exchange was opened by the Lowland Migrant Council with a video on case management."):
+        assert practices_of(parse(text + "\n")) == [], text
+
+
+def test_a_practice_nobody_is_said_to_do_is_kept_unattributed_only_when_the_text_describes_it(parse):
+    pd = parse("Each family is assigned a case worker who visits twice a month.\n")
+    assert practices_of(pd) == [("Each family is assigned a case worker who visits twice a month.", None)]
+    assert practices_of(parse("Unaccompanied children live in small group homes with a resident carer.\n")) == [
+        ("Unaccompanied children live in small group homes with a resident carer.", None)]
+    # a remark about States, or the progressive "is working", describes no practice
+    assert practices_of(parse("However, many States have faced challenges in ensuring case management.\n")) == []
+    assert practices_of(parse("Experts are working on the development of alternatives to detention.\n")) == []
+    # a result told by its figures is a statistic, not a practice
+    assert practices_of(parse("Of these, 87% were released within three days into community care.\n")) == []
+
+
+def test_the_items_of_a_practices_label_are_practices_each_with_its_own_actor(parse):
+    pd = parse("Similar practices: community housing in Riverside; the family-care pilot led by the Thai "
+               "government; the Peruvian protocol on release of children.\n")
+    found = practices_of(pd)
+    assert [label for label, _ in found] == ["community housing in Riverside",
+                                            "the family-care pilot led by the Thai government",
+                                            "the Peruvian protocol on release of children"]
+    assert found[0][1] is None and found[1][1] == "GOV-THA"
+
+
+def test_a_heading_and_a_quotation_are_no_practices(parse):
+    pd = parse("Detention and alternatives applied by the migration authority\n\n"
+               "“What works is a trained social worker and a lawyer who answers the phone,” she said.\n")
+    assert practices_of(pd) == []
+
+
+def test_a_person_who_did_it_is_the_actor_when_the_text_names_no_organisation(parse):
+    pd = parse("Mr. Tomas Okafor presented the new regional mapping of community-based programmes.\n")
+    assert [(p.label, type(p.actor).__name__, p.actor.name) for p in pd.practices] == [
+        ("Mr. Tomas Okafor presented the new regional mapping of community-based programmes.", "PersonRef",
+         "Tomas Okafor")]

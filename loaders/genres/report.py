@@ -141,8 +141,10 @@ def _prose(ctx: Context, line, actor, vocab) -> None:
         cats = vocab.categories(sentence)
         if practice is None and cats and PRACTICE_CUE.search(sentence) and (
                 who := _practice_actor(ctx, line, a, sentence, actor)):
-            # one practice per paragraph: named by its first sentence, described by the whole paragraph
-            practice = Practice(sentence, ctx.span(line), who, vocab.categories(line.text), vocab.targets(line.text))
+            # one practice per paragraph: named by its first sentence, categorised by the whole paragraph; its
+            # evidence is that sentence, so the other practices the paragraph reports keep theirs
+            practice = Practice(sentence, ctx.span(line, a, b), who, vocab.categories(line.text),
+                                vocab.targets(line.text))
             out.practices.append(practice)
         if m := COLLAB_RE.search(sentence):
             who = m.group("who")
