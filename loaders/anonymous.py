@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from . import cuefile
@@ -23,7 +24,8 @@ from .records import Span, Unnamed
 from .sources import SourceError
 
 CUES_FILE = Path("gazetteer") / "mention_cues.yaml"
-KEYS = ("anonymous_quantifiers", "anonymous_state_nouns", "anonymous_person_nouns", "speech_verbs", "not_named_cues")
+KEYS = ("anonymous_quantifiers", "anonymous_state_nouns", "anonymous_person_nouns", "speech_verbs", "not_named_cues",
+        "org_heads")
 
 
 class AnonymousCueError(SourceError):
@@ -40,6 +42,7 @@ class AnonymousReader:
     speech: re.Pattern
     not_named: re.Pattern
     state_nouns: set[str]
+    org_heads: frozenset[str] = frozenset()  # organisation words: "of the Lowland Council" names a body
 
     @classmethod
     def load(cls, data_dir: Path) -> AnonymousReader:
@@ -49,17 +52,22 @@ class AnonymousReader:
         nouns = lists["anonymous_state_nouns"] + lists["anonymous_person_nouns"]
         # quantifier, up to three lower-case modifiers, the noun; then an optional "of/from/at/in a …" tail
         # that an indefinite article makes anonymous too ("a representative of a civil society organisation")
-        mod = r"(?!(?:a|an|the|when|where|which|who|that|of|in|on|at|to|and|or|for|with|by|from)\s)[a-z][\w-]*\s+"
+        # (an acronym may qualify the noun too: "an ICE deportation officer"; the longest noun wins: "a government
+        # representative" is a person, not "a government")
+        mod = (r"(?!(?:a|an|the|when|where|which|who|that|of|in|on|at|to|and|or|for|with|by|from)\s)"
+               r"(?:[a-z][\w-]*|[A-Z]{2,6})\s+")
         verbs = _alternatives(lists["speech_verbs"])
         phrase = re.compile(
             rf"(?<![\w-])(?:(?P<q>(?i:{_alternatives(lists['anonymous_quantifiers'])}))"
             rf"|(?P<the>[Tt]he)(?=\s+(?:{mod}){{0,3}}(?:{_alternatives(nouns)})\s+(?:from|of|at)\s+an?\b))"
-            rf"\s+(?:{mod}){{0,3}}?(?P<noun>{_alternatives(nouns)})(?![\w-])"
-            rf"(?:(?P<tail>\s+(?:of|from|at|in|with|working\s+(?:for|in|with)|taking\s+part)\b[^,.;:!?\"“”]{{0,80}}?)"
+            rf"\s+(?:{mod}){{0,3}}(?P<noun>{_alternatives(nouns)})(?![\w-])"
+            rf"(?:(?P<tail>\s+(?:of|from|at|in|with|taking\s+part"
+            rf"|(?:working|interviewed|based|living|detained|held)\s+(?:for|in|at|with|by))\b[^,.;:!?\"“”]{{0,80}}?)"
             rf"(?=\s*[,;:]|\s+(?:who|that|which)\b|\s+(?:{verbs})\b|\s*$)|(?=\s|[,;:.]|$))")
         speech = re.compile(rf"(?:{_alternatives(lists['speech_verbs'])})\b")
         not_named = re.compile(rf"^\s*,?\s*(?:{_alternatives(lists['not_named_cues'])})\b", re.I)
-        return cls(phrase, speech, not_named, {n.lower() for n in lists["anonymous_state_nouns"]})
+        return cls(phrase, speech, not_named, {n.lower() for n in lists["anonymous_state_nouns"]},
+                   frozenset(lists["org_heads"]))
 
     def speakers(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, kind) of the anonymous speakers of a line."""
@@ -69,19 +77,28 @@ class AnonymousReader:
             after = text[end:_sentence_end(text, end)]
             # the verb is this phrase's own: right after it, past an aside in commas, an adverb or an auxiliary
             # ("two States, both coastal, noted", "one government also described", "a lawyer had warned")
-            verb = re.match(r"\s*(?:,[^,]{0,80},\s*)?(?:\w+ly\s+|also\s+|then\s+)?(?:has\s+|had\s+|have\s+)?",
+            verb = re.match(r"\s*(?:,[^,]{0,160},\s*)?(?:\w+ly\s+|also\s+|then\s+)?(?:has\s+|had\s+|have\s+)?",
                             after)
             speaks = verb is not None and self.speech.match(after, verb.end()) is not None
             if not (speaks or self.not_named.match(after)):
                 continue
             tail = m.group("tail") or ""
+            # ... a body, not a place: "from South Asia" leaves the speaker anonymous
             named_body = re.match(r"\s+\S+(?:\s+(?:the|its|their))?\s+[A-Z]", tail) and not re.match(
-                r"\s+\S+\s+an?\s", tail)
+                r"\s+\S+\s+an?\s", tail) and (re.search(r"\b[A-Z]{2,}\b", tail)
+                                                or any(w.strip(",.") in self.org_heads
+                                                       or w.strip(",.")[:-1] in self.org_heads for w in tail.split()))
             if named_body and not self.not_named.match(after):
                 continue  # "a representative of the Lowland Council": the organisation speaks, through someone
             kind = "State" if re.sub(r"\s+", " ", m.group("noun")).lower() in self.state_nouns else "person"
             out.append((m.start(), end, kind))
         return out
+
+
+@lru_cache(maxsize=4)
+def reader_for(data_dir: Path) -> AnonymousReader:
+    """The reader of a data directory's cues, read once (the genre readers and the policy stage share it)."""
+    return AnonymousReader.load(data_dir)
 
 
 END = re.compile(r"[.;!?](?:\s|$)")

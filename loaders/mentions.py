@@ -446,6 +446,19 @@ def _org_name(mc: MentionContext, words: list[Token]) -> list[Token] | None:
     return words
 
 
+def _unit_of(mc: MentionContext, name: list[Token]) -> tuple[list[Token], list[Token]] | None:
+    """(unit, body) of "Faculty of Law of the University of Lowland", "Migration Directorate of the Ministry of
+    Interior": an "of" after which a second name begins with an organisation word, each side a name of its own."""
+    for i in range(2, len(name) - 1):
+        if name[i].text != "of":
+            continue
+        j = i + 2 if name[i + 1].text == "the" else i + 1
+        if j < len(name) and _bare(name[j].text) in mc.cues.org_heads and _org_name(mc, name[:i]) is not None \
+                and _org_name(mc, name[j:]) is not None:
+            return name[:i], name[j:]
+    return None
+
+
 def _acronym_for(name: list[Token], acronym: str) -> list[Token] | None:
     """The shortest tail of ``name`` the acronym abbreviates: it starts with the acronym's first letter, the
     acronym's capitals occur in its letters in order ("MEPCA": MEditerranean Platform on Community
@@ -488,13 +501,25 @@ def defined_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
             written = text[s:e]
             parent = None
             inside = [(a, b, k) for a, b, k in listed if a < e and s < b] if listed_spans.overlaps(s, e) else []
+            # an "and" before the head lists bodies ("UNICEF and the Riverside Council"); after it, it is part of
+            # the unit's name ("UNHCR Regional Bureau for Asia and the Pacific")
+            head = name.index(_head(mc, name) or name[-1])
             unit = len(inside) == 1 and inside[0][0] == s and inside[0][1] < e and not any(
-                t.text in ("and", "&") for t in name)
+                t.text in ("and", "&") for t in name[:head])
             if unit:  # "UNHCR Regional Bureau for Europe": a unit of the listed organisation
                 a, b, k = inside[0]
                 parent = OrgRef(text[a:b], mc.span(line, a, b), key=k, anonymous_context=anonymous)
             elif inside or mc.gazetteer.resolve_org(written) or taken.overlaps(s, e):
                 continue  # the gazetteer recogniser has it, or the name is a part of a listed one's
+            if parent is None and (split := _unit_of(mc, name)):
+                # "Migration Directorate of the Ministry of Interior": the ministry, and its directorate
+                right = split[1]
+                r_public = _has(right[:1], mc.cues.public_body_heads)
+                parent = OrgRef(text[right[0].start:right[-1].end], mc.span(line, right[0].start, right[-1].end),
+                                anonymous_context=anonymous, scope=f"doc-{mc.ctx.doc}" if r_public else None)
+                yield Mention(parent, "defined organisations")
+                s, e = split[0][0].start, split[0][-1].end  # the unit is named by its own words
+                written = text[s:e]
             key = mc.gazetteer.resolve_org(f"{written} ({acronym})") if acronym else None
             public = parent is None and _has(name[:1], mc.cues.public_body_heads)  # "Ministry of …": whose?
             ref = OrgRef(written, mc.span(line, s, e), acronym=acronym, key=key, parent=parent,

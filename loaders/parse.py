@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from .anonymous import AnonymousReader, find_unnamed
+from .anonymous import AnonymousReader, find_unnamed, reader_for
 from .coverage import coverage
 from .gazetteer import Gazetteer
 from .genres import REGISTRY, concept_note, generic, report
@@ -60,9 +60,8 @@ def _statistics_reader(data_dir: Path) -> StatisticsReader:
     return StatisticsReader(NumberCues.load(data_dir))
 
 
-@lru_cache(maxsize=4)
 def _anonymous_reader(data_dir: Path) -> AnonymousReader:
-    return AnonymousReader.load(data_dir)
+    return reader_for(data_dir)
 
 
 @lru_cache(maxsize=4)

@@ -56,3 +56,24 @@ def test_an_anonymous_passage_links_no_state_and_no_named_person(one_document_co
         assert not {s for s in g.subjects(None, u)} & named
     schema_mentions = URIRef("https://schema.org/mentions")
     assert URIRef("https://example.org/id/state/CHL") in set(g.objects(None, schema_mentions))  # a place, named
+
+
+@pytest.mark.parametrize(("text", "description", "kind"), [
+    ("A government representative from South Asia explained that bail is rare.\n",
+     "A government representative from South Asia", "person"),  # the longer phrase: a person, not "a government"
+    ("One case manager explained that families keep their appointments.\n", "One case manager", "person"),
+    ("A mother interviewed in Harbourtown said that her children slept again.\n",
+     "A mother interviewed in Harbourtown", "person"),
+    ("An ICE deportation officer in Lowtown, who asked us not to use his name, said the numbers rose.\n",
+     "An ICE deportation officer in Lowtown", "person"),
+    ("A participant with lived experience, who had spent almost three years in a detention centre far from "
+     "any family or lawyer, described the first night.\n", "A participant with lived experience", "person"),
+])
+def test_more_anonymous_speakers(parse_text, text, description, kind):
+    pd = parse_text("In the discussion, " + text[:1].lower() + text[1:])  # mid-paragraph: the policy stage's
+    assert [(u.description, u.kind) for u in pd.unnamed] == [(description, kind)]
+
+
+def test_a_representative_of_a_named_body_speaks_for_it_but_one_from_a_region_stays_anonymous(parse_text):
+    assert parse_text("Then a representative of the Lowland Refugee Council explained the scheme.\n").unnamed == []
+    assert len(parse_text("Then a representative from Southern Europe explained the scheme.\n").unnamed) == 1

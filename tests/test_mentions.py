@@ -235,3 +235,19 @@ def test_an_acronym_whose_letters_are_the_initials_of_a_name_defines_an_organisa
     names = org_names(ms)
     assert "Upland Lowland Migration Exchange Scheme" in names
     assert "Coastal States Development Community" in names
+
+
+def test_a_unit_of_a_named_body_is_the_unit_with_the_body_as_its_parent(read):
+    ms = read("The evaluation was run with the Migration Directorate of the Ministry of Lowland Affairs. It drew "
+              "on the Faculty of Law of the University of Harbourtown.\n")
+    by_name = {o.name: o for o in orgs(ms)}
+    assert by_name["Migration Directorate"].parent.name == "Ministry of Lowland Affairs"
+    assert "Ministry of Lowland Affairs" in by_name
+    assert by_name["Faculty of Law"].parent.name == "University of Harbourtown"
+    assert "Migration Directorate of the Ministry of Lowland Affairs" not in by_name
+
+
+def test_a_unit_whose_name_goes_on_after_its_head_keeps_the_whole_name(read):
+    ms = read("Contact: Senior Protection Officer, UNHCR Regional Bureau for Asia and the Pacific.\n")
+    unit = next(o for o in orgs(ms) if o.name == "UNHCR Regional Bureau for Asia and the Pacific")
+    assert unit.parent is not None and unit.parent.key == "UNHCR"

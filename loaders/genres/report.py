@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ..anonymous import reader_for
 from ..names import slug
 from ..parse_common import (
     Context,
@@ -94,6 +95,10 @@ def _speaker(ctx: Context, line, n: int):
     organisation, never as the person the agenda may show in that post.
     """
     t = line.text[:OPENING]  # the speaker is named at the start: reading further only costs time
+    person = next(((e, kind) for s, e, kind in reader_for(ctx.gazetteer.data_dir).speakers(t) if s == 0), None)
+    if person and person[1] == "person" and (m := ANON_STATE.match(t)) and person[0] > m.end():
+        # "A government representative …": a person, not "a government" (the longer phrase is the speaker)
+        return Unnamed(f"{ctx.doc}-u{n}", "person", t[:person[0]].strip(), ctx.span(line, 0, person[0]))
     if m := ANON_STATE.match(t):
         return Unnamed(f"{ctx.doc}-u{n}", "State", m.group(0), ctx.span(line, 0, m.end()))
     if (m := ROLE_OF_ORG.match(t)) or (m := REPRESENTATIVE_OF_ORG.match(t)):
