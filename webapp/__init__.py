@@ -74,8 +74,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     # and source texts all come from it even if `atdkg build` points data/build elsewhere meanwhile
     app.config["BUILD_DIR"] = os.path.realpath(Path(app.config["DATA_DIR"]) / "build")
 
-    from . import cache, entities, sparql, store
+    from . import cache, coverage, entities, sparql, store
     store.init_app(app)
+    coverage.init_app(app)  # after the store: from the build it has just checked against its manifest
     build = app.config["BUILD_DIR"]
     cache_dir = app.config.get("PAGE_CACHE_DIR", None)  # False: memory only
     if cache_dir is None:

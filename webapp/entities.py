@@ -3,7 +3,11 @@
 Every entity IRI of the graph (``{base}id/…``) is served at ``/id/…`` with content negotiation
 (HTML, Turtle, JSON-LD, N-Triples) and suffix twins (``.ttl``, ``.jsonld``, ``.nt``, ``.json``)
 announced in ``Link: rel="alternate"`` headers. Document pages show the original text with every
-evidence passage highlighted and addressable (``/document/002#ev-1286-1401``).
+evidence passage highlighted and addressable (``/document/002#ev-1286-1401``), every line addressable
+(``#line-35``), and a Coverage section: how many sentences yielded a statement, and each sentence that
+names something but yielded nothing, underlined in the text (``#unread-START-END``). The same section is
+on the document's entity page, and on its own at ``/document/002/coverage`` with ``.json`` and ``.csv``
+twins (webapp/coverage.py reads it from the build).
 """
 from __future__ import annotations
 
@@ -20,6 +24,8 @@ from werkzeug.routing import PathConverter
 from atdkg.loaders.sources import read_text
 from atdkg.queries import QueryError, formats
 
+from . import coverage as build_coverage
+from .pages import family, page
 from .store import named
 
 bp = Blueprint("entities", __name__)
@@ -164,15 +170,17 @@ def entity(rest: str):
         best = request.accept_mimetypes.best_match(["text/html", *NEGOTIATED])
         suffix = NEGOTIATED.get(best) if best is not None and best != "text/html" else None
     path = "/id/" + rest
+    doc_row = _source_document(iri, described.triples)
+    coverage = coverage_of(doc_row) if doc_row else None
     if suffix:
         fmt, media = TWINS[suffix]
-        body = _entity_json(iri) if fmt == "json" else formats.write(described, fmt)
+        body = _entity_json(iri, coverage) if fmt == "json" else formats.write(described, fmt)
         response = Response(body, mimetype=media)
     else:
         response = Response(render_template(
             "entity.html", iri=iri, path=path, label=_label(iri, described.triples),
             outgoing=named("entity-outgoing", iri=iri).rows, incoming=named("entity-incoming", iri=iri).rows,
-            evidence=named("entity-evidence", iri=iri).rows, twins=TWINS))
+            evidence=named("entity-evidence", iri=iri).rows, twins=TWINS, coverage=coverage))
     response.headers["Link"] = _alternates(path)
     response.headers["Vary"] = "Accept"
     return response
@@ -184,42 +192,118 @@ def _label(iri: str, graph) -> str:
     return str(value) if value is not None else iri.rsplit("/", 1)[-1]
 
 
-def _entity_json(iri: str) -> str:
-    """The page's machine-readable twin: outgoing and incoming links and evidence, as plain JSON."""
+def _entity_json(iri: str, coverage: dict | None = None) -> str:
+    """The page's machine-readable twin: outgoing and incoming links and evidence, as plain JSON (and a
+    source document's coverage, as on its page)."""
     def rows(result):
         return [{k: str(v) for k, v in r.items()} for r in result.rows]
-    return json.dumps({"iri": iri, "outgoing": rows(named("entity-outgoing", iri=iri)),
-                       "incoming": rows(named("entity-incoming", iri=iri)),
-                       "evidence": rows(named("entity-evidence", iri=iri))}, ensure_ascii=False, indent=1)
+    twin = {"iri": iri, "outgoing": rows(named("entity-outgoing", iri=iri)),
+            "incoming": rows(named("entity-incoming", iri=iri)), "evidence": rows(named("entity-evidence", iri=iri))}
+    if coverage is not None:
+        twin["coverage"] = coverage
+    return json.dumps(twin, ensure_ascii=False, indent=1)
+
+
+def _source_document(iri: str, graph) -> dict | None:
+    """The documents query's row for ``iri`` if it is a source document (its description says so)."""
+    from rdflib.namespace import DCTERMS, RDF
+
+    from atdkg.terms import ATD
+    if (URIRef(iri), RDF.type, ATD.SourceDocument) not in graph:
+        return None
+    doc = graph.value(URIRef(iri), DCTERMS.identifier)
+    return _documents().get(str(doc)) if doc is not None else None
+
+
+def _documents() -> dict[str, dict]:
+    return {str(r["documentId"]): r for r in named("documents").rows}
+
+
+def _document_row(doc: str) -> dict:
+    _check_path("/document/", doc)
+    docs = _documents()
+    if doc not in docs:
+        abort(404, f"no document {doc[:40]}; the corpus has {', '.join(sorted(docs))}")
+    return docs[doc]
 
 
 @bp.route("/document/<doc>")
 def document(doc: str):
-    _check_path("/document/", doc)
-    docs = {str(r["documentId"]): r for r in named("documents").rows}
-    if doc not in docs:
-        abort(404, f"no document {doc}; the corpus has {', '.join(sorted(docs))}")
-    row = docs[doc]
+    row = _document_row(doc)
     text = read_text(Path(current_app.config["BUILD_DIR"]) / "sources" / str(row["fileName"]))
     passages = named("document-passages", document=str(row["document"])).rows
     if request.args.get("format") == "json" or request.accept_mimetypes.best == "application/json":
         return Response(json.dumps([{k: str(v) for k, v in p.items()} for p in passages], indent=1),
                         mimetype="application/json")
-    return render_template("document.html", doc=row, html=highlight(text, passages), count=len(passages))
+    located = build_coverage.get().of(str(row["documentId"]))
+    return render_template("document.html", doc=row, count=len(passages), coverage=coverage_of(row),
+                           html=highlight(text, passages, located.unread if located else ()))
 
 
-def highlight(text: str, passages: list[dict]) -> Markup:
-    """The text with each evidence passage marked and anchored (#ev-START-END); overlaps nest as segments."""
+@family("/document/<doc>/coverage", bp)
+def document_coverage(doc: str, fmt: str | None):
+    """A document's Coverage section on its own, with ``.json`` and ``.csv`` twins. Without coverage
+    data there is no table to give: the CSV twin is a 404 that says why (an empty table would read as
+    "nothing unread"), the JSON twin says why in ``message``."""
+    row = _document_row(doc)
+    coverage = coverage_of(row)
+    table = None
+    if coverage["available"]:
+        table = [{"document": coverage["document"], **{k: u[k] for k in ("line", "start", "end", "names", "text",
+                                                                          "href")}} for u in coverage["unread"]]
+    elif fmt == "csv":
+        abort(404, f"no coverage table for document {coverage['document']}: {coverage['message']}")
+    return page(fmt, "coverage.html", coverage, table, doc=row, coverage=coverage)
+
+
+def coverage_of(row: dict) -> dict:
+    """One document's coverage as the page shows it and its twins give it: what the build counted, each
+    unread sentence with its line, names and the link that opens the document view on it."""
+    doc = str(row["documentId"])
+    out = {"document": doc, "iri": str(row["document"]), "title": str(row["title"])}
+    cov = build_coverage.get()
+    found = cov.of(doc)
+    if found is None:
+        return {**out, "available": False, "message": cov.missing(doc)}
+    view = url_for("entities.document", doc=doc)
+    return {**out, "available": True, "file": found.file, "sentences": found.sentences, "yielded": found.yielded,
+            "percent": found.percent, "unread_count": len(found.unread), "silent": found.silent,
+            "unread": [{"line": u.line, "start": u.start, "end": u.end, "names": list(u.names), "text": u.text,
+                        "href": f"{view}#{u.anchor}"} for u in found.unread]}
+
+
+def highlight(text: str, passages: list[dict], unread=()) -> Markup:
+    """The text with each evidence passage marked and anchored (#ev-START-END), overlaps nesting as
+    segments; each line anchored (#line-N); each located unread sentence (webapp/coverage.py) wrapped
+    and anchored (#unread-START-END). Unread sentences never overlap one another, and every cut falls on
+    a boundary of each, so the marks inside one nest within its wrapper."""
     spans = sorted({(int(p["start"]), int(p["end"])) for p in passages})
-    cuts = sorted({0, len(text), *[s for s, _ in spans], *[e for _, e in spans]})
+    opens = {u.start: u.anchor for u in unread if u.start is not None}
+    closes = {u.end for u in unread if u.start is not None}
+    lines = {start: n for n, start in enumerate(build_coverage.line_starts(text), 1)}
+    cuts = sorted({0, len(text), *[s for s, _ in spans], *[e for _, e in spans], *opens, *closes, *lines})
     starts: dict[int, list[int]] = {}
+    ends: dict[int, int] = {}
     for s, e in spans:
         starts.setdefault(s, []).append(e)
+        ends[e] = ends.get(e, 0) + 1
     out = []
+    covering = 0  # evidence passages covering the current segment
+    inside = False  # within an unread sentence's wrapper
     for a, b in itertools.pairwise(cuts):
+        if inside and a in closes:
+            out.append(Markup("</span>"))
+            inside = False
+        if a in lines:
+            out.append(Markup('<span class="line" id="line-{}"></span>').format(lines[a]))
+        if a in opens:
+            out.append(Markup('<span class="unread" id="{}">').format(opens[a]))
+            inside = True
         for e in starts.get(a, []):
             out.append(Markup('<span class="anchor" id="ev-{}-{}"></span>').format(a, e))
-        covered = any(s <= a and b <= e for s, e in spans)
+        covering += len(starts.get(a, ())) - ends.get(a, 0)
         piece = escape(text[a:b])
-        out.append(Markup("<mark>{}</mark>").format(piece) if covered else piece)
+        out.append(Markup("<mark>{}</mark>").format(piece) if covering else piece)
+    if inside:
+        out.append(Markup("</span>"))
     return Markup("").join(out)

@@ -1,10 +1,11 @@
 """End to end in a real browser (Debian's chromium via Playwright) against `atdkg serve`:
-evidence navigation, a named query's CSV download, the YASGUI editor, the Cytoscape network and the
-practice facets. Screenshots in test-output/."""
+evidence navigation, a named query's CSV download, the YASGUI editor, the Cytoscape network, the
+practice facets and a document's coverage (at 1400 and 390 px). Screenshots in test-output/."""
 from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import urllib.error
 import urllib.parse
@@ -166,4 +167,49 @@ def test_practice_facets(page, server):
     assert after_2 == expected_2 == page.locator("li.practice").count() and 0 < after_2 <= after_1
     assert page.url.count("=") >= 2
     shot(page, "e-practice-facets")
+    assert not page.errors, page.errors
+
+
+NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+IN_VIEWPORT = """(id) => {
+  const r = document.getElementById(id).getBoundingClientRect();
+  return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;
+}"""
+
+
+def test_document_coverage(page, server, build_dir):
+    """The document view's Coverage section says what the build counted; an unread sentence's link
+    opens the text at that sentence, highlighted and in view; at phone width nothing scrolls sideways."""
+    recorded = {d["id"]: d for d in json.loads((build_dir / "coverage.json").read_text(encoding="utf-8"))}
+    doc_id = max(recorded, key=lambda k: len(recorded[k]["unread"]))
+    doc = recorded[doc_id]
+    for width, height in ((1400, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{server}/document/{doc_id}")
+        section = page.locator("section#coverage")
+        assert section.is_visible() and section.locator("h2").inner_text() == "Coverage"
+        assert page.locator("#coverage-yielded").inner_text() == str(doc["yielded"])
+        assert page.locator("#coverage-sentences").inner_text() == str(doc["sentences"])
+        assert page.locator("#coverage-unread").inner_text() == str(len(doc["unread"]))
+        items = section.locator("li.unread-item")
+        assert items.count() == len(doc["unread"])
+        assert page.evaluate(NO_SIDEWAYS_SCROLL), f"the page scrolls sideways at {width} px"
+        shot(page, f"f-coverage-{width}")
+        # the last listed sentence: furthest down the text, so following it must scroll
+        link = items.last.locator("a.unread-link")
+        assert link.inner_text() == f"Line {doc['unread'][-1]['line']}"
+        anchor = link.get_attribute("href").split("#", 1)[1]
+        assert anchor.startswith("unread-")
+        link.click()
+        page.wait_for_url(f"**#{anchor}")
+        assert page.evaluate("document.querySelector(':target').id") == anchor
+        target = page.locator(f"#{anchor}")
+        assert " ".join(target.inner_text().split()) == doc["unread"][-1]["text"]
+        assert page.evaluate(IN_VIEWPORT, anchor), f"the sentence is not in view at {width} px"
+        assert page.evaluate("(id) => getComputedStyle(document.getElementById(id)).outlineStyle", anchor) != "none"
+        assert page.evaluate(NO_SIDEWAYS_SCROLL), f"the page scrolls sideways at {width} px"
+        shot(page, f"f-coverage-{width}-sentence")
+        page.goto(f"{server}/id/document/{doc_id}")
+        assert page.locator("section#coverage li.unread-item").count() == len(doc["unread"])
+        assert page.evaluate(NO_SIDEWAYS_SCROLL), f"the entity page scrolls sideways at {width} px"
     assert not page.errors, page.errors
