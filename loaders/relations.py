@@ -175,18 +175,44 @@ def _partners(rc: RelationContext, s: Sentence) -> list[Actor]:
     anonymous = _unnamed(s)
     out: dict[str, Actor] = {}
     for k, (at, a) in enumerate(s.actors):
-        if isinstance(a, StateRef) and (anonymous is not None or k > 0 or _is_place(rc, s, at)):
-            continue  # a State joins only as the sentence's subject: elsewhere it is where, not who
+        funder = _after_by(s, at)  # "funded by Iceland, Liechtenstein and Norway": the States act
+        if isinstance(a, StateRef) and (anonymous is not None or (k > 0 and not funder) or _is_place(rc, s, at)):
+            continue  # a State joins only as the sentence's subject or agent: elsewhere it is where, not who
         if isinstance(a, PersonRef):
             continue
         out.setdefault(_key(a), a)
     return list(out.values())
 
 
+def _after_by(s: Sentence, at: int) -> bool:
+    """Is the actor at ``at`` in a "by A, B and C" agent phrase?"""
+    before = s.line.text[max(s.start, at - 60):at]
+    return re.search(r"\bby\s+(?:the\s+)?(?:[^.;:()]*?(?:,|\band)\s+(?:the\s+)?)?$", before) is not None
+
+
+def _joint_subject(rc: RelationContext, s: Sentence) -> bool:
+    """"The Agency (SAR) and the Directorate tested …": two bodies acting together as the sentence's subject —
+    the first opens the sentence, only "and" (and an acronym) stands between them, a verb of doing follows."""
+    bodies = [(at, a) for at, a in s.actors if isinstance(a, OrgRef)]
+    if len(bodies) < 2:
+        return False
+    (at1, first), (at2, second) = bodies[:2]
+    line = s.line.text
+    if line[s.start:at1].strip().lower() not in ("", "the"):
+        return False
+    between = re.sub(r"^\s*\([^()]*\)", "", line[_line_offset(s.line, first.span.end):at2])
+    if not re.fullmatch(r"\s*and\s+(?:the\s+)?", between):
+        return False
+    after = re.sub(r"^\s*(?:\([^()]*\)\s*)?(?:jointly\s+|together\s+)?", "",
+                   line[_line_offset(s.line, second.span.end):s.end])
+    return rc.cues.practice_verb.match(after) is not None
+
+
 @relation("partnerships")
 def partnerships(rc: RelationContext, s: Sentence) -> None:
     text = s.text
-    if not (rc.cues.partnership.search(s.masked) or rc.cues.partnership_field.match(s.masked)):
+    if not (rc.cues.partnership.search(s.masked) or rc.cues.partnership_field.match(s.masked)
+            or _joint_subject(rc, s)):
         return
     partners = _partners(rc, s)
     if len(partners) < 2 or rc.parsed_partnerships.overlaps(s.span):

@@ -129,3 +129,20 @@ def test_a_person_who_did_it_is_the_actor_when_the_text_names_no_organisation(pa
     assert [(p.label, type(p.actor).__name__, p.actor.name) for p in pd.practices] == [
         ("Mr. Tomas Okafor presented the new regional mapping of community-based programmes.", "PersonRef",
          "Tomas Okafor")]
+
+
+@pytest.mark.parametrize("text", [
+    "The Lowland Immigration Service has run the tagging scheme since 2004 under contract with Harbour Tracking "
+    "Incorporated.",
+    "The pilot was conducted by the Lowland Immigration Service and the Riverside Migrant Council.",
+    "The Lowland Asylum Agency (LAA) and the Riverside Migrant Council tested the new screening form in 2023.",
+    "The evaluation was funded by Norway and Iceland through the Riverside Migrant Council.",
+])
+def test_more_partnerships(parse, text):
+    pd = parse(text + "\n")
+    assert len(pd.partnerships) == 1 and len(pd.partnerships[0].partners) >= 2, text
+
+
+def test_two_bodies_in_one_sentence_are_no_partnership_without_a_cue_or_a_joint_subject(parse):
+    pd = parse("The Lowland Asylum Agency reported that the Riverside Migrant Council trained 40 case workers.\n")
+    assert pd.partnerships == []
