@@ -33,7 +33,7 @@ def parse_document(sources_dir: Path, source: Source, gazetteer: Gazetteer, voca
     date = source.event if genre.describes_event else source.date
     out = ParsedDocument(source.id, source.genre, Exchange(date), furniture=norm.furniture,
                          line_count=text.count("\n") + 1, describes_event=genre.describes_event)
-    ctx = Context(source.id, source.genre, date, norm.lines, gazetteer, out)
+    ctx = Context(source.id, source.genre, date, norm.lines, gazetteer, out, publisher=source.publisher)
     READERS[genre.reader](ctx, known_events, vocab)
     if genre.describes_event and not out.exchange.spans and norm.lines:
         # the text states nothing of its exchange (no title, date or host): the exchange it describes, as the

@@ -130,6 +130,7 @@ class Context:
     gazetteer: Gazetteer
     out: ParsedDocument
     used: set[int] = field(default_factory=set)  # indices of lines some recogniser placed
+    publisher: str = ""  # who the manifest says published it: the "we" of an article or a briefing
 
     @property
     def cues(self) -> StructureCues:

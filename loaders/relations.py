@@ -225,6 +225,10 @@ def _subject(rc: RelationContext, s: Sentence) -> Actor | None:
     agent of a passive ("… rented by IOM", "assigned a case worker from the network")."""
     if (u := _unnamed(s)) is not None:
         return u
+    if (we := WE.search(s.masked)) and rc.ctx.publisher:
+        # "We interviewed 62 people": the text's author, whom the manifest names as its publisher
+        return OrgRef(rc.ctx.publisher, rc.ctx.span(s.line, s.start + we.start(1), s.start + we.end(1)),
+                      key=rc.ctx.gazetteer.resolve_org(rc.ctx.publisher))
     agent = None
     person = None
     for at, a in s.actors:
@@ -258,6 +262,9 @@ def _clauses(s: Sentence) -> list[tuple[int, int]]:
 
 
 NUMBER = re.compile(r"\d")
+# "we" as the subject of a sentence in a text its publisher wrote ("Between March and May we interviewed …")
+WE = re.compile(r"(?:^\W*|[^\w\s]\s+|\b\d{4}\s+|\b(?:then|also|now|since)\s+)(we|We)\b"
+                r"(?!\s+(?:should|must|need|hope|would|will)\b)")
 BE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being|be)\s+(?:\w+ly\s+|also\s+|now\s+|then\s+)?$", re.I)
 
 
@@ -283,7 +290,8 @@ def _done(rc: RelationContext, masked: str) -> bool:
     """Has a verb of doing that no modal or wish governs ("has applied", not "will apply", "should train")?"""
     for m in rc.cues.practice_verb.finditer(masked):
         before = masked[max(0, m.start() - 30):m.start()]
-        if not rc.cues.not_done.search(before):
+        # "to live": a purpose or a plan; "… Report which provides …": what a thing does, not an actor
+        if not rc.cues.not_done.search(before) and not re.search(r"\b(?:to|which|that)\s+$", before):
             return True
     return False
 
@@ -366,7 +374,9 @@ def read_relations(ctx: Context, cues: RelationCues, vocab: Vocabulary) -> None:
     actors += [(u.span.start, u) for u in ctx.out.unnamed]
     actors.sort(key=lambda x: x[0])
     starts = [at for at, _ in actors]
-    to_be_done = [item.span for lst in ctx.out.lists if lst.kind in COMMITMENT_KINDS for item in lst.items]
+    # the items of a list of what is to be done: by its kind, or by its introduction ("The programme will …:")
+    to_be_done = [item.span for lst in ctx.out.lists
+                  if lst.kind in COMMITMENT_KINDS or cues.not_done.search(lst.label) for item in lst.items]
     rc = RelationContext(ctx, cues, vocab, parsed_partnerships=Intervals([p.span for p in ctx.out.partnerships]),
                          parsed_practices={p.label: p.span for p in ctx.out.practices},
                          commitments=Intervals(to_be_done),

@@ -146,3 +146,23 @@ def test_more_partnerships(parse, text):
 def test_two_bodies_in_one_sentence_are_no_partnership_without_a_cue_or_a_joint_subject(parse):
     pd = parse("The Lowland Asylum Agency reported that the Riverside Migrant Council trained 40 case workers.\n")
     assert pd.partnerships == []
+
+
+def test_we_in_a_text_is_its_publisher(gazetteer, vocab, tmp_path):
+    from atdkg.loaders.parse import parse_document
+    from atdkg.loaders.sources import Source
+    (tmp_path / "doc.txt").write_text("[Fictional.]\n\nBetween June and May 2023 we trained 40 volunteers in case "
+                                      "management for families.\n", encoding="utf-8")
+    src = Source("009", "doc.txt", "document", "", "2024-01-01", "t", "Harbour Legal Collective", "en", "0" * 64)
+    pd = parse_document(tmp_path, src, gazetteer, vocab, set())
+    assert [(p.actor.name, p.actor.span.end - p.actor.span.start) for p in pd.practices] == [
+        ("Harbour Legal Collective", 2)]  # the evidence of who did it is the word "we"
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("She highlighted the Lowland Report on detention which provides case management figures.", False),
+    ("The new decree will allow families to live in community housing under supervision.", False),
+    ("The Lowland Ombuds Council made 27 monitoring visits and had recommended release in half the cases.", True),
+])
+def test_what_a_thing_does_or_a_plan_allows_is_no_practice_but_a_past_recommendation_is_reported(parse, text, found):
+    assert bool(parse(text + "\n").practices) == found, text
