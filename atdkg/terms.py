@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from rdflib import Namespace
 
@@ -24,6 +25,7 @@ def clean(name: str) -> str:
     return text.strip(" ,;:-–")
 
 
+@lru_cache(maxsize=65536)  # pure, and asked for the same names again and again (resolution, matching, search)
 def fold(text: str) -> str:
     """Matching key: accents and case folded, punctuation to spaces, single spaces."""
     decomposed = unicodedata.normalize("NFKD", clean(text).replace("ı", "i"))

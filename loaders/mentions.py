@@ -312,10 +312,13 @@ def _organisation_list(mc: MentionContext, line: Line) -> list[tuple[int, int, s
 def organisation_lists(mc: MentionContext, line: Line) -> Iterable[Mention]:
     """The names of a semicolon list of organisations that no other recogniser knows whole (see
     ``_organisation_list``); a name that begins with a listed one is its unit ("UNICEF … Regional Office")."""
+    names = mc.list_names(line)
+    if not names:
+        return
     anonymous = line.lineno in mc.anonymous_lines
     states = {(m.start(), m.end()) for m in mc.state_regex.finditer(line.text)}
     listed = mc.listed(line)
-    for a, b, acronym in mc.list_names(line):
+    for a, b, acronym in names:
         written = line.text[a:b]
         if ((a, b) in states or any(s == a and e == b for s, e, _ in listed) or mc.gazetteer.resolve_org(written)
                 or written in mc.acronyms):

@@ -211,6 +211,8 @@ def _joint_subject(rc: RelationContext, s: Sentence) -> bool:
 @relation("partnerships")
 def partnerships(rc: RelationContext, s: Sentence) -> None:
     text = s.text
+    if sum(not isinstance(a, PersonRef) for _, a in s.actors) < 2:
+        return  # fewer than two actors who could be partners: the cue patterns need not be searched
     if not (rc.cues.partnership.search(s.masked) or rc.cues.partnership_field.match(s.masked)
             or _joint_subject(rc, s)):
         return

@@ -362,21 +362,29 @@ def _logical_lines(block: list[_Physical], block_no: int, vocab: set[str]) -> li
 def _apply(buf: _Buffer, pattern: re.Pattern, keep_group: int = 1) -> _Buffer:
     """Replace each match by its ``keep_group`` characters (with their offsets)."""
     text = buf.text()
+    matches = list(pattern.finditer(text))
+    if not matches:
+        return buf  # most lines hold no Markdown: nothing to copy
     out = _Buffer()
     pos = 0
-    for m in pattern.finditer(text):
-        for k in range(pos, m.start()):
-            out.add(buf.chars[k], buf.starts[k], buf.ends[k])
-        for k in range(m.start(keep_group), m.end(keep_group)):
-            out.add(buf.chars[k], buf.starts[k], buf.ends[k])
+    for m in matches:
+        for a, b in ((pos, m.start()), (m.start(keep_group), m.end(keep_group))):
+            out.chars += buf.chars[a:b]
+            out.starts += buf.starts[a:b]
+            out.ends += buf.ends[a:b]
         pos = m.end()
-    for k in range(pos, len(text)):
-        out.add(buf.chars[k], buf.starts[k], buf.ends[k])
+    out.chars += buf.chars[pos:]
+    out.starts += buf.starts[pos:]
+    out.ends += buf.ends[pos:]
     return out
 
 
 def _nfc(buf: _Buffer) -> _Buffer:
     """Unicode NFC per base character and its combining marks, keeping offsets."""
+    text = buf.text()
+    if text.isascii() or (unicodedata.is_normalized("NFC", text)
+                          and not any(unicodedata.combining(ch) for ch in text if not ch.isascii())):
+        return buf  # already composed, nothing to regroup
     out = _Buffer()
     k = 0
     n = len(buf.chars)
@@ -392,6 +400,9 @@ def _nfc(buf: _Buffer) -> _Buffer:
 
 
 def _squash_spaces(buf: _Buffer) -> _Buffer:
+    text = buf.text()
+    if "  " not in text and text == text.strip() and not any(ch.isspace() and ch != " " for ch in text):
+        return buf  # single spaces already
     out = _Buffer()
     for ch, s, e in zip(buf.chars, buf.starts, buf.ends):
         if ch.isspace():
