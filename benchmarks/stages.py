@@ -27,7 +27,8 @@ from unittest import mock
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGES: list[tuple[str, str, object]] = [  # (name, the attribute of atdkg.loaders.parse that runs it, what it returns when switched off)
+# (name, the attribute of atdkg.loaders.parse that runs it, what it returns when switched off)
+STAGES: list[tuple[str, str, object]] = [
     ("Chatham House policy", "find_unnamed", []),
     ("mentions", "find_mentions", []),
     ("statistics", "read_statistics", []),

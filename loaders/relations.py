@@ -190,6 +190,28 @@ def _after_by(s: Sentence, at: int) -> bool:
     return re.search(r"\bby\s+(?:the\s+)?(?:[^.;:()]*?(?:,|\band)\s+(?:the\s+)?)?$", before) is not None
 
 
+def _affiliation(s: Sentence, at: int, person: PersonRef) -> Actor | None:
+    """The organisation an apposition after a person's name gives ("…, Director of the Division, Agency, …")."""
+    end = _line_offset(s.line, person.span.end)
+    if not s.line.text[end:end + 2].startswith(","):
+        return None
+    close = s.line.text.find(",", end + 1, end + 160)
+    bodies = [a for pos, a in s.actors if isinstance(a, OrgRef) and end < pos < (close if close > 0 else end + 160)]
+    return bodies[-1] if bodies else None  # the last: "Director of the Division, Agency": the agency
+
+
+def _publisher_by_head(rc: RelationContext, s: Sentence) -> re.Match | None:
+    """"The Office …" at the start of a sentence of a text the Office published (the head word of its name), when
+    it does something itself ("The Office carried out 14 visits") or the sentence names nobody else — "The Office
+    notes the protocol adopted by the government" is the government's practice."""
+    m = re.match(r"^\W*(?:[A-Z][\w ,]{0,40},\s+)?[Tt]he\s+([A-Z][a-z]+)\b(?:\s+(?:also|then|has|had|have))*\s+",
+                 s.masked)
+    if not m or not re.search(rf"\b{re.escape(m.group(1))}\b", rc.ctx.publisher):
+        return None
+    acts = rc.cues.practice_verb.match(s.masked, m.end()) is not None
+    return m if acts or all(isinstance(a, PersonRef) for _, a in s.actors) else None
+
+
 def _joint_subject(rc: RelationContext, s: Sentence) -> bool:
     """"The Agency (SAR) and the Directorate tested …": two bodies acting together as the sentence's subject —
     the first opens the sentence, only "and" (and an acronym) stands between them, a verb of doing follows."""
@@ -227,21 +249,31 @@ def _subject(rc: RelationContext, s: Sentence) -> Actor | None:
     agent of a passive ("… rented by IOM", "assigned a case worker from the network")."""
     if (u := _unnamed(s)) is not None:
         return u
-    if (we := WE.search(s.masked)) and rc.ctx.publisher:
-        # "We interviewed 62 people": the text's author, whom the manifest names as its publisher
+    if rc.ctx.publisher and ((we := WE.search(s.masked)) or (we := _publisher_by_head(rc, s))):
+        # "We interviewed 62 people", "The Office carried out 14 visits": the text's author, whom the manifest
+        # names as its publisher
         return OrgRef(rc.ctx.publisher, rc.ctx.span(s.line, s.start + we.start(1), s.start + we.end(1)),
                       key=rc.ctx.gazetteer.resolve_org(rc.ctx.publisher))
     agent = None
     person = None
+    excluded: Actor | None = None  # the last actor set after a preposition, and which
+    excluded_by = ""
     for at, a in s.actors:
         if isinstance(a, PersonRef | Unnamed):
-            person = person or (a if isinstance(a, PersonRef) and at - s.start < 40 else None)
+            if isinstance(a, PersonRef) and person is None and at - s.start < 40:
+                # "Ms. Williams, Regional Coordinator of the Network, presented …": the body she speaks for
+                person = _affiliation(s, at, a) or a
             continue
-        before = re.findall(r"[\w’'-]+", s.line.text[max(s.start, at - 20):at])
+        before = [w for w in re.findall(r"[\w’'-]+", s.line.text[max(s.start, at - 20):at]) if w.lower() != "the"]
         last = before[-1].lower() if before else ""
+        if last in ("and", "or") and excluded is not None and re.fullmatch(
+                r"[\s,]*(?:\([^()]*\))?[\s,]*(?:and|or)\s+(?:the\s+)?",
+                s.line.text[_line_offset(s.line, excluded.span.end):at]):
+            last = excluded_by  # "with UNICEF and IDC": the second is as much a partner as the first
         if last in ("by", "from") and agent is None and not isinstance(a, StateRef):
             agent = a  # a State after "by"/"from" is where people came from or were sent by: never the doer
         if last in rc.cues.place_prepositions | {"by", "with"}:
+            excluded, excluded_by = a, last
             continue
         return a
     return agent or person  # "Mr. Haddad presented the new mapping": the person the text says did it
@@ -263,7 +295,10 @@ def _clauses(s: Sentence) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out if s.masked[a:b].strip()]
 
 
-NUMBER = re.compile(r"\d")
+# a result told by its figures: a share ("87%", "40 per cent", "6 of the 43"), not a count of people trained
+# (or by what did not happen: "No child has been placed in detention since 2019")
+RESULT = re.compile(r"%|\bper\s*cent\b|\bpercent\b|\b\d+\s+(?:of|out\s+of|in)\s+(?:the\s+)?\d+\b"
+                    r"|^\W*(?:No|None|Not\s+a\s+single|Neither)\b", re.I)
 # "we" as the subject of a sentence in a text its publisher wrote ("Between March and May we interviewed …")
 WE = re.compile(r"(?:^\W*|[^\w\s]\s+|\b\d{4}\s+|\b(?:then|also|now|since)\s+)(we|We)\b"
                 r"(?!\s+(?:should|must|need|hope|would|will)\b)")
@@ -348,9 +383,9 @@ def practices(rc: RelationContext, s: Sentence) -> None:
             verb_from = a
             continue
         who = _clause_subject(rc, s, a, b) or (None if listed else actor)
-        if who is None and not listed and (NUMBER.search(clause) or not _unattributed_practice(rc, clause)):
-            continue  # "87% were released …": a result told by its figures; or no practice stated of anyone
         lo, hi = object_from, b
+        if who is None and not listed and (RESULT.search(s.masked[lo:hi]) or not _unattributed_practice(rc, clause)):
+            continue  # "87% were released …": a result told by its figures; or no practice stated of anyone
         while hi > lo and text[hi - 1] in " .;,":
             hi -= 1
         label = " ".join(text[lo:hi].split())

@@ -166,3 +166,26 @@ def test_we_in_a_text_is_its_publisher(gazetteer, vocab, tmp_path):
 ])
 def test_what_a_thing_does_or_a_plan_allows_is_no_practice_but_a_past_recommendation_is_reported(parse, text, found):
     assert bool(parse(text + "\n").practices) == found, text
+
+
+def test_a_speaker_with_an_affiliation_presents_the_bodys_practice(parse):
+    pd = parse("Ms. Aroha Tane, Regional Coordinator of the Lowland Refugee Network, presented the network's new "
+               "directory of community case management services.\n")
+    assert [who(p.actor) for p in pd.practices] == ["Lowland Refugee Network"]
+
+
+def test_the_publishers_head_word_names_the_publisher_only_when_no_other_actor_is_named(gazetteer, vocab, tmp_path):
+    from atdkg.loaders.parse import parse_document
+    from atdkg.loaders.sources import Source
+    (tmp_path / "doc.txt").write_text(
+        "[Fictional.]\n\nThe Office carried out 14 unannounced monitoring visits to holding rooms.\n\n"
+        "The Office notes the reporting scheme adopted by the Lowland Migrant Council in 2022.\n", encoding="utf-8")
+    src = Source("009", "doc.txt", "document", "", "2024-01-01", "t", "Office of the Lowland Ombudsperson", "en",
+                 "0" * 64)
+    pd = parse_document(tmp_path, src, gazetteer, vocab, set())
+    assert [who(p.actor) for p in pd.practices] == ["Office of the Lowland Ombudsperson", "Lowland Migrant Council"]
+
+
+def test_actors_joined_to_one_after_a_preposition_are_partners_not_the_doer(parse):
+    pd = parse("A reporting framework was developed in collaboration with UNICEF and the Lowland Migrant Council.\n")
+    assert [p.actor for p in pd.practices] == [None]
