@@ -171,6 +171,9 @@ class Emitter:
         key = self.resolver.org_key(ref, f"{self.sources[doc].file}")
         node = self.org_iri(key)
         self.derive(node, ref.span)
+        # the name as this document writes it: "Permanent Mission of the Republic of Zambia to the UN in New York"
+        # is the gazetteer's mission, and a reader of the document should find it by the document's words
+        self.graph(doc).add((node, ATD.nameAsWritten, Literal(ref.name)))
         if ref.parent is not None:
             self.org_mention(ref.parent, doc)
         o = self.resolver.org(key)
