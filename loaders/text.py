@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 BULLET_RE = re.compile(r"^(?:[-•·◦▪●*–]|o)\s+(?=\S)")
 # An item's numbering, as lists number them: "1." "1)" "(1)" "1-" (a dash only before a capital: "3 – 12 months"
 # opens no item), "a)" "(a)" "a." and lowercase Roman "i." "(iv)". Capital letters and Roman numerals number
-# headings ("A. Background", "II. Findings") and are left to the section reader.
+# headings ("A. Background", "II. Findings") and are left to the section reader. Labelled items ("R1  The …",
+# "A2. …") count by their digits when a stop or two spaces follow the label.
 NUMBER_RE = re.compile(r"^(?:\((?P<p>\d{1,2}|[ivx]{1,4}|[a-z])\)|(?P<d>\d{1,2})[.)]"
-                       r"|(?P<dash>\d{1,2})\s?[-–]\s*(?=[A-Z])|(?P<r>[ivx]{1,4})[.)]|(?P<a>[a-z])[.)])\s*(?<=\s|-|–)(?=\S)")
+                       r"|(?P<dash>\d{1,2})\s?[-–]\s*(?=[A-Z])|(?P<lab>[A-Z]{1,2}\d{1,2})(?:[.):]|(?=\s{2}))|(?P<r>[ivx]{1,4})[.)]|(?P<a>[a-z])[.)])\s*(?<=\s|-|–)(?=\S)")
 ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
 TIME_RE = re.compile(r"^(\d{1,2})[:.](\d{2})\s+(?=\S)")
 PAGE_NUMBER_RE = re.compile(r"^(?:page\s+)?[-–—]?\s*\d{1,3}\s*[-–—]?(?:\s+of\s+\d{1,3})?$", re.I)
@@ -169,7 +170,7 @@ def _to_roman(n: int) -> str:
 def item_number(m: re.Match) -> int | None:
     """The position a numbering states: digits as they are, letters a=1, lowercase Roman numerals by value
     ("i" and "v" and "x" are read as Roman); None for what only looks like one ("iiii")."""
-    digits = m.group("d") or m.group("dash")
+    digits = m.group("d") or m.group("dash") or (m.group("lab") and m.group("lab").lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
     if digits:
         return int(digits)
     token = m.group("p") or m.group("r") or m.group("a")
@@ -454,7 +455,10 @@ def _numbered_headings(lines: list[Line]) -> None:
     for k, line in enumerate(lines):
         if (line.kind == "number" and len(line.text) <= 80 and len(line.text.split()) <= 10
                 and not line.text.endswith((*TERMINAL_PUNCT, ",")) and line.text[:1].isupper()
-                and k + 1 < len(lines) and lines[k + 1].kind == "text"
+                and k + 1 < len(lines)
+                # a paragraph follows, or a list numbered afresh ("4. RECOMMENDATIONS" above "R1 …")
+                and (lines[k + 1].kind == "text"
+                     or (lines[k + 1].kind == "number" and lines[k + 1].number == 1 and line.number != 0))
                 and not (k and lines[k - 1].text.endswith(":"))):
             line.kind = "text"
 

@@ -128,6 +128,7 @@ def test_one_iri_per_person_across_documents(dataset):
 @pytest.mark.parametrize("markers", [
     ("1.", "2.", "3."), ("(1)", "(2)", "(3)"), ("1)", "2)", "3)"), ("1-", "2-", "3-"), ("1 –", "2 –", "3 –"),
     ("a)", "b)", "c)"), ("(a)", "(b)", "(c)"), ("a.", "b.", "c."), ("i.", "ii.", "iii."), ("(i)", "(ii)", "(iii)"),
+    ("R1 ", "R2 ", "R3 "), ("A1.", "A2.", "A3."),
 ])
 def test_lists_are_read_by_their_numbering(markers):
     """Fictional text. Whatever the numbering, three items numbered 1, 2, 3 under their intro, each one line."""
@@ -160,3 +161,10 @@ def test_page_numbers_set_between_dashes_are_page_furniture():
     norm = normalise(text)
     assert [ln.text for ln in norm.lines] == ["First page text that runs on.", "Second page text."]
     assert norm.furniture == [(3, "— 84 —")]
+
+
+def test_a_numbered_heading_above_a_list_numbered_afresh_is_a_heading():
+    text = "4. RECOMMENDATIONS\n\nR1  Make case management the default.\nR2  Publish the data.\n"
+    assert [(ln.kind, ln.number, ln.text) for ln in normalise(text).lines] == [
+        ("text", 4, "RECOMMENDATIONS"), ("number", 1, "Make case management the default."),
+        ("number", 2, "Publish the data.")]
