@@ -85,7 +85,8 @@ class BuildResult:
         files = {src.id: src.file for src in self.sources}
         return [{"id": d.doc, "file": files.get(d.doc, ""), "sentences": d.coverage.sentences,
                  "yielded": d.coverage.yielded,
-                 "unread": [{"line": u.lineno, "names": u.names, "text": u.text} for u in d.coverage.unread]}
+                 "unread": [{"line": u.lineno, "names": u.names, "text": u.text, "start": u.start, "end": u.end}
+                            for u in d.coverage.unread]}
                 for d in self.documents]
 
     def summary(self) -> dict:

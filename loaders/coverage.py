@@ -72,5 +72,5 @@ def coverage(pd: ParsedDocument, lines: list[Line]) -> Coverage:
                 continue
             names = sorted({n for _, n in mentions[bisect_left(at, start):bisect_left(at, end)]} - {""})
             if names or NUMBER.search(line.text[a:b]):
-                out.unread.append(Unread(line.lineno, " ".join(line.text[a:b].split()), names))
+                out.unread.append(Unread(line.lineno, " ".join(line.text[a:b].split()), names, start, end))
     return out

@@ -212,6 +212,8 @@ class Unread:
     lineno: int
     text: str
     names: list[str] = field(default_factory=list)
+    start: int | None = None  # [start, end) in the original text, as evidence spans are
+    end: int | None = None
 
 
 @dataclass

@@ -267,7 +267,9 @@ def test_the_coverage_shown_is_that_of_the_build_served(build_copy):
     # the second build: one unread sentence left in 002, and its text one line further down
     docs = json.loads((second / "coverage.json").read_text(encoding="utf-8"))
     doc = next(d for d in docs if d["id"] == "002")
-    kept = dict(doc["unread"][0], line=doc["unread"][0]["line"] + 1)
+    first_unread = doc["unread"][0]
+    kept = dict(first_unread, line=first_unread["line"] + 1,  # the offsets a build records move with the text
+                start=first_unread["start"] + 1, end=first_unread["end"] + 1)
     doc["unread"], doc["yielded"] = [kept], doc["yielded"] + len(doc["unread"]) - 1
     (second / "coverage.json").write_text(json.dumps(docs), encoding="utf-8")
     source = second / "sources" / doc["file"]
@@ -364,3 +366,23 @@ def test_locate_gives_none_rather_than_a_wrong_place():
 def test_odd_coverage_urls_never_give_a_traceback(client, url):
     r = client.get(url)
     assert r.status_code in (400, 404) and b"Traceback" not in r.data and b"went wrong" not in r.data
+
+
+def test_a_build_that_records_offsets_is_shown_at_them_and_an_older_one_is_searched(build_copy):
+    """coverage.json gives each unread sentence's [start, end) (as evidence spans are given); a build written
+    before it did is still shown, its sentences found near their lines."""
+    path = build_copy.path / "coverage.json"
+    docs = json.loads(path.read_text(encoding="utf-8"))
+    doc = next(d for d in docs if d["id"] == "002")
+    text = (build_copy.path / "sources" / doc["file"]).read_text(encoding="utf-8")
+    for u in doc["unread"]:  # the passage as written (Markdown residue and line breaks in it), the sentence's words
+        passage, words = text[u["start"]:u["end"]], u["text"].split()
+        assert passage.startswith(words[0]) and passage.endswith(words[-1])
+    shown = json.loads(build_copy.app().test_client().get("/document/002/coverage.json").data)
+    assert [(u["start"], u["end"]) for u in shown["unread"]] == [(u["start"], u["end"]) for u in doc["unread"]]
+    for u in doc["unread"]:
+        del u["start"], u["end"]
+    path.write_text(json.dumps(docs), encoding="utf-8")
+    write_manifest(build_copy.path)
+    older = json.loads(build_copy.app().test_client().get("/document/002/coverage.json").data)
+    assert [(u["start"], u["end"]) for u in older["unread"]] == [(u["start"], u["end"]) for u in shown["unread"]]

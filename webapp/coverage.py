@@ -121,7 +121,10 @@ class Coverage:
         for u in raw["unread"]:
             line = int(u["line"])
             span = None
-            if 1 <= line <= len(starts):
+            exact = u.get("start"), u.get("end")  # a build that records the offsets: no search needed
+            if all(isinstance(x, int) for x in exact) and 0 <= exact[0] < exact[1] <= len(text):
+                span = exact
+            elif 1 <= line <= len(starts):  # an older build: find the sentence near its line
                 span = locate(text, str(u["text"]), after.get(line, starts[line - 1]))
             if span:
                 after[line] = span[1]
