@@ -12,7 +12,6 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import FOAF, RDF
 from test_chatham_house import ANONYMOUS_STATEMENTS_LINKED_TO_NAMED
-from test_relayout import records
 
 from atdkg.benchmarks.corpus import make_corpus, plan
 from atdkg.build import build_graph
@@ -20,6 +19,7 @@ from atdkg.layouts import pdf_layout
 from atdkg.loaders.gazetteer import Gazetteer
 from atdkg.loaders.names import slug
 from atdkg.loaders.parse import parse_document
+from atdkg.loaders.records import what_it_states
 from atdkg.loaders.sources import load_manifest, read_text
 from atdkg.loaders.text import vocabulary
 from atdkg.loaders.vocab import Vocabulary
@@ -157,7 +157,7 @@ def test_a_document_in_pdf_layout_parses_like_its_original_layout_twin(corpus, t
     (tmp_path / report.file).write_text(plan(0).text(6, "original"), encoding="utf-8", newline="")
     pdf = parse_document(target / "sources", report, gz, vocab, events, words)
     twin = parse_document(tmp_path, report, gz, vocab, events, words)
-    assert records(pdf) == records(twin)
+    assert what_it_states(pdf) == what_it_states(twin)
     assert len(pdf.lists) == len(twin.lists) > 0 and len(pdf.unnamed) == len(twin.unnamed) == 4
     assert pdf.furniture and not twin.furniture and not pdf.skipped
 
