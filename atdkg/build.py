@@ -279,14 +279,15 @@ def _write_outputs(result: BuildResult, target: Path, sources_dir: Path | None,
 
 
 def _copy_sources(sources_dir: Path, dest: Path, edit: corpus.Edit | None) -> None:
-    """The documents the build was made from and their manifest (an edit's: staged copies, the new
-    manifest); never what a build ignores (dot-files: staged copies, the manifest being committed)."""
+    """The documents the build was made from (each one's text, and its PDF if it came as one) and their manifest
+    (an edit's: staged copies, the new manifest); never what a build ignores (dot-files: staged copies, the
+    manifest being committed)."""
     dest.mkdir()
     if edit is None:
         names = [p.name for p in sorted(sources_dir.iterdir()) if p.is_file() and not p.name.startswith(".")]
         files = {name: sources_dir / name for name in names}
     else:
-        files = {s.file: edit.path(s) for s in edit.after}
+        files = {name: edit.staged.get(name, sources_dir / name) for s in edit.after for name in s.files}
         files.update({name: sources_dir / name for name in IGNORED - {MANIFEST} if (sources_dir / name).is_file()})
     for name, path in files.items():
         with _naming(dest / name):
