@@ -202,6 +202,29 @@ def exchange_follows_later_exchange(g):
     return add(r.x, ATD.follows, r.later)
 
 
+def _pages(g, first, last):
+    """Page numbers on an evidence node (the corpus's web-converted texts have none)."""
+    x = pick(g, "?x a atd:Evidence").x
+    return Change(x, [], [(x, SCHEMA.pageStart, Literal(n)) for n in first] +
+                  [(x, SCHEMA.pageEnd, Literal(n)) for n in last])
+
+
+def evidence_on_page_zero(g):
+    return _pages(g, [0], [0])
+
+
+def evidence_on_two_start_pages(g):
+    return _pages(g, [1, 2], [2])
+
+
+def evidence_ending_before_it_starts(g):
+    return _pages(g, [3], [2])
+
+
+def evidence_with_a_start_page_only(g):
+    return _pages(g, [1], [])
+
+
 # (id, expected named shape, expected constraint component (without "ConstraintComponent"),
 #  expected sh:resultPath or None for SPARQL constraints, mutation)
 MUTATIONS: list[tuple[str, str, str, URIRef | None, Callable[[Graph], Change]]] = [
@@ -226,6 +249,12 @@ MUTATIONS: list[tuple[str, str, str, URIRef | None, Callable[[Graph], Change]]] 
     ("evidence-with-two-quote-selectors", "EvidenceShape", "MinCount", (OA.hasSelector, OA.start),
      evidence_with_two_quote_selectors),
     ("evidence-with-a-third-selector", "EvidenceShape", "MaxCount", OA.hasSelector, evidence_with_a_third_selector),
+    ("evidence-on-page-zero", "EvidenceShape", "MinInclusive", SCHEMA.pageStart, evidence_on_page_zero),
+    ("evidence-on-two-start-pages", "EvidenceShape", "MaxCount", SCHEMA.pageStart, evidence_on_two_start_pages),
+    ("evidence-ends-before-it-starts", "EvidenceShape", "LessThanOrEquals", SCHEMA.pageStart,
+     evidence_ending_before_it_starts),
+    ("evidence-start-page-without-end-page", "PagedEvidenceShape", "MinCount", SCHEMA.pageEnd,
+     evidence_with_a_start_page_only),
     ("participation-without-evidence", "DerivedFromPassageShape", "MinCount", PROV.wasDerivedFrom,
      participation_without_evidence),
     ("state-iso3-two-letters", "StateShape", "Pattern", ATD.iso3166Alpha3, state_iso3_malformed),
