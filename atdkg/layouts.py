@@ -133,8 +133,9 @@ def find_font(name: str = MONOSPACED) -> Path | None:
 
 def render_pdf(text: str, font: Path, title: str, creator: str = "atd-kg") -> bytes:
     """One PDF page per form-feed-separated page of the text, one line of type per line, unchanged, so what
-    a PDF-to-text tool reads back is the text. A last line "Page N of M" is set at the foot of its page, as
-    printed. The font is embedded as a subset, so the PDF stays small. Needs fpdf2 (the test extra)."""
+    a PDF-to-text tool reads back is the text. A last line "Page N of M" (indented or not) is set at the foot of
+    its page, centred, as printed. The font is embedded as a subset, so the PDF stays small. Needs fpdf2 (the test
+    extra)."""
     from fpdf import FPDF
 
     pdf = FPDF(format="A4", unit="mm")
@@ -148,7 +149,8 @@ def render_pdf(text: str, font: Path, title: str, creator: str = "atd-kg") -> by
     for page in text.split("\f"):
         pdf.add_page()
         lines = page.rstrip("\n").split("\n")
-        footer = lines.pop() if lines and FOOTER.fullmatch(lines[-1]) else None
+        # as a layout-keeping extraction gives it back, the footer's line may be indented to the page's middle
+        footer = lines.pop().strip() if lines and FOOTER.fullmatch(lines[-1].strip()) else None
         for line in lines:
             pdf.cell(0, LINE_HEIGHT, line, new_x="LMARGIN", new_y="NEXT")
         if footer:  # the page number at the foot of the page, as printed
