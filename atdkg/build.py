@@ -9,6 +9,7 @@ caller exits non-zero.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import shutil
@@ -207,10 +208,9 @@ def write_build(result: BuildResult, build_dir: Path, sources_dir: Path | None =
     build_dir = Path(build_dir)
     store = build_dir.parent / ".builds"
     stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
-    target = store / stamp
     with _naming(store):
         store.mkdir(parents=True, exist_ok=True)
-        target.mkdir()
+        target = _new_folder(store, stamp)
     with writing(target):  # held (.lock) while written, so a concurrent build's swap leaves it alone
         try:
             _write_outputs(result, target, sources_dir, edit)
@@ -226,6 +226,19 @@ def write_build(result: BuildResult, build_dir: Path, sources_dir: Path | None =
         else:
             _commit(edit, build_dir, target)
     return target
+
+
+def _new_folder(store: Path, stamp: str) -> Path:
+    """store/stamp, or store/stamp-1, -2 … if taken: one process that builds twice within a second (the Python
+    API, an edit right after a build in the same process) would otherwise find its previous build's name."""
+    for n in itertools.count():
+        target = store / (stamp if n == 0 else f"{stamp}-{n}")
+        try:
+            target.mkdir()
+            return target
+        except FileExistsError:
+            continue
+    raise AssertionError("unreachable")
 
 
 def _commit(edit: corpus.Edit, link: Path, target: Path) -> None:
