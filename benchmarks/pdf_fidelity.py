@@ -165,7 +165,7 @@ def similarity(expected: str, found: str) -> float:
         pairs = [(expected, found)]
     matched = sum(sum(b.size for b in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
                   for a, b in pairs)
-    total = len(expected) + len(found)
+    total = sum(len(a) + len(b) for a, b in pairs)  # the form feeds between pages are neither matched nor counted
     return 2 * matched / total if total else 1.0
 
 
