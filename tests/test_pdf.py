@@ -388,3 +388,15 @@ def test_eval_reads_the_gold_pdf_and_scores_as_its_text(tmp_path):
     from_pdf, from_text = ev.evaluate(GOLD, DATA, names), ev.evaluate(tmp_path / "gold", DATA, names)
     assert from_pdf["micro"] == from_text["micro"]
     assert from_pdf["micro"]["statistics"]["correct"] > 0
+
+
+def test_a_pdf_listed_as_a_text_file_is_named_as_a_pdf(small, font):
+    """A PDF copied into sources/ and listed by hand as the document's text: the build says what it is."""
+    src = load_manifest(small / "sources")[0]
+    pdf = small / "sources" / src.file
+    pdf.write_bytes(render_pdf(pdf_layout(FIXTURE.read_text(encoding="utf-8")), font, "Fourth report"))
+    manifest = small / "sources" / "manifest.csv"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(src.sha256, sha(pdf)), encoding="utf-8")
+    result = atdkg("build", "--data-dir", small)
+    assert result.exit_code == 2
+    assert f"{pdf}: a PDF, where a text file was expected" in result.output and "atdkg add" in result.output
