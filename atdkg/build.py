@@ -9,6 +9,7 @@ caller exits non-zero.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import shutil
@@ -208,10 +209,9 @@ def write_build(result: BuildResult, build_dir: Path, sources_dir: Path | None =
     build_dir = Path(build_dir)
     store = build_dir.parent / ".builds"
     stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
-    target = store / stamp
     with _naming(store):
         store.mkdir(parents=True, exist_ok=True)
-        target.mkdir()
+        target = _new_folder(store, stamp)
     with writing(target):  # held (.lock) while written, so a concurrent build's swap leaves it alone
         try:
             _write_outputs(result, target, sources_dir, edit)
@@ -227,6 +227,19 @@ def write_build(result: BuildResult, build_dir: Path, sources_dir: Path | None =
         else:
             _commit(edit, build_dir, target)
     return target
+
+
+def _new_folder(store: Path, stamp: str) -> Path:
+    """store/stamp, or store/stamp-1, -2 … if taken: one process that builds twice within a second (the Python
+    API, an edit right after a build in the same process) would otherwise find its previous build's name."""
+    for n in itertools.count():
+        target = store / (stamp if n == 0 else f"{stamp}-{n}")
+        try:
+            target.mkdir()
+            return target
+        except FileExistsError:
+            continue
+    raise AssertionError("unreachable")
 
 
 def _commit(edit: corpus.Edit, link: Path, target: Path) -> None:
@@ -280,14 +293,15 @@ def _write_outputs(result: BuildResult, target: Path, sources_dir: Path | None,
 
 
 def _copy_sources(sources_dir: Path, dest: Path, edit: corpus.Edit | None) -> None:
-    """The documents the build was made from and their manifest (an edit's: staged copies, the new
-    manifest); never what a build ignores (dot-files: staged copies, the manifest being committed)."""
+    """The documents the build was made from (each one's text, and its PDF if it came as one) and their manifest
+    (an edit's: staged copies, the new manifest); never what a build ignores (dot-files: staged copies, the
+    manifest being committed)."""
     dest.mkdir()
     if edit is None:
         names = [p.name for p in sorted(sources_dir.iterdir()) if p.is_file() and not p.name.startswith(".")]
         files = {name: sources_dir / name for name in names}
     else:
-        files = {s.file: edit.path(s) for s in edit.after}
+        files = {name: edit.staged.get(name, sources_dir / name) for s in edit.after for name in s.files}
         files.update({name: sources_dir / name for name in IGNORED - {MANIFEST} if (sources_dir / name).is_file()})
     for name, path in files.items():
         with _naming(dest / name):

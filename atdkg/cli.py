@@ -106,11 +106,12 @@ def _print_refusal(result, data: Path) -> None:
     click.echo("error: the graph does not conform to ontology/shapes.ttl; the previous build is untouched", err=True)
 
 
-def _limits(max_bytes, max_line, parse_timeout) -> Limits:
+def _limits(max_bytes, max_line, parse_timeout, max_pdf_bytes=None) -> Limits:
     default = Limits()
     return Limits(config.number(max_bytes, "ATDKG_MAX_BYTES", default.max_bytes, int),
                   config.number(max_line, "ATDKG_MAX_LINE", default.max_line, int),
-                  config.number(parse_timeout, "ATDKG_PARSE_SECONDS", default.parse_seconds, float))
+                  config.number(parse_timeout, "ATDKG_PARSE_SECONDS", default.parse_seconds, float),
+                  config.number(max_pdf_bytes, "ATDKG_MAX_PDF_BYTES", default.max_pdf_bytes, int))
 
 
 def _calendar_date(ctx, param, value):
@@ -137,6 +138,13 @@ def _bounds_options(fn):
     fn = click.option("--max-bytes", type=click.IntRange(min=1), default=None,
                       help=f"Bytes per document [default: $ATDKG_MAX_BYTES or {Limits().max_bytes:,}].")(fn)
     return fn
+
+
+def _pdf_option(fn):
+    """--max-pdf-bytes: only where a PDF comes in (add, replace); builds read the text extracted from it."""
+    return click.option("--max-pdf-bytes", type=click.IntRange(min=1), default=None,
+                        help=f"Bytes of a PDF document (its text is held to --max-bytes) [default: "
+                             f"$ATDKG_MAX_PDF_BYTES or {Limits().max_pdf_bytes:,}].")(fn)
 
 
 def _on_sigterm(signum, frame):
@@ -178,6 +186,17 @@ def _state_after(data: Path) -> str:
     return "the corpus and the build are as they were before, or the edit is complete (it was committed)"
 
 
+def _kept(data: Path, edit: corpus.Edit) -> str:
+    """Where the document's files go: its text, or a PDF and the text extracted from it."""
+    src = edit.source
+    assert src is not None  # every edit names the document it adds, removes or replaces
+    text = data / "sources" / src.file
+    if not src.pdf:
+        return str(text)
+    pages = edit.path(src).read_text(encoding="utf-8").count("\f") + 1
+    return f"{data / 'sources' / src.pdf}, its text ({pages} page{'s' * (pages != 1)}) as {text}"
+
+
 def _edit(data: Path, base: str, verbose: bool, limits: Limits, wait, command: str, plan, done: str) -> int:
     """Plan an edit (a staged copy, a new manifest in memory), build from it, commit only if it conforms."""
     def work() -> int:
@@ -186,7 +205,7 @@ def _edit(data: Path, base: str, verbose: bool, limits: Limits, wait, command: s
         except SourceError as e:
             click.echo(f"error: {e}", err=True)
             return EXIT_BAD_INPUT
-        click.echo(done.format(src=edit.source, path=data / "sources" / edit.source.file))
+        click.echo(done.format(src=edit.source, path=_kept(data, edit)))
         code = run_build(data, base, verbose, strict=False, limits=limits, edit=edit)
         if code:
             corpus.recover(data)  # the staged copy goes; a half-committed edit is undone
@@ -229,14 +248,17 @@ def build(data_dir, base, verbose, strict, max_bytes, max_line, parse_timeout, w
 @click.option("--base")
 @click.option("-v", "--verbose", is_flag=True)
 @_bounds_options
+@_pdf_option
 def add(path, genre, event, title, publisher, language, date, force, data_dir, base, verbose, max_bytes, max_line,
-        parse_timeout, wait):
+        parse_timeout, wait, max_pdf_bytes):
     """Add a document to the corpus (copied unchanged, recorded in the manifest) and rebuild.
 
+    A text file (UTF-8), or a PDF (known by its bytes): the PDF is kept unchanged beside the text extracted
+    from it, which the manifest names and evidence offsets count in; evidence then carries page numbers.
     Refused (exit 2) if the text states another date than --event or clearly looks like another genre
     (--force adds it anyway). The manifest changes last, and only if the rebuild succeeds: a failure,
     Ctrl-C or a kill leaves the corpus and the build as they were."""
-    data, limits = config.data_dir(data_dir), _limits(max_bytes, max_line, parse_timeout)
+    data, limits = config.data_dir(data_dir), _limits(max_bytes, max_line, parse_timeout, max_pdf_bytes)
     plan = lambda: corpus.plan_add(data, path, genre, event, title, publisher, language, date, force,  # noqa: E731
                                    limits)
     sys.exit(_edit(data, config.base_iri(base), verbose, limits, wait, "add", plan,
@@ -272,11 +294,13 @@ def remove(doc_id, data_dir, base, verbose, max_bytes, max_line, parse_timeout, 
 @click.option("--base")
 @click.option("-v", "--verbose", is_flag=True)
 @_bounds_options
+@_pdf_option
 def replace(doc_id, path, genre, event, title, publisher, language, date, force, data_dir, base, verbose, max_bytes,
-            max_line, parse_timeout, wait):
-    """Give document ID the text of PATH (a corrected version) and rebuild. The id and the manifest row
-    (genre, event, title …) stay unless an option changes them; the same checks and guarantees as add."""
-    data, limits = config.data_dir(data_dir), _limits(max_bytes, max_line, parse_timeout)
+            max_line, parse_timeout, wait, max_pdf_bytes):
+    """Give document ID the text of PATH (a corrected version, a text file or a PDF) and rebuild. The id and
+    the manifest row (genre, event, title …) stay unless an option changes them; the same checks and
+    guarantees as add."""
+    data, limits = config.data_dir(data_dir), _limits(max_bytes, max_line, parse_timeout, max_pdf_bytes)
     overrides = {"genre": genre, "event": event, "title": title, "publisher": publisher, "language": language,
                  "date": date}
     plan = lambda: corpus.plan_replace(data, doc_id, path, {k: v for k, v in overrides.items() if v},  # noqa: E731

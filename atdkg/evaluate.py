@@ -28,7 +28,8 @@ import yaml
 
 from atdkg.build import BuildResult, build_graph
 from atdkg.loaders.genres import REGISTRY
-from atdkg.loaders.sources import COLUMNS, GENRES, MANIFEST, read_text, sha256_of
+from atdkg.loaders.pdf import extract_text
+from atdkg.loaders.sources import COLUMNS, GENRES, MANIFEST, PDF_COLUMNS, SourceError, read_text, sha256_of
 from atdkg.queries.stores import EmbeddedStore
 from atdkg.terms import DEFAULT_BASE, fold
 
@@ -105,6 +106,7 @@ class GoldDocument:
     gold_file: Path
     gold: dict = field(default_factory=dict)
     text: str = ""
+    pdf: Path | None = None  # read instead of ``file``, as `atdkg add` reads a PDF: the text is extracted from it
 
 
 def _where(path: Path, node: Any, key: str) -> str:
@@ -166,10 +168,16 @@ def _document(gold_dir: Path, path: Path, entry: Any, key: str) -> GoldDocument:
     _need(text_file.is_file(), path, entry, f"{key}.file", f"an existing file ({text_file} is missing)")
     gold_file = gold_dir / entry.get("gold", f"{entry['name']}.yaml")
     _need(gold_file.is_file(), path, entry, f"{key}.gold", f"an existing gold file ({gold_file} is missing)")
+    pdf = gold_dir / entry["pdf"] if entry.get("pdf") else None
+    _need(pdf is None or pdf.is_file(), path, entry, f"{key}.pdf", f"an existing file ({pdf} is missing)")
     doc = GoldDocument(entry["name"], text_file, entry["genre"], str(loader_genre),
                        str(entry["event"]) if entry.get("event") else None, str(entry["date"]), entry["title"],
-                       entry["publisher"], entry.get("language", "en"), gold_file)
-    doc.text = read_text(text_file)
+                       entry["publisher"], entry.get("language", "en"), gold_file, pdf=pdf)
+    try:
+        # the PDF itself where there is one: what is measured is then what `atdkg add report.pdf` would read
+        doc.text = extract_text(pdf) if pdf else read_text(text_file)
+    except SourceError as e:
+        raise GoldError(f"{_where(path, entry, key + ('.pdf' if pdf else '.file'))}: {e}") from None
     doc.gold = load_gold(gold_file, doc.text)
     return doc
 
@@ -260,16 +268,19 @@ def prepare_data_dir(docs: list[GoldDocument], reference_data: Path, target: Pat
     sources.mkdir()
     ids = {}
     with (sources / MANIFEST).open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(f, fieldnames=COLUMNS + PDF_COLUMNS, lineterminator="\n")
         writer.writeheader()
         for n, doc in enumerate(docs):
             ids[doc.name] = f"{n:03d}"
-            shutil.copyfile(doc.file, sources / doc.file.name)
-            writer.writerow({"id": ids[doc.name], "file": doc.file.name, "genre": doc.loader_genre,
-                             "event": doc.event or (doc.date if REGISTRY[doc.loader_genre].describes_event else ""),
-                             "date": doc.date, "title": doc.title,
-                             "publisher": doc.publisher, "language": doc.language,
-                             "sha256": sha256_of(sources / doc.file.name)})
+            (sources / doc.file.name).write_bytes(doc.text.encode("utf-8"))  # the text file, or the PDF's text
+            row = {"id": ids[doc.name], "file": doc.file.name, "genre": doc.loader_genre,
+                   "event": doc.event or (doc.date if REGISTRY[doc.loader_genre].describes_event else ""),
+                   "date": doc.date, "title": doc.title, "publisher": doc.publisher,
+                   "language": doc.language, "sha256": sha256_of(sources / doc.file.name)}
+            if doc.pdf:
+                shutil.copyfile(doc.pdf, sources / doc.pdf.name)
+                row |= {"pdf": doc.pdf.name, "pdf_sha256": sha256_of(sources / doc.pdf.name)}
+            writer.writerow(row)
     return ids
 
 

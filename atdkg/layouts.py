@@ -14,11 +14,17 @@ down a line instead: a wrapped line that starts like a list item or agenda time 
 "13. …", "14:30 …" inside a paragraph or bullet), and a break at the space after a hyphen
 ("Information-" / "Lebanese …" from "Information- Lebanese", which reads as "Information-Lebanese").
 The benchmark corpus (``benchmarks.corpus``) uses it: renamed text moves line breaks to new places.
+
+``render_pdf`` then sets such a text as a real PDF, one PDF page per form-feed page and one line of type per
+line: the gold PDF (tests/gold/make_pdfs.py), the PDF tests and the extraction benchmark
+(``benchmarks.pdf_fidelity``) all make their PDFs with it.
 """
 from __future__ import annotations
 
 import re
 import textwrap
+from datetime import UTC, datetime
+from pathlib import Path
 
 LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 ITALIC = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
@@ -102,3 +108,52 @@ def pdf_layout(text: str, width: int = 72, hyphenate: bool = True, bullets: bool
         paged += out[start:start + pages]
     paged += ["", f"{n}"]
     return "\n".join(paged) + "\n"
+
+
+# -- the text as a real PDF --------------------------------------------------------------------------------
+FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts")
+MONOSPACED = "DejaVuSansMono.ttf"  # the gold PDF's font: a laid-out line keeps its columns
+PROPORTIONAL = "DejaVuSans.ttf"    # as most reports are set: an extractor must find word gaps by position
+FONT_SIZE = 9.0      # points; 80 columns of DejaVu Sans Mono fit an A4 page with 20 mm margins
+LINE_HEIGHT = 4.2    # mm
+MARGIN = 20          # mm
+FOOTER = re.compile(r"Page \d+ of \d+")
+FIXED_DATE = datetime(2023, 5, 10, tzinfo=UTC)  # the same bytes on every run
+
+
+def font_candidates(name: str = MONOSPACED) -> tuple[str, ...]:
+    return tuple(f"{folder}/{name}" for folder in FONT_DIRS)
+
+
+def find_font(name: str = MONOSPACED) -> Path | None:
+    """A DejaVu font (Debian/Ubuntu: fonts-dejavu-core): Unicode, so en dashes, curly quotes and "Türkiye"
+    are set as they are; None if it is not installed."""
+    return next((Path(c) for c in font_candidates(name) if Path(c).is_file()), None)
+
+
+def render_pdf(text: str, font: Path, title: str, creator: str = "atd-kg") -> bytes:
+    """One PDF page per form-feed-separated page of the text, one line of type per line, unchanged, so what
+    a PDF-to-text tool reads back is the text. A last line "Page N of M" (indented or not) is set at the foot of
+    its page, centred, as printed. The font is embedded as a subset, so the PDF stays small. Needs fpdf2 (the test
+    extra)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.set_creation_date(FIXED_DATE)
+    pdf.set_title(title)
+    pdf.set_creator(creator)
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.set_auto_page_break(False)
+    pdf.add_font(font.stem, fname=str(font))
+    pdf.set_font(font.stem, size=FONT_SIZE)
+    for page in text.split("\f"):
+        pdf.add_page()
+        lines = page.rstrip("\n").split("\n")
+        # as a layout-keeping extraction gives it back, the footer's line may be indented to the page's middle
+        footer = lines.pop().strip() if lines and FOOTER.fullmatch(lines[-1].strip()) else None
+        for line in lines:
+            pdf.cell(0, LINE_HEIGHT, line, new_x="LMARGIN", new_y="NEXT")
+        if footer:  # the page number at the foot of the page, as printed
+            pdf.set_y(pdf.h - MARGIN)
+            pdf.cell(0, LINE_HEIGHT, footer, align="C")
+    return bytes(pdf.output())

@@ -37,7 +37,19 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .integrity import remove_unless_held
-from .sources import COLUMNS, MANIFEST, Limits, Source, SourceError, _check_row, check_sources, load_manifest, read_text
+from .pdf import extract_text, is_pdf
+from .sources import (
+    COLUMNS,
+    MANIFEST,
+    PDF_COLUMNS,
+    Limits,
+    Source,
+    SourceError,
+    _check_row,
+    check_sources,
+    load_manifest,
+    read_text,
+)
 from .text import first_heading
 from .textcheck import check_text
 
@@ -153,10 +165,22 @@ def _current(data_dir: Path) -> tuple[list[Source], bytes]:
     return manifest, (sources_dir / MANIFEST).read_bytes()
 
 
-def _render(src: Source) -> str:
+def _render(src: Source, columns: list[str]) -> str:
     out = io.StringIO()
-    csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n").writerow(asdict(src))
+    csv.DictWriter(out, fieldnames=columns, lineterminator="\n").writerow({c: asdict(src)[c] for c in columns})
     return out.getvalue()
+
+
+def _manifest_text(raw: bytes, src: Source) -> tuple[str, list[str]]:
+    """The manifest's text and columns as the edit will write them: the PDF columns join its header when the
+    first document from a PDF comes in (every other row stays byte-for-byte; see ``sources.Source``)."""
+    text = raw.decode("utf-8")
+    header, newline, rest = text.partition("\n")
+    columns = next(csv.reader([header]))
+    if src.pdf and columns == COLUMNS:
+        columns = COLUMNS + PDF_COLUMNS
+        text = ",".join(columns) + ("\r" if header.endswith("\r") else "") + newline + rest
+    return text, columns
 
 
 def _row_spans(raw: bytes) -> dict[str, tuple[int, int]]:
@@ -177,30 +201,88 @@ def _row_spans(raw: bytes) -> dict[str, tuple[int, int]]:
     return spans
 
 
-def _read_new(path: Path, limits: Limits) -> str:
-    """The new document's text: refused before anything else if missing, too large or not UTF-8."""
+@dataclass
+class _Incoming:
+    """The file an add or a replace names, as the corpus will keep it: a text file as it is; a PDF as itself
+    and the text extracted from it, which the manifest's ``file`` names and offsets count in."""
+
+    path: Path
+    digest: str  # sha256 of the file's bytes
+    text: str  # the text the loaders will read
+    from_pdf: bool
+
+    @property
+    def where(self) -> str:
+        """What a message about a line of the text names (a PDF's lines are those of its extracted text)."""
+        return f"{self.path} (its extracted text)" if self.from_pdf else str(self.path)
+
+    @property
+    def text_digest(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest() if self.from_pdf else self.digest
+
+    def columns(self, doc_id: str) -> dict[str, str]:
+        """The manifest columns that name and check the document's files."""
+        text_file = {"file": f"{doc_id}_{self.text_digest[:16]}.txt", "sha256": self.text_digest}
+        if not self.from_pdf:
+            return {**text_file, "pdf": "", "pdf_sha256": ""}
+        return {**text_file, "pdf": f"{doc_id}_{self.digest[:16]}.pdf", "pdf_sha256": self.digest}
+
+    def same_as(self, src: Source) -> str | None:
+        """How this file is already document ``src``, if it is: the same bytes, or the same text."""
+        if self.digest in (src.sha256, src.pdf_sha256):
+            return "same sha256"
+        if self.text_digest == src.sha256:
+            return "the same text"
+        return None
+
+    def stage(self, data_dir: Path, src: Source) -> dict[str, Path]:
+        """The document's files under sources/.staging: the user's file copied unchanged, the extracted text
+        written out."""
+        if not self.from_pdf:
+            staged = {src.file: _stage(data_dir, self.path, src.file, self.digest)}
+        else:
+            staged = {src.pdf: _stage(data_dir, self.path, src.pdf, self.digest),
+                      src.file: _stage_text(data_dir, src.file, self.text)}
+        checkpoint("staged")
+        return staged
+
+
+def _read_new(path: Path, limits: Limits) -> _Incoming:
+    """The new document: refused before anything else if missing, too large, not UTF-8 or (by its bytes, or
+    its name) a PDF that cannot be read."""
     if not path.is_file():
         raise SourceError(f"{path}: no such file")
-    return read_text(path, limits)
+    if is_pdf(path) or path.suffix.lower() == ".pdf":
+        digest = _sha256(path)
+        return _Incoming(path, digest, extract_text(path, limits), True)
+    text = read_text(path, limits)
+    return _Incoming(path, _sha256(path), text, False)
 
 
-def _check_claims(data_dir: Path, path: Path, text: str, src: Source, force: bool,
+def _check_claims(data_dir: Path, new: _Incoming, src: Source, force: bool,
                   options: tuple[str, str] = ("--genre", "--event")) -> None:
     """Unless ``force``: refuse a text that clearly is not of the genre or event it is said to be."""
     if force:
         return
-    problems = check_text(text, src.genre, src.event, str(path), Path(data_dir) / "gazetteer", options)
+    problems = check_text(new.text, src.genre, src.event, new.where, Path(data_dir) / "gazetteer", options)
     if problems:
         raise SourceError("\n".join(problems))
+
+
+def _staging(data_dir: Path) -> Path:
+    staging = Path(data_dir) / "sources" / STAGING
+    try:
+        staging.mkdir(exist_ok=True)
+    except OSError as e:
+        raise EditError(f"{staging}: cannot write ({e.strerror or e})") from None
+    return staging
 
 
 def _stage(data_dir: Path, path: Path, name: str, digest: str) -> Path:
     """Copy the new document under sources/.staging (unchanged, synced); its checksum is checked again
     on the copy, so a file changed while being added is refused."""
-    staging = Path(data_dir) / "sources" / STAGING
-    dest = staging / name
+    dest = _staging(data_dir) / name
     try:
-        staging.mkdir(exist_ok=True)
         shutil.copyfile(path, dest)
         with open(dest, "rb") as f:
             os.fsync(f.fileno())
@@ -209,28 +291,35 @@ def _stage(data_dir: Path, path: Path, name: str, digest: str) -> Path:
     if _sha256(dest) != digest:
         dest.unlink()
         raise SourceError(f"{path}: changed while it was being added; try again")
-    checkpoint("staged")
+    return dest
+
+
+def _stage_text(data_dir: Path, name: str, text: str) -> Path:
+    dest = _staging(data_dir) / name
+    _write_synced(dest, text.encode("utf-8"))
     return dest
 
 
 def plan_add(data_dir: Path, path: Path, genre: str, event: str, title: str = "", publisher: str = "",
              language: str = "en", date: str = "", force: bool = False, limits: Limits = DEFAULT_LIMITS) -> Edit:
-    """A new document with the next free id, as NNN_<sha256 prefix>.txt, appended to the manifest."""
+    """A new document with the next free id, as NNN_<sha256 prefix>.txt (and .pdf, if it is one), appended to
+    the manifest."""
     data_dir, path = Path(data_dir), Path(path)
     manifest, raw = _current(data_dir)
     next_id = f"{max((int(s.id) for s in manifest if s.id.isdigit()), default=-1) + 1:03d}"
-    new_text = _read_new(path, limits)
-    digest = _sha256(path)
-    if same := next((s for s in manifest if s.sha256 == digest), None):
-        raise SourceError(f"{path}: already in the corpus as {same.id} ({same.file}, same sha256)")
-    src = _check_row({"id": next_id, "file": f"{next_id}_{digest[:16]}.txt", "genre": genre, "event": event,
-                      "date": date or event, "title": title or first_heading(new_text) or path.stem,
-                      "language": language, "publisher": publisher, "sha256": digest}, f"atdkg add {path}")
-    _check_claims(data_dir, path, new_text, src, force)
-    text = raw.decode("utf-8")
-    after_bytes = (text + ("" if not text or text.endswith("\n") else "\n") + _render(src)).encode("utf-8")
-    staged = {src.file: _stage(data_dir, path, src.file, digest)}
-    return Edit(data_dir, "add", [*manifest, src], after_bytes, staged, [], src, {src.file: path})
+    new = _read_new(path, limits)
+    for s in manifest:
+        if how := new.same_as(s):
+            raise SourceError(f"{path}: already in the corpus as {s.id} ({s.file}, {how})")
+    src = _check_row({"id": next_id, **new.columns(next_id), "genre": genre, "event": event, "date": date or event,
+                      "title": title or first_heading(new.text) or path.stem, "language": language,
+                      "publisher": publisher},
+                     f"atdkg add {path}")
+    _check_claims(data_dir, new, src, force)
+    text, columns = _manifest_text(raw, src)
+    after_bytes = (text + ("" if not text or text.endswith("\n") else "\n") + _render(src, columns)).encode("utf-8")
+    staged = new.stage(data_dir, src)
+    return Edit(data_dir, "add", [*manifest, src], after_bytes, staged, [], src, dict.fromkeys(src.files, path))
 
 
 def _find(manifest: list[Source], doc_id: str, sources_dir: Path) -> Source:
@@ -248,34 +337,34 @@ def plan_remove(data_dir: Path, doc_id: str) -> Edit:
     start, end = _row_spans(raw)[src.id]
     text = raw.decode("utf-8")
     return Edit(data_dir, "remove", [s for s in manifest if s.id != doc_id],
-                (text[:start] + text[end:]).encode("utf-8"), {}, [src.file], src)
+                (text[:start] + text[end:]).encode("utf-8"), {}, list(src.files), src)
 
 
 def plan_replace(data_dir: Path, doc_id: str, path: Path, overrides: dict[str, str], force: bool = False,
                  limits: Limits = DEFAULT_LIMITS) -> Edit:
-    """The document ``doc_id`` gets the text of ``path``: same id and row (genre, event, title …) unless
-    ``overrides`` says otherwise; a new file name and checksum."""
+    """The document ``doc_id`` gets the text of ``path`` (a text file, or a PDF and its text): same id and row
+    (genre, event, title …) unless ``overrides`` says otherwise; new file names and checksums."""
     data_dir, path = Path(data_dir), Path(path)
     manifest, raw = _current(data_dir)
     old = _find(manifest, doc_id, data_dir / "sources")
-    new_text = _read_new(path, limits)
-    digest = _sha256(path)
-    if digest == old.sha256:
-        raise SourceError(f"{path}: the same bytes as document {old.id} ({old.file}); nothing to replace")
-    if same := next((s for s in manifest if s.sha256 == digest), None):
-        raise SourceError(f"{path}: already in the corpus as {same.id} ({same.file}, same sha256)")
-    row = {**asdict(old), **{k: v for k, v in overrides.items() if v}, "file": f"{old.id}_{digest[:16]}.txt",
-           "sha256": digest}
-    new = _check_row(row, f"atdkg replace {doc_id} {path}")
+    new = _read_new(path, limits)
+    if how := new.same_as(old):
+        raise SourceError(f"{path}: {how} as document {old.id} ({old.file}); nothing to replace")
+    for s in manifest:
+        if how := new.same_as(s):
+            raise SourceError(f"{path}: already in the corpus as {s.id} ({s.file}, {how})")
+    row = {**asdict(old), **{k: v for k, v in overrides.items() if v}, **new.columns(old.id)}
+    replacement = _check_row(row, f"atdkg replace {doc_id} {path}")
     options = ("--genre" if "genre" in overrides else "--genre (the manifest's)",
                "--event" if "event" in overrides else "--event (the manifest's)")
-    _check_claims(data_dir, path, new_text, new, force, options)
-    start, end = _row_spans(raw)[old.id]
-    text = raw.decode("utf-8")
-    after_bytes = (text[:start] + _render(new) + text[end:]).encode("utf-8")
-    staged = {new.file: _stage(data_dir, path, new.file, digest)}
-    return Edit(data_dir, "replace", [new if s.id == doc_id else s for s in manifest], after_bytes, staged,
-                [old.file], new, {new.file: path})
+    _check_claims(data_dir, new, replacement, force, options)
+    text, columns = _manifest_text(raw, replacement)
+    start, end = _row_spans(text.encode("utf-8"))[old.id]
+    after_bytes = (text[:start] + _render(replacement, columns) + text[end:]).encode("utf-8")
+    staged = new.stage(data_dir, replacement)
+    removed = [name for name in old.files if name not in replacement.files]
+    return Edit(data_dir, "replace", [replacement if s.id == doc_id else s for s in manifest], after_bytes, staged,
+                removed, replacement, dict.fromkeys(replacement.files, path))
 
 
 # -- committing ----------------------------------------------------------------------------------------------
@@ -397,7 +486,7 @@ def _roll_forward(data_dir: Path, journal: dict) -> None:
 
 def _roll_back(data_dir: Path, journal: dict) -> None:
     sources = data_dir / "sources"
-    listed = {s.file for s in load_manifest(sources)}
+    listed = {name for s in load_manifest(sources) for name in s.files}
     for name in journal["added"]:
         if name not in listed:  # a replace may have re-added a file the manifest still lists: keep that
             (sources / name).unlink(missing_ok=True)

@@ -11,6 +11,8 @@ IRIs are built from identities (dates, ISO codes, name slugs, list keys), never 
 """
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -37,6 +39,7 @@ TZ_OFFSETS = {"CET": "+01:00", "CEST": "+02:00", "UTC": "Z", "GMT": "Z", "EST": 
 ITEM_CLASS = {"policy-brief-call": "PolicyBriefCall", "pledge-idea": "PledgeIdea", "recommendation": "Recommendation",
               "next-step": "NextStep", "pathway": "Pathway", "finding": "Finding", "key-factor": "Finding",
               "challenge": "Finding", "practice-element": "Finding", "other": "ListItem"}
+FORM_FEED = re.compile("\f")  # the page break of PDF text (loaders/pdf.py)
 
 
 def en(text: str) -> Literal:
@@ -73,6 +76,7 @@ class Emitter:
         self.exchange_titles: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
         self.co_leads: dict[str, list[str]] = {}
         self.warnings: list[str] = []
+        self.page_breaks: dict[str, list[int] | None] = {}
 
     def canonical(self, node: URIRef, prop: URIRef, value: Literal, doc: str) -> None:
         """A value that must be one across documents: the first document's wins, a conflict is reported."""
@@ -127,9 +131,23 @@ class Emitter:
             g.add((quote, OA.exact, Literal(text[span.start:span.end])))
             g.add((quote, OA.prefix, Literal(text[max(0, span.start - 32):span.start])))
             g.add((quote, OA.suffix, Literal(text[span.end:span.end + 32])))
+            if (pages := self.pages(span.doc)) is not None:
+                # the pages of its first and last characters: the same page but for a passage a page break cuts
+                g.add((ev, SCHEMA.pageStart, Literal(bisect_right(pages, span.start) + 1)))
+                g.add((ev, SCHEMA.pageEnd, Literal(bisect_right(pages, span.end - 1) + 1)))
         if supports is not None:
             g.add((ev, ATD.supports, supports))
         return ev
+
+    def pages(self, doc: str) -> list[int] | None:
+        """Offsets of the form feeds that separate the document's pages (1-based page n starts after the
+        (n-1)th), or None for a text without pages: one with no form feed that did not come as a PDF (a
+        one-page PDF has no form feed, yet every passage of it is on page 1; a web page has no page 1)."""
+        if doc not in self.page_breaks:
+            text = self.texts[doc]
+            breaks = [m.start() for m in FORM_FEED.finditer(text)]
+            self.page_breaks[doc] = breaks if breaks or self.sources[doc].pdf else None
+        return self.page_breaks[doc]
 
     def derive(self, node: URIRef, span: Span, supports: URIRef | None = None) -> None:
         self.graph(span.doc).add((node, PROV.wasDerivedFrom, self.evidence(span, supports)))

@@ -5,7 +5,7 @@ between the two.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 
 @dataclass(frozen=True)
@@ -248,3 +248,23 @@ class ParsedDocument:
     warnings: list[str] = field(default_factory=list)
     furniture: list[tuple[int, str]] = field(default_factory=list)
     line_count: int = 0
+
+
+# where a record stands in the text, not what it says: offsets, line numbers and page furniture differ by layout
+LAYOUT_ONLY = frozenset({"span", "spans", "furniture", "line_count", "warnings", "skipped", "lineno"})
+
+
+def what_it_states(pd: ParsedDocument) -> dict:
+    """A parsed document's records without where they stand, so two layouts of one text (web-converted, PDF
+    text, a real PDF's extraction) can be compared: equal exactly when they state the same things."""
+    def strip(x):
+        if isinstance(x, dict):
+            return {k: strip(v) for k, v in x.items() if k not in LAYOUT_ONLY}
+        if isinstance(x, list):
+            return [strip(v) for v in x]
+        return x
+    out = strip(asdict(pd))
+    for unread in out["coverage"]["unread"]:  # offsets, as spans are (an exchange's start and end are times)
+        del unread["start"], unread["end"]
+    out["exchange_facts"] = sorted(pd.exchange.spans)
+    return out

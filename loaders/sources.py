@@ -2,14 +2,15 @@
 
 Offsets everywhere count Unicode code points of the file decoded as UTF-8 with no newline
 translation: ``read_text`` is the one way to read a source, for the loaders and the tests.
+A document that came as a PDF is two files: the PDF, kept byte-for-byte, and the text extracted
+from it (``loaders.pdf``), which the row's ``file`` names and every offset counts in.
 """
 from __future__ import annotations
 
 import csv
 import hashlib
 import re
-import shutil
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from datetime import date as Date
 from pathlib import Path
 
@@ -44,9 +45,11 @@ class Limits:
     """Bounds on one document, so a huge or pathological file is refused in seconds instead of
     parsing for minutes in gigabytes. Each is configurable (flag or environment, see atdkg.cli)."""
 
-    max_bytes: int = 5 * 2**20  # the largest real source is 22 kB
+    max_bytes: int = 5 * 2**20  # the largest real source is 22 kB; for a PDF, the bytes of its extracted text
     max_line: int = 20_000  # characters; the longest real line is 1,339 (a paragraph as one line)
-    parse_seconds: float = 30.0  # per document; the real ones take 0.03 s
+    parse_seconds: float = 30.0  # per document; the real ones take 0.03 s. Extracting a PDF's text gets as long
+    # a PDF also carries fonts and pictures: a report with photographs runs to tens of MB for 50 kB of text
+    max_pdf_bytes: int = 100 * 2**20
 
 
 @dataclass
@@ -60,9 +63,22 @@ class Source:
     publisher: str
     language: str
     sha256: str
+    # A document that came as a PDF: the PDF's file name and checksum (``file`` is the text extracted from it).
+    # Optional columns rather than a naming convention, so the PDF is checked by its full sha256 like every
+    # file; a manifest without them (every corpus before PDF input) loads unchanged, and only the first PDF
+    # added puts them in its header. Rows written before then stay byte-for-byte, shorter by two empty fields,
+    # which CSV readers (csv.DictReader, pandas) fill in as empty.
+    pdf: str = ""
+    pdf_sha256: str = ""
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """Every file of the document in sources/: its text, and its PDF if it came as one."""
+        return (self.file, self.pdf) if self.pdf else (self.file,)
 
 
-COLUMNS = [f.name for f in fields(Source)]
+COLUMNS = ["id", "file", "genre", "event", "date", "title", "publisher", "language", "sha256"]  # every row
+PDF_COLUMNS = ["pdf", "pdf_sha256"]  # after them, in a manifest that has a document from a PDF
 
 
 def sha256_of(path: Path) -> str:
@@ -78,6 +94,9 @@ def read_text(path: Path, limits: Limits | None = None) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
+        if raw[:1024].find(b"%PDF-") >= 0:
+            raise SourceError(f"{path}: a PDF, where a text file was expected; a PDF enters the corpus with "
+                              f"`atdkg add`, which keeps it and the text extracted from it") from None
         line = raw[:e.start].count(b"\n") + 1
         column = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
         raise SourceError(f"{path}:{line}:{column}: byte 0x{raw[e.start]:02x} is not valid UTF-8; expected UTF-8 "
@@ -94,7 +113,16 @@ def _check_size(path: Path, limits: Limits) -> None:
                           f"split it, or raise the limit (--max-bytes, $ATDKG_MAX_BYTES)")
 
 
-def _check_lines(path: Path, text: str, limits: Limits) -> None:
+def check_extracted_text(where: str, text: str, limits: Limits) -> None:
+    """The limits of a document's text, for text that is not (yet) a file: ``where`` names what it came from."""
+    size = len(text.encode("utf-8"))
+    if size > limits.max_bytes:
+        raise SourceError(f"{where}: {size:,} bytes of text, more than the limit of {limits.max_bytes:,} bytes per "
+                          f"document; split it, or raise the limit (--max-bytes, $ATDKG_MAX_BYTES)")
+    _check_lines(where, text, limits)
+
+
+def _check_lines(path: Path | str, text: str, limits: Limits) -> None:
     if len(text) <= limits.max_line:
         return
     for lineno, line in enumerate(text.split("\n"), start=1):
@@ -123,7 +151,13 @@ def _check_row(row: dict, where: str) -> Source:
                 raise SourceError(f"{where}: {col}: {e}; expected a calendar date YYYY-MM-DD") from None
     if not re.fullmatch(r"[0-9a-f]{64}", row["sha256"]):
         raise SourceError(f"{where}: sha256 {row['sha256']!r} is not 64 lowercase hex digits")
-    return Source(**{c: (row.get(c) or "").strip() for c in COLUMNS})
+    pdf, pdf_sha256 = ((row.get(c) or "").strip() for c in PDF_COLUMNS)
+    if bool(pdf) != bool(pdf_sha256):
+        raise SourceError(f"{where}: pdf {pdf!r} and pdf_sha256 {pdf_sha256!r}; expected both (a document that came "
+                          f"as a PDF) or neither")
+    if pdf_sha256 and not re.fullmatch(r"[0-9a-f]{64}", pdf_sha256):
+        raise SourceError(f"{where}: pdf_sha256 {pdf_sha256!r} is not 64 lowercase hex digits")
+    return Source(**{c: (row.get(c) or "").strip() for c in COLUMNS + PDF_COLUMNS})
 
 
 def load_manifest(sources_dir: Path) -> list[Source]:
@@ -132,8 +166,9 @@ def load_manifest(sources_dir: Path) -> list[Source]:
         raise SourceError(f"{path}: no manifest; expected a CSV with columns {', '.join(COLUMNS)}")
     with path.open(encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
-        if reader.fieldnames != COLUMNS:
-            raise SourceError(f"{path}:1: columns are {reader.fieldnames}; expected {COLUMNS}")
+        if reader.fieldnames not in (COLUMNS, COLUMNS + PDF_COLUMNS):
+            raise SourceError(f"{path}:1: columns are {reader.fieldnames}; expected {COLUMNS}, optionally followed "
+                              f"by {PDF_COLUMNS}")
         out, seen = [], set()
         for line, row in enumerate(reader, start=2):
             src = _check_row(row, f"{path}:{line}")
@@ -145,40 +180,22 @@ def load_manifest(sources_dir: Path) -> list[Source]:
 
 
 def check_sources(sources_dir: Path, manifest: list[Source]) -> None:
-    """Every file is in the manifest, every manifest row has its file, and checksums match."""
+    """Every file is in the manifest, every manifest row has its files (text, and PDF if any), and checksums
+    match."""
     sources_dir = Path(sources_dir)
-    listed = {s.file for s in manifest}
+    listed = {name for s in manifest for name in s.files}
     for path in sorted(sources_dir.iterdir()):
         if path.is_file() and path.name not in IGNORED and path.name not in listed and not path.name.startswith("."):
             raise SourceError(f"{path}: not in {sources_dir / MANIFEST}; add it with "
                               f"`atdkg add {path} --genre GENRE --event YYYY-MM-DD` or remove it")
     for s in manifest:
-        path = sources_dir / s.file
-        if not path.exists():
-            raise SourceError(f"{sources_dir / MANIFEST}: {s.file} (id {s.id}) is listed but missing")
-        actual = sha256_of(path)
-        if actual != s.sha256:
-            raise SourceError(f"{path}: sha256 is {actual}, the manifest says {s.sha256}; "
-                              f"the file changed since it was added (sources are kept byte-for-byte)")
-
-
-def add_source(sources_dir: Path, path: Path, genre: str, event: str, title: str = "",
-               publisher: str = "", language: str = "en", date: str = "") -> Source:
-    """Copy a new document in unchanged and record it; the caller rebuilds."""
-    sources_dir = Path(sources_dir)
-    path = Path(path)
-    if not path.is_file():
-        raise SourceError(f"{path}: no such file")
-    read_text(path)  # refuse what we could not parse later
-    manifest = load_manifest(sources_dir)
-    digest = sha256_of(path)
-    if any(s.sha256 == digest for s in manifest):
-        raise SourceError(f"{path}: already in the corpus (same sha256)")
-    next_id = f"{max((int(s.id) for s in manifest if s.id.isdigit()), default=-1) + 1:03d}"
-    src = _check_row({"id": next_id, "file": f"{next_id}_{digest[:16]}.txt", "genre": genre, "event": event,
-                      "date": date or event, "title": title or path.stem, "language": language,
-                      "publisher": publisher, "sha256": digest}, f"atdkg add {path}")
-    shutil.copyfile(path, sources_dir / src.file)
-    with (sources_dir / MANIFEST).open("a", encoding="utf-8", newline="") as f:  # other rows stay byte-for-byte
-        csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n").writerow(asdict(src))
-    return src
+        for name, expected in ((s.file, s.sha256), (s.pdf, s.pdf_sha256)):
+            if not name:
+                continue
+            path = sources_dir / name
+            if not path.exists():
+                raise SourceError(f"{sources_dir / MANIFEST}: {name} (id {s.id}) is listed but missing")
+            actual = sha256_of(path)
+            if actual != expected:
+                raise SourceError(f"{path}: sha256 is {actual}, the manifest says {expected}; "
+                                  f"the file changed since it was added (sources are kept byte-for-byte)")

@@ -247,3 +247,15 @@ def test_console_script_exit_codes_without_traceback(data_copy):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert "stray.txt" in proc.stderr and "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_two_builds_by_one_process_within_a_second_get_two_folders(built, tmp_path, monkeypatch):
+    """Build folders are named by the second and the process id: the second build of one process (the Python
+    API; an edit right after a build in the same process) took the first one's name and failed."""
+    from atdkg import build as build_module
+    from atdkg.build import write_build
+    monkeypatch.setattr(build_module.time, "strftime", lambda fmt: "20260101T000000")
+    first = write_build(built, tmp_path / "build")
+    second = write_build(built, tmp_path / "build")
+    assert second.name == f"{first.name}-1"
+    assert (tmp_path / "build").resolve() == second.resolve()

@@ -3,7 +3,6 @@ breaks, hyphenation, bullets, page numbers and running headers, CRLF, a BOM) mus
 same records as the original."""
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from atdkg.layouts import pdf_layout
 from atdkg.loaders.gazetteer import Gazetteer
 from atdkg.loaders.parse import parse_document
+from atdkg.loaders.records import what_it_states
 from atdkg.loaders.sources import Source, load_manifest, read_text
 from atdkg.loaders.text import vocabulary
 from atdkg.loaders.vocab import Vocabulary
@@ -25,22 +25,6 @@ VARIANTS = {
     "pdf-narrow-pages": lambda t: pdf_layout(t, width=58, pages=25),
     "crlf-bom": lambda t: "\ufeff" + t.replace("\n", "\r\n"),
 }
-LAYOUT_ONLY = {"span", "spans", "furniture", "line_count", "warnings", "skipped", "lineno"}  # where, not what
-
-
-def records(pd) -> dict:
-    """What a document states, without where (offsets and line numbers differ by layout)."""
-    def strip(x):
-        if isinstance(x, dict):
-            return {k: strip(v) for k, v in x.items() if k not in LAYOUT_ONLY}
-        if isinstance(x, list):
-            return [strip(v) for v in x]
-        return x
-    out = strip(dataclasses.asdict(pd))
-    out["exchange_facts"] = sorted(pd.exchange.spans)
-    return out
-
-
 @pytest.fixture(scope="module")
 def corpus():
     manifest = load_manifest(DATA / "sources")
@@ -62,7 +46,7 @@ def test_relayout_gives_the_same_records(corpus, tmp_path, doc, variant):
     relaid = VARIANTS[variant](read_text(DATA / "sources" / src.file))
     (tmp_path / src.file).write_text(relaid, encoding="utf-8", newline="")
     again = _parse(corpus, src, tmp_path)
-    assert records(again) == records(original)
+    assert what_it_states(again) == what_it_states(original)
     assert not again.skipped, again.skipped
 
 

@@ -18,6 +18,7 @@ from rdflib.namespace import DCTERMS, PROV, SH
 
 from atdkg.loaders.emit import ATD, OA, ORG, SCHEMA  # the namespaces the emitter writes
 from atdkg.loaders.validate import load_shapes, union_graph, validate
+from atdkg.terms import V
 
 ATDSH = Namespace("https://w3id.org/atd-kg/shapes#")
 DCT = DCTERMS
@@ -180,8 +181,18 @@ def unnamed_actor_same_as_state(g):
     return add(r.x, OWL.sameAs, r.state)
 
 
-def practice_without_attribution(g):
-    return drop(g, pick(g, "?x a atd:Practice").x, ATD.attributedTo)
+def genre_outside_the_registry(g):
+    return replace(g, pick(g, "?x a atd:SourceDocument").x, ATD.genre, V["list-other"])
+
+
+def report_that_describes_no_exchange(g):
+    return drop(g, pick(g, "?x a atd:SourceDocument ; atd:genre v:genre-report").x, ATD.describes)
+
+
+def practice_attributed_to_a_document(g):
+    # a practice may be unattributed (the text names nobody), but what it is attributed to must be an actor
+    row = pick(g, "?x a atd:Practice ; atd:attributedTo ?a . ?d a atd:SourceDocument")
+    return replace(g, row.x, ATD.attributedTo, row.d)
 
 
 def government_without_state(g):
@@ -200,6 +211,29 @@ def exchange_follows_later_exchange(g):
     r = pick(g, """?x a atd:PeerLearningExchange ; dcterms:date ?d . ?later a atd:PeerLearningExchange ;
                    dcterms:date ?l FILTER (?l > ?d)""")
     return add(r.x, ATD.follows, r.later)
+
+
+def _pages(g, first, last):
+    """Page numbers on an evidence node (the corpus's web-converted texts have none)."""
+    x = pick(g, "?x a atd:Evidence").x
+    return Change(x, [], [(x, SCHEMA.pageStart, Literal(n)) for n in first] +
+                  [(x, SCHEMA.pageEnd, Literal(n)) for n in last])
+
+
+def evidence_on_page_zero(g):
+    return _pages(g, [0], [0])
+
+
+def evidence_on_two_start_pages(g):
+    return _pages(g, [1, 2], [2])
+
+
+def evidence_ending_before_it_starts(g):
+    return _pages(g, [3], [2])
+
+
+def evidence_with_a_start_page_only(g):
+    return _pages(g, [1], [])
 
 
 # (id, expected named shape, expected constraint component (without "ConstraintComponent"),
@@ -226,6 +260,12 @@ MUTATIONS: list[tuple[str, str, str, URIRef | None, Callable[[Graph], Change]]] 
     ("evidence-with-two-quote-selectors", "EvidenceShape", "MinCount", (OA.hasSelector, OA.start),
      evidence_with_two_quote_selectors),
     ("evidence-with-a-third-selector", "EvidenceShape", "MaxCount", OA.hasSelector, evidence_with_a_third_selector),
+    ("evidence-on-page-zero", "EvidenceShape", "MinInclusive", SCHEMA.pageStart, evidence_on_page_zero),
+    ("evidence-on-two-start-pages", "EvidenceShape", "MaxCount", SCHEMA.pageStart, evidence_on_two_start_pages),
+    ("evidence-ends-before-it-starts", "EvidenceShape", "LessThanOrEquals", SCHEMA.pageStart,
+     evidence_ending_before_it_starts),
+    ("evidence-start-page-without-end-page", "PagedEvidenceShape", "MinCount", SCHEMA.pageEnd,
+     evidence_with_a_start_page_only),
     ("participation-without-evidence", "DerivedFromPassageShape", "MinCount", PROV.wasDerivedFrom,
      participation_without_evidence),
     ("state-iso3-two-letters", "StateShape", "Pattern", ATD.iso3166Alpha3, state_iso3_malformed),
@@ -237,7 +277,9 @@ MUTATIONS: list[tuple[str, str, str, URIRef | None, Callable[[Graph], Change]]] 
     ("exchange-ends-before-start", "ExchangeShape", "SPARQL", None, exchange_ends_before_start),
     ("exchange-follows-later-exchange", "ExchangeShape", "SPARQL", None, exchange_follows_later_exchange),
     ("chatham-house-unnamed-actor-sameas-state", "UnnamedActorShape", "SPARQL", None, unnamed_actor_same_as_state),
-    ("practice-without-attribution", "PracticeShape", "MinCount", ATD.attributedTo, practice_without_attribution),
+    ("genre-outside-the-registry", "SourceDocumentShape", "Node", ATD.genre, genre_outside_the_registry),
+    ("report-describing-no-exchange", "SourceDocumentShape", "SPARQL", None, report_that_describes_no_exchange),
+    ("practice-attributed-to-a-document", "PracticeShape", "Or", ATD.attributedTo, practice_attributed_to_a_document),
     ("government-without-state", "GovernmentShape", "MinCount", ATD.ofState, government_without_state),
     ("agenda-item-without-exchange", "AgendaItemShape", "MinCount", SCHEMA.superEvent, agenda_item_without_exchange),
 ]

@@ -9,59 +9,36 @@ and "Türkiye" as they are; it is embedded as a subset, so the PDF stays small.
     python tests/gold/make_pdfs.py            # (re)write the PDFs
     python tests/gold/make_pdfs.py --check    # exit 1 if a PDF differs from what its text gives
 
-Needs fpdf2 (the `test` extra) and the DejaVu fonts (Debian/Ubuntu: apt-get install fonts-dejavu-core).
+Run with .venv/bin/python: needs atdkg and fpdf2 (the `test` extra), and the DejaVu fonts (Debian/Ubuntu:
+apt-get install fonts-dejavu-core). The rendering itself is atdkg.layouts.render_pdf.
 """
 from __future__ import annotations
 
 import argparse
-import re
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
 
+from atdkg.layouts import find_font as _find_font
+from atdkg.layouts import font_candidates, render_pdf
+
 HERE = Path(__file__).resolve().parent
-FONT_CANDIDATES = ("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
-                   "/usr/share/fonts/dejavu/DejaVuSansMono.ttf",
-                   "/usr/local/share/fonts/DejaVuSansMono.ttf")
-FONT_SIZE = 9.0      # points; 80 columns of DejaVu Sans Mono fit an A4 page with 20 mm margins
-LINE_HEIGHT = 4.2    # mm
-MARGIN = 20          # mm
-FOOTER = re.compile(r"Page \d+ of \d+")
-FIXED_DATE = datetime(2023, 5, 10, tzinfo=UTC)  # the same bytes on every run
+FONT_CANDIDATES = font_candidates()
+CREATOR = "tests/gold/make_pdfs.py (atd-kg)"
 
 
 def find_font(explicit: str | None) -> Path:
-    for candidate in ([explicit] if explicit else FONT_CANDIDATES):
-        if candidate and Path(candidate).is_file():
-            return Path(candidate)
-    raise SystemExit("error: no DejaVu Sans Mono font found (tried " + ", ".join(FONT_CANDIDATES) +
-                     "); install fonts-dejavu-core or pass --font PATH")
+    font = Path(explicit) if explicit else _find_font()
+    if font is None or not font.is_file():
+        raise SystemExit("error: no DejaVu Sans Mono font found (tried " + ", ".join(FONT_CANDIDATES) +
+                         "); install fonts-dejavu-core or pass --font PATH")
+    return font
 
 
 def render(text: str, font: Path, title: str) -> bytes:
     """One PDF page per form-feed-separated page of the text, one line of type per line."""
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4", unit="mm")
-    pdf.set_creation_date(FIXED_DATE)
-    pdf.set_title(title)
-    pdf.set_creator("tests/gold/make_pdfs.py (atd-kg)")
-    pdf.set_margins(MARGIN, MARGIN, MARGIN)
-    pdf.set_auto_page_break(False)
-    pdf.add_font("DejaVuSansMono", fname=str(font))
-    pdf.set_font("DejaVuSansMono", size=FONT_SIZE)
-    for page in text.split("\f"):
-        pdf.add_page()
-        lines = page.rstrip("\n").split("\n")
-        footer = lines.pop() if lines and FOOTER.fullmatch(lines[-1]) else None
-        for line in lines:
-            pdf.cell(0, LINE_HEIGHT, line, new_x="LMARGIN", new_y="NEXT")
-        if footer:  # the page number at the foot of the page, as printed
-            pdf.set_y(pdf.h - MARGIN)
-            pdf.cell(0, LINE_HEIGHT, footer, align="C")
-    return bytes(pdf.output())
+    return render_pdf(text, font, title, CREATOR)
 
 
 def documents_with_pdf() -> list[dict]:
