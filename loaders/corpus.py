@@ -33,9 +33,10 @@ import shutil
 import signal
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from .genres import REGISTRY
 from .integrity import remove_unless_held
 from .pdf import extract_text, is_pdf
 from .sources import (
@@ -51,7 +52,7 @@ from .sources import (
     read_text,
 )
 from .text import first_heading
-from .textcheck import check_text
+from .textcheck import check_text, document_date
 
 LOCK = ".lock"  # in the data directory
 JOURNAL = ".edit-journal.json"  # in the data directory
@@ -264,6 +265,10 @@ def _check_claims(data_dir: Path, new: _Incoming, src: Source, force: bool,
     """Unless ``force``: refuse a text that clearly is not of the genre or event it is said to be."""
     if force:
         return
+    if src.genre in REGISTRY and not REGISTRY[src.genre].describes_event:
+        # a text that describes no exchange is checked against its own date, if one was given
+        options = (options[0], "--date")
+        src = replace(src, event=src.date)
     problems = check_text(new.text, src.genre, src.event, new.where, Path(data_dir) / "gazetteer", options)
     if problems:
         raise SourceError("\n".join(problems))
@@ -311,6 +316,9 @@ def plan_add(data_dir: Path, path: Path, genre: str, event: str, title: str = ""
     for s in manifest:
         if how := new.same_as(s):
             raise SourceError(f"{path}: already in the corpus as {s.id} ({s.file}, {how})")
+    if not date and not event and genre in REGISTRY and not REGISTRY[genre].describes_event:
+        stated = document_date(new.text)  # an article dates itself ("NAIROBI, 14 September 2023 —")
+        date = stated.iso if stated else ""
     src = _check_row({"id": next_id, **new.columns(next_id), "genre": genre, "event": event, "date": date or event,
                       "title": title or first_heading(new.text) or path.stem, "language": language,
                       "publisher": publisher},

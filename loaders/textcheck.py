@@ -97,6 +97,8 @@ def document_date(text: str, lines: list[Line] | None = None) -> StatedDate | No
 def check_event(text: str, event: str, where: str, option: str = "--event",
                 lines: list[Line] | None = None) -> str | None:
     """None if the text states no date or the event's; else what it states and how to go on."""
+    if not event:
+        return None  # nothing was said about the date: nothing to contradict
     stated = document_date(text, lines)
     if stated is None or event in (stated.iso, *stated.also):
         return None

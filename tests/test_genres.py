@@ -190,3 +190,18 @@ def test_add_needs_an_event_only_for_a_genre_that_describes_one(tmp_path):
 
 def test_registry_file_is_what_the_package_loads():
     assert dataclasses.asdict(load_registry())["genres"].keys() == REGISTRY.genres.keys()
+
+
+def test_a_document_is_dated_by_its_text_unless_told_and_a_wrong_date_is_refused(tmp_path):
+    data = corpus(tmp_path, [])
+    article = tmp_path / "article.txt"
+    article.write_text("[Fictional.]\n\nHARBOURTOWN, 14 September 2023 — The Lowland Migrant Council opened a "
+                       "family support centre.\n", encoding="utf-8")
+    runner = CliRunner()
+    wrong = runner.invoke(main, ["add", str(article), "--genre", "document", "--date", "2020-01-01",
+                                 "--data-dir", str(data)])
+    assert wrong.exit_code == 2 and "--date 2023-09-14" in wrong.output
+    added = runner.invoke(main, ["add", str(article), "--genre", "document", "--data-dir", str(data)])
+    assert added.exit_code == 0, added.output
+    row = (data / "sources" / "manifest.csv").read_text(encoding="utf-8").splitlines()[-1].split(",")
+    assert row[3:5] == ["", "2023-09-14"]  # no event; the date the text states
