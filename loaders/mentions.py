@@ -428,6 +428,9 @@ def _split_names(mc: MentionContext, words: list[Token]) -> list[list[Token]]:
                                                            or mc.gazetteer.resolve_org(left[0].text) is not None))
             if len(right) >= 2 and whole and _is_head(mc, right, heads | plural):
                 return [*_split_names(mc, words[:i]), right]
+            listed_right = len(right) >= 1 and mc.gazetteer.resolve_org(" ".join(t.text for t in right)) is not None
+            if listed_right and len(left) >= 2 and _is_head(mc, left, heads):
+                return [*_split_names(mc, words[:i]), right]  # "the Riverside Council and UNICEF": two bodies
     return [words]
 
 

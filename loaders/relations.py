@@ -133,6 +133,7 @@ class RelationContext:
     parsed_practices: dict[str, Span] = field(default_factory=dict)  # the genre parser's practices by sentence
     commitments: Intervals = field(default_factory=lambda: Intervals([]))  # items of lists of what is to be done
     parsed_practice_spans: Intervals = field(default_factory=lambda: Intervals([]))
+    field_line: Sentence | None = None  # the whole of a "Partners: …" line, while its sentences are read
 
 
 Relation = Callable[[RelationContext, Sentence], None]
@@ -200,13 +201,21 @@ def _affiliation(s: Sentence, at: int, person: PersonRef) -> Actor | None:
     return bodies[-1] if bodies else None  # the last: "Director of the Division, Agency": the agency
 
 
+# "The Working Group …", "The Office …" at a sentence's start (after an opening phrase and its comma)
+THE_HEAD = re.compile(r"^\W*(?:[A-Z][\w ,]{0,40},\s+)?[Tt]he\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)\b")
+
+
+def _in_publisher(rc: RelationContext, words: str) -> bool:
+    """Are all these words ("Working Group", "Office") words of the publisher's name?"""
+    return all(re.search(rf"\b{re.escape(w)}\b", rc.ctx.publisher) for w in words.split())
+
+
 def _publisher_by_head(rc: RelationContext, s: Sentence) -> re.Match | None:
     """"The Office …" at the start of a sentence of a text the Office published (the head word of its name), when
     it does something itself ("The Office carried out 14 visits") or the sentence names nobody else — "The Office
     notes the protocol adopted by the government" is the government's practice."""
-    m = re.match(r"^\W*(?:[A-Z][\w ,]{0,40},\s+)?[Tt]he\s+([A-Z][a-z]+)\b(?:\s+(?:also|then|has|had|have))*\s+",
-                 s.masked)
-    if not m or not re.search(rf"\b{re.escape(m.group(1))}\b", rc.ctx.publisher):
+    m = re.match(THE_HEAD.pattern + r"(?:\s+(?:also|then|has|had|have))*\s+", s.masked)
+    if not m or not _in_publisher(rc, m.group(1)):
         return None
     acts = rc.cues.practice_verb.match(s.masked, m.end()) is not None
     return m if acts or all(isinstance(a, PersonRef) for _, a in s.actors) else None
@@ -230,15 +239,33 @@ def _joint_subject(rc: RelationContext, s: Sentence) -> bool:
     return rc.cues.practice_verb.match(after) is not None
 
 
+def _publisher_as_subject(rc: RelationContext, s: Sentence) -> OrgRef | None:
+    """The text's publisher when the sentence's subject is "we" or "The <the head word of its name>"."""
+    if not rc.ctx.publisher:
+        return None
+    m = WE.search(s.masked) or THE_HEAD.match(s.masked)
+    if m is None or (m.group(1).lower() != "we" and not _in_publisher(rc, m.group(1))):
+        return None
+    if re.match(r"\s+(?:is|was|are|were|has\s+been|have\s+been)\b", s.masked[m.end(1):]):
+        return None  # "The Working Group is co-led by A and B": the body led, not a partner of those who lead it
+    return OrgRef(rc.ctx.publisher, rc.ctx.span(s.line, s.start + m.start(1), s.start + m.end(1)),
+                  key=rc.ctx.gazetteer.resolve_org(rc.ctx.publisher))
+
+
 @relation("partnerships")
 def partnerships(rc: RelationContext, s: Sentence) -> None:
+    if rc.field_line is not None and rc.field_line is not s:
+        return  # a "Partners: A; B; C" line is one partnership, read whole (see read_relations)
     text = s.text
-    if sum(not isinstance(a, PersonRef) for _, a in s.actors) < 2:
+    publisher = _publisher_as_subject(rc, s)  # "we run the project together with A and B": the author too
+    if sum(not isinstance(a, PersonRef) for _, a in s.actors) + (publisher is not None) < 2:
         return  # fewer than two actors who could be partners: the cue patterns need not be searched
     if not (rc.cues.partnership.search(s.masked) or rc.cues.partnership_field.match(s.masked)
             or _joint_subject(rc, s)):
         return
     partners = _partners(rc, s)
+    if publisher is not None and all(_key(p) != _key(publisher) for p in partners):
+        partners.insert(0, publisher)
     if len(partners) < 2 or rc.parsed_partnerships.overlaps(s.span):
         return
     rc.ctx.out.partnerships.append(Partnership(partners, " ".join(text.split()), s.span))
@@ -420,22 +447,35 @@ def read_relations(ctx: Context, cues: RelationCues, vocab: Vocabulary) -> None:
                          parsed_practice_spans=Intervals([p.span for p in ctx.out.practices]))
     for line in ctx.lines:
         rc.previous_actor = None  # a new paragraph introduces its actor again
+        rc.field_line = None
+        if cues.partnership_field.match(line.text):
+            # "Funding: Government of Japan, through IOM; Makassar City Government (in kind)": every name of the
+            # field's value is a partner, though a semicolon and a capital split it into sentences
+            whole = _sentence(ctx, line, 0, len(line.text), actors, starts)
+            rc.field_line = whole
+            partnerships(rc, whole)
         for a, b in sentences(line.text):
-            span = ctx.span(line, a, b)
-            inside = actors[bisect_left(starts, span.start):bisect_left(starts, span.end)]
-            s = Sentence(line, a, b, span, [(_line_offset(line, at), actor) for at, actor in inside])
-            # what a sentence says is read without the names in it: "Detention Reform Coalition" is no
-            # practice word, and a renamed organisation changes nothing
-            chars = list(s.text)
-            for _, actor in inside:
-                i, j = _line_offset(line, actor.span.start) - a, _line_offset(line, actor.span.end) - a
-                chars[max(i, 0):max(j, 0)] = " " * (max(j, 0) - max(i, 0))
-            s.masked = "".join(chars)
+            s = _sentence(ctx, line, a, b, actors, starts)
             for name, component in RELATIONS.items():
                 try:
                     component(rc, s)
                 except Exception as e:  # noqa: BLE001 - one unreadable sentence costs its relations, not the document
                     ctx.warn(line, f"relation {name!r} failed ({type(e).__name__}: {e}); please report this line")
+
+
+def _sentence(ctx: Context, line: Line, a: int, b: int, actors: list[tuple[int, Actor]], starts: list[int]
+              ) -> Sentence:
+    span = ctx.span(line, a, b)
+    inside = actors[bisect_left(starts, span.start):bisect_left(starts, span.end)]
+    s = Sentence(line, a, b, span, [(_line_offset(line, at), actor) for at, actor in inside])
+    # what a sentence says is read without the names in it: "Detention Reform Coalition" is no practice word,
+    # and a renamed organisation changes nothing
+    chars = list(s.text)
+    for _, actor in inside:
+        i, j = _line_offset(line, actor.span.start) - a, _line_offset(line, actor.span.end) - a
+        chars[max(i, 0):max(j, 0)] = " " * (max(j, 0) - max(i, 0))
+    s.masked = "".join(chars)
+    return s
 
 
 def _line_offset(line: Line, doc_offset: int) -> int:

@@ -189,3 +189,30 @@ def test_the_publishers_head_word_names_the_publisher_only_when_no_other_actor_i
 def test_actors_joined_to_one_after_a_preposition_are_partners_not_the_doer(parse):
     pd = parse("A reporting framework was developed in collaboration with UNICEF and the Lowland Migrant Council.\n")
     assert [p.actor for p in pd.practices] == [None]
+
+
+def _parse_published(gazetteer, vocab, tmp_path, body, publisher="Harbour Legal Collective"):
+    from atdkg.loaders.parse import parse_document
+    from atdkg.loaders.sources import Source
+    (tmp_path / "doc.txt").write_text("[Fictional.]\n\n" + body, encoding="utf-8")
+    src = Source("009", "doc.txt", "document", "", "2024-01-01", "t", publisher, "en", "0" * 64)
+    return parse_document(tmp_path, src, gazetteer, vocab, set())
+
+
+def test_the_author_who_works_with_others_is_a_partner_too(gazetteer, vocab, tmp_path):
+    pd = _parse_published(gazetteer, vocab, tmp_path, "Closer to home, we run the visiting scheme together with "
+                          "the Riverside Migrant Council and UNICEF.\n")
+    assert [[who(a) for a in p.partners] for p in pd.partnerships] == [
+        ["Harbour Legal Collective", "Riverside Migrant Council", "UNICEF"]]
+
+
+def test_a_body_led_by_others_is_not_their_partner(gazetteer, vocab, tmp_path):
+    pd = _parse_published(gazetteer, vocab, tmp_path, "The Collective is co-led by UNICEF and the Riverside "
+                          "Migrant Council.\n")
+    assert [[who(a) for a in p.partners] for p in pd.partnerships] == [["UNICEF", "Riverside Migrant Council"]]
+
+
+def test_a_partners_field_is_one_partnership_across_its_semicolons(parse):
+    pd = parse("Funding: Government of Lowland, through UNICEF; Riverside Migrant Council (in kind: schooling)\n")
+    assert [[who(a) for a in p.partners] for p in pd.partnerships] == [
+        ["GOV-LOW", "UNICEF", "Riverside Migrant Council"]] or len(pd.partnerships[0].partners) == 3
