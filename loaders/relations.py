@@ -309,7 +309,8 @@ def _subject(rc: RelationContext, s: Sentence) -> Actor | None:
 # where one practice of a sentence ends and the next may begin: "…; …", "…, which …", "…, where …", and ", and"
 # before a new subject — "that …", or a name (blanked in the masked text: a run of spaces) — but not before a
 # noun: "screening, referral, and case management" is one practice
-CLAUSE_BREAK = re.compile(r";\s+|,\s+(?:which|where)\s+|,\s+and\s+(?=that\b|[A-Z])|,\s+and(?=\s{3,})")
+# (", and" itself written with single spaces: a masked name before it, "UNHCR,   and the", is a list of names)
+CLAUSE_BREAK = re.compile(r";\s+|,\s+(?:which|where)\s+|, and\s+(?=that\b|[A-Z])|, and(?: the)?(?=\s{3,})")
 
 
 def _clauses(s: Sentence) -> list[tuple[int, int]]:
@@ -354,8 +355,10 @@ def _done(rc: RelationContext, masked: str) -> bool:
     """Has a verb of doing that no modal or wish governs ("has applied", not "will apply", "should train")?"""
     for m in rc.cues.practice_verb.finditer(masked):
         before = masked[max(0, m.start() - 30):m.start()]
-        # "to live": a purpose or a plan; "… Report which provides …": what a thing does, not an actor
-        if not rc.cues.not_done.search(before) and not re.search(r"\b(?:to|which|that)\s+$", before):
+        # "to live": a purpose or a plan; "… Report which provides …": what a thing does, not an actor; "funded
+        # by": the funder's partnership, read there, not the project's practice
+        if (not rc.cues.not_done.search(before) and not re.search(r"\b(?:to|which|that)\s+$", before)
+                and not (m.group(0) in ("funded", "financed") and masked[m.end():].lstrip().startswith("by "))):
             return True
     return False
 
@@ -406,6 +409,8 @@ def practices(rc: RelationContext, s: Sentence) -> None:
             prev = clauses[k - 1][0]
             categories = rc.vocab.categories(s.masked[prev:a])
             noun, object_from = bool(categories or rc.cues.practice_noun.search(s.masked[prev:a])), prev
+        if not noun and WE.search(clause) and rc.ctx.publisher:
+            noun = True  # "we interviewed 62 people", "We urge Congress to …": what the author did is its practice
         if not noun:
             verb_from = a
             continue

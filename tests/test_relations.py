@@ -216,3 +216,25 @@ def test_a_partners_field_is_one_partnership_across_its_semicolons(parse):
     pd = parse("Funding: Government of Lowland, through UNICEF; Riverside Migrant Council (in kind: schooling)\n")
     assert [[who(a) for a in p.partners] for p in pd.partnerships] == [
         ["GOV-LOW", "UNICEF", "Riverside Migrant Council"]] or len(pd.partnerships[0].partners) == 3
+
+
+@pytest.mark.parametrize(("text", "labels"), [
+    ("The Lowland Migrant Council has funded community case management in three towns.",
+     ["The Lowland Migrant Council has funded community case management in three towns."]),
+    ("The project is funded by the Lowland Migrant Council.", []),  # a partnership's side, not a practice
+    ("One State reported that case managers now work alongside immigration officers in reception centres.",
+     ["One State reported that case managers now work alongside immigration officers in reception centres."]),
+    ("The shelter was set up with the support of UNICEF, and the Lowland Migrant Council provided technical "
+     "support on case management.",
+     ["The shelter was set up with the support of UNICEF", "Lowland Migrant Council provided technical "
+      "support on case management"]),
+])
+def test_funding_alongside_and_a_second_subject_after_and_the(parse, text, labels):
+    assert [p.label for p in parse(text + "\n").practices] == labels
+
+
+def test_what_the_author_says_it_did_or_urges_is_its_practice(gazetteer, vocab, tmp_path):
+    pd = _parse_published(gazetteer, vocab, tmp_path, "Between June and November 2023 we interviewed 62 people "
+                          "in the programme.\n\nWe urge the Lowland Migrant Council to end the use of ankle monitors.\n")
+    assert [(p.label[:16], who(p.actor)) for p in pd.practices] == [
+        ("Between June and", "Harbour Legal Collective"), ("We urge the Lowl", "Harbour Legal Collective")]
