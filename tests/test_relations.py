@@ -234,7 +234,7 @@ def test_funding_alongside_and_a_second_subject_after_and_the(parse, text, label
 
 
 def test_what_the_author_says_it_did_or_urges_is_its_practice(gazetteer, vocab, tmp_path):
-    pd = _parse_published(gazetteer, vocab, tmp_path, "Between June and November 2023 we interviewed 62 people "
-                          "in the programme.\n\nWe urge the Lowland Migrant Council to end the use of ankle monitors.\n")
+    pd = _parse_published(gazetteer, vocab, tmp_path, "Between June and November 2023 we interviewed 62 people in "
+                          "the programme.\n\nWe urge the Lowland Migrant Council to end the use of ankle monitors.\n")
     assert [(p.label[:16], who(p.actor)) for p in pd.practices] == [
         ("Between June and", "Harbour Legal Collective"), ("We urge the Lowl", "Harbour Legal Collective")]
