@@ -27,6 +27,22 @@ CUES_FILE = Path("gazetteer") / "number_cues.yaml"
 DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 WORD = r"[A-Za-z][\w'’-]*"
 MONTH = "|".join(m.capitalize() for m in MONTHS)
+# after a number, these say it measures a change in what the sentence's previous number counts
+COMPARATIVE = {"more": "increase", "higher": "increase", "greater": "increase", "fewer": "decrease",
+               "less": "decrease", "lower": "decrease"}
+TIME_UNITS = frozenset({"hours", "days", "weeks", "months", "years"})
+
+
+def _base(verb: str) -> str:
+    """"released" → "release", "referred" → "refer", "screened" → "screen": enough to name what took the time."""
+    stem = verb[:-2]
+    if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "sl":
+        return stem[:-1]
+    if stem.endswith(("s", "c", "v", "z", "at", "it", "ut", "ag", "ug")) and not stem.endswith("ss"):
+        return stem + "e"
+    return stem
+
+
 DETERMINERS = {"the", "their", "its", "a", "an", "his", "her", "our", "them", "these", "those", "all"}
 
 
@@ -162,7 +178,7 @@ class StatisticsReader:
             consumed = end
         return out
 
-    def counted(self, text: str, n: _Number, sentence_start: int) -> tuple[str, int]:
+    def counted(self, text: str, n: _Number, sentence_start: int, previous: str = "") -> tuple[str, int]:
         """What the number counts — the noun phrase after it ("… of the people referred" for a percentage),
         else a measure the sentence names before it ("the daily cost of a bed … EUR 95") — and where the
         evidence ends (after the phrase when it follows the number)."""
@@ -186,9 +202,17 @@ class StatisticsReader:
             words.append(word)
             phrase_end = w.end()
         phrase = " ".join(words)
+        if words and words[0].lower() in COMPARATIVE and previous:
+            # "417 complaints, 31% more than in 2021": a change in what the number before it counts
+            return f"{COMPARATIVE[words[0].lower()]} in {previous}", n.end + skipped + phrase_end
+        if words and all(w[:1].isupper() for w in words) and not words[-1].endswith("s") and n.unit == "count":
+            return "", n.end  # "15 Tsar Osvoboditel Blvd", "1000 Sofia": an address, a name — nothing counted
         if phrase:
             return phrase, n.end + skipped + phrase_end
         sentence = text[sentence_start:n.start]
+        if n.unit in TIME_UNITS and (verb := re.search(rf"({WORD})\s+(?:(?:within|in|after)\s*)?$", sentence)) \
+                and verb.group(1).lower().endswith("ed") and verb.group(1).lower() not in self.cues.counted_stop:
+            return f"time to {_base(verb.group(1).lower())}", n.end  # "released within 72 hours": time to release
         found = list(self.measure.finditer(sentence))
         if found:
             measure = found[-1]
@@ -231,15 +255,18 @@ def _line_statistics(ctx: Context, reader: StatisticsReader, line: Line, taken: 
                      keys: set[str]) -> list[Statistic]:
     text = line.text
     out = []
+    previous, previous_at = "", -1  # what the line's last number counted, and where it stood
     for n in reader.numbers(text):
         span: Span = ctx.span(line, n.start, n.end)
         if taken.overlaps(span.start, span.end):
             continue
         near = max(0, n.start - 300)  # a sentence's start is looked for nearby, not back to the paragraph's
         sentence_start = max(text.rfind(". ", near, n.start) + 1, text.rfind("; ", near, n.start) + 1, near, 0)
-        counted, end = reader.counted(text, n, sentence_start)
+        counted, end = reader.counted(text, n, sentence_start,
+                                      previous if previous_at >= sentence_start else "")
         if not counted:
             continue  # a number we cannot say what it counts is not a statistic
+        previous, previous_at = counted, n.start
         if n.unit == "count":
             span = ctx.span(line, n.start, end)  # "64 police officers": the number with what it counts
             if taken.overlaps(span.start, span.end):

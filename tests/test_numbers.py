@@ -69,3 +69,13 @@ def test_a_malformed_number_cue_file_names_file_and_key(tmp_path):
     with pytest.raises(NumberCueError, match=r"number_cues\.yaml: 'qualifiers' holds False"):
         NumberCues.load(tmp_path)
     assert issubclass(NumberCueError, SourceError)
+
+
+def test_what_a_time_a_change_and_an_address_count(stats):
+    found = {(s[0], s[3]) for s in stats("Most families were released within 72 hours of arrival. In 2022 the "
+                                         "Office received 417 complaints, 31% more than in 2021, and fewer were "
+                                         "referred within 24 hours. Write to 15 Harbour Row, 1000 Lowtown.\n")}
+    assert ("72", "time to release") not in found  # "of arrival" follows: that is what the time is of
+    assert ("31", "increase in complaints") in found  # a change in what the number before it counts
+    assert ("24", "time to refer") in found  # nothing follows: the verb before says what took the time
+    assert not any(v in ("15", "1000") for v, _ in found)  # a street number and a postcode count nothing
