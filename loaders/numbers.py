@@ -30,6 +30,11 @@ MONTH = "|".join(m.capitalize() for m in MONTHS)
 # after a number, these say it measures a change in what the sentence's previous number counts
 COMPARATIVE = {"more": "increase", "higher": "increase", "greater": "increase", "fewer": "decrease",
                "less": "decrease", "lower": "decrease"}
+# "$164 a day", "BGN 41 per family per day": an amount per unit of time
+RATE = re.compile(r"^\s+(?:a|per)\s+(?:\w+\s+per\s+)?(day|week|month|year|night|hour)\b")
+# "312 were referred …", "29 of them had been made …": a number that is the subject of a passive
+DONE_TO = re.compile(r"^\s+(?:of\s+(?:them|these|those)\s+)?(?:were|was|had\s+been|have\s+been|has\s+been)\s+"
+                     r"(?P<what>(?:\w+ly\s+)?[a-z]+(?:ed|en|wn|ld|ght|ade|ept|ent|ung)\b[^\n]{0,120})")
 TIME_UNITS = frozenset({"hours", "days", "weeks", "months", "years"})
 
 
@@ -183,6 +188,14 @@ class StatisticsReader:
         else a measure the sentence names before it ("the daily cost of a bed … EUR 95") — and where the
         evidence ends (after the phrase when it follows the number)."""
         rest = text[n.end:n.end + 200]  # what is counted follows closely; never copy the paragraph's rest
+        if n.unit.isupper() and (rate := RATE.match(rest)):
+            return f"cost per {rate.group(1)}", n.end + rate.end()  # "$164 a day": a daily cost
+        if done := DONE_TO.match(rest):
+            # "312 were referred to a case manager", "29 of them had been made to wear …": the number is the
+            # subject, and what was done to them says what it counts
+            said = re.split(r"[,;:.()]|\s\d|\s(?:and|or|but|while|whereas)\s", done.group("what"))[0].split()[:7]
+            if said:
+                return " ".join(said), n.end + done.start("what") + len(" ".join(said))
         window = len(rest)
         if n.unit != "count" or re.match(r"^\s*of\s+(?:the|them|these|those|their)\b", rest):
             rest = re.sub(r"^\s*(?:of|after|before|from|for)\s+", "", rest)
@@ -267,8 +280,9 @@ def _line_statistics(ctx: Context, reader: StatisticsReader, line: Line, taken: 
         if not counted:
             continue  # a number we cannot say what it counts is not a statistic
         previous, previous_at = counted, n.start
-        if n.unit == "count":
-            span = ctx.span(line, n.start, end)  # "64 police officers": the number with what it counts
+        if n.unit == "count" or (n.unit.isupper() and end > n.end):
+            # "64 police officers": the number with what it counts; "USD 164 a day": the amount with its rate
+            span = ctx.span(line, n.start, end)
             if taken.overlaps(span.start, span.end):
                 continue
         value = _lexical(n.value)

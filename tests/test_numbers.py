@@ -79,3 +79,12 @@ def test_what_a_time_a_change_and_an_address_count(stats):
     assert ("31", "increase in complaints") in found  # a change in what the number before it counts
     assert ("24", "time to refer") in found  # nothing follows: the verb before says what took the time
     assert not any(v in ("15", "1000") for v, _ in found)  # a street number and a postcode count nothing
+
+
+def test_a_number_that_is_the_subject_of_what_was_done_and_an_amount_per_day(stats):
+    found = {(s[0], s[2], s[3]) for s in stats("Of the 400 families, 312 were referred to a community case manager "
+                                               "and 29 of them had been made to wear an ankle monitor. A bed costs "
+                                               "about USD 164 a day.\n")}
+    assert ("312", "count", "referred to a community case manager") in found
+    assert ("29", "count", "made to wear an ankle monitor") in found
+    assert ("164", "USD", "cost per day") in found
