@@ -611,8 +611,8 @@ def _person_words(mc: MentionContext, words: list[str], strict: bool = True) -> 
     titles = {h.rstrip(".") for h in cues.honorifics}
     if any(w.rstrip(".") in titles or _is_post(w, cues.posts) for w in words):
         return False
-    if not strict:
-        return True
+    if not strict:  # an honorific before it; but "Justice Collaborative" is a body's name, not Justice Collaborative
+        return not any(w in cues.org_heads for w in words)
     if any(w in cues.not_person_words or w in cues.org_heads or w in cues.posts or w.isupper() for w in words):
         return False
     joined = " ".join(words)

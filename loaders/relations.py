@@ -24,6 +24,7 @@ from itertools import accumulate
 from pathlib import Path
 
 from . import cuefile
+from .names import fold
 from .parse_common import Context
 from .records import Actor, OrgRef, Partnership, PersonRef, Practice, Span, StateRef, Unnamed
 from .sources import SourceError
@@ -248,8 +249,19 @@ def _publisher_as_subject(rc: RelationContext, s: Sentence) -> OrgRef | None:
         return None
     if re.match(r"\s+(?:is|was|are|were|has\s+been|have\s+been)\b", s.masked[m.end(1):]):
         return None  # "The Working Group is co-led by A and B": the body led, not a partner of those who lead it
-    return OrgRef(rc.ctx.publisher, rc.ctx.span(s.line, s.start + m.start(1), s.start + m.end(1)),
-                  key=rc.ctx.gazetteer.resolve_org(rc.ctx.publisher))
+    return _publisher(rc, rc.ctx.span(s.line, s.start + m.start(1), s.start + m.end(1)))
+
+
+def _publisher(rc: RelationContext, span: Span) -> OrgRef:
+    """The publisher, evidenced by the words that stand for it here; the same organisation as the document's own
+    mention of it, if it names itself ("Borderlands Justice Collaborative (BJC)"), acronym and all."""
+    name = fold(rc.ctx.publisher)
+    named = next((m.actor for m in rc.ctx.out.mentions if isinstance(m.actor, OrgRef) and fold(m.actor.name) == name),
+                 None)
+    if named is not None:
+        return OrgRef(named.name, span, acronym=named.acronym, key=named.key, parent=named.parent,
+                      scope=named.scope)
+    return OrgRef(rc.ctx.publisher, span, key=rc.ctx.gazetteer.resolve_org(rc.ctx.publisher))
 
 
 @relation("partnerships")
@@ -279,8 +291,7 @@ def _subject(rc: RelationContext, s: Sentence) -> Actor | None:
     if rc.ctx.publisher and ((we := WE.search(s.masked)) or (we := _publisher_by_head(rc, s))):
         # "We interviewed 62 people", "The Office carried out 14 visits": the text's author, whom the manifest
         # names as its publisher
-        return OrgRef(rc.ctx.publisher, rc.ctx.span(s.line, s.start + we.start(1), s.start + we.end(1)),
-                      key=rc.ctx.gazetteer.resolve_org(rc.ctx.publisher))
+        return _publisher(rc, rc.ctx.span(s.line, s.start + we.start(1), s.start + we.end(1)))
     agent = None
     person = None
     excluded: Actor | None = None  # the last actor set after a preposition, and which
