@@ -42,6 +42,10 @@ class Vocabulary:
         self._seen[(scheme, text)] = found
         return list(found)
 
+    def forget(self) -> None:
+        """Drop what was remembered of passages read before (a benchmark parses each text as new)."""
+        self._seen.clear()
+
     def categories(self, text: str) -> list[str]:
         """Keys (``practice-…``) of the practice categories ``text`` mentions."""
         return self._match("practice-categories", text)
