@@ -374,6 +374,26 @@ def _done(rc: RelationContext, masked: str) -> bool:
     return False
 
 
+# "an evaluation commissioned by X", "the pilot led by X": the practice is the body the participle names
+PRACTICE_BY = re.compile(r"\b(?:commissioned|run|led|implemented|conducted|carried\s+out|operated|managed|"
+                         r"developed|piloted|designed|launched|established|set\s+up)\s+(?:jointly\s+)?by\s+(?:the\s+)?$")
+
+
+def _agent_of_practice(s: Sentence, a: int, b: int) -> Actor | None:
+    """The body a participle after the practice names as its doer ("an evaluation commissioned by CEAR"): more
+    precise than the sentence's speaker. Only an organisation inside an anonymous passage — a State or a
+    government there could name the speaker's own State (Chatham House Rule)."""
+    anonymous = _unnamed(s) is not None
+    for at, actor in s.actors:
+        if not s.start + a <= at < s.start + b or isinstance(actor, PersonRef | Unnamed):
+            continue
+        if anonymous and (isinstance(actor, StateRef) or (isinstance(actor, OrgRef) and actor.state)):
+            continue
+        if PRACTICE_BY.search(s.line.text[max(s.start, at - 40):at]):
+            return actor
+    return None
+
+
 def _clause_subject(rc: RelationContext, s: Sentence, a: int, b: int) -> Actor | None:
     inside = Sentence(s.line, s.start + a, s.start + b, s.span,
                       [(at, x) for at, x in s.actors if s.start + a <= at < s.start + b], s.masked[a:b])
@@ -425,7 +445,7 @@ def practices(rc: RelationContext, s: Sentence) -> None:
         if not noun:
             verb_from = a
             continue
-        who = _clause_subject(rc, s, a, b) or (None if listed else actor)
+        who = _agent_of_practice(s, a, b) or _clause_subject(rc, s, a, b) or (None if listed else actor)
         lo, hi = object_from, b
         if who is None and not listed and (RESULT.search(s.masked[lo:hi]) or not _unattributed_practice(rc, clause)):
             continue  # "87% were released …": a result told by its figures; or no practice stated of anyone

@@ -238,3 +238,12 @@ def test_what_the_author_says_it_did_or_urges_is_its_practice(gazetteer, vocab, 
                           "the programme.\n\nWe urge the Lowland Migrant Council to end the use of ankle monitors.\n")
     assert [(p.label[:16], who(p.actor)) for p in pd.practices] == [
         ("Between June and", "Harbour Legal Collective"), ("We urge the Lowl", "Harbour Legal Collective")]
+
+
+def test_the_body_a_participle_names_did_the_practice_a_speaker_presents(parse):
+    pd = parse("In the discussion, a researcher presented an evaluation commissioned by the Lowland Refugee Council "
+               "of its case management programme.\n")
+    assert [who(p.actor) for p in pd.practices] == ["Lowland Refugee Council"]
+    # but inside an anonymous passage a government after "by" could name the speaker's State: not attributed to it
+    pd = parse("One State described a reporting scheme run by the Government of Peru and case management.\n")
+    assert [who(p.actor) for p in pd.practices] == ["unnamed"]
