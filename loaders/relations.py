@@ -299,8 +299,10 @@ def _subject(rc: RelationContext, s: Sentence) -> Actor | None:
     for at, a in s.actors:
         if isinstance(a, PersonRef | Unnamed):
             if isinstance(a, PersonRef) and person is None and at - s.start < 40:
-                # "Ms. Williams, Regional Coordinator of the Network, presented …": the body she speaks for
-                person = _affiliation(s, at, a) or a
+                # "Ms. Williams, Regional Coordinator of the Network, presented …": the body she speaks for;
+                # "The Director of the Service, Ms. Owusu, said …": the body her post is of
+                person = _affiliation(s, at, a) or (excluded if excluded_by in ("of", "at") and
+                                                     isinstance(excluded, OrgRef) else None) or a
             continue
         before = [w for w in re.findall(r"[\w’'-]+", s.line.text[max(s.start, at - 20):at]) if w.lower() != "the"]
         last = before[-1].lower() if before else ""
@@ -465,12 +467,15 @@ def practices(rc: RelationContext, s: Sentence) -> None:
 def read_relations(ctx: Context, cues: RelationCues, vocab: Vocabulary) -> None:
     """Run every registered relation over every sentence; a failing one is a warning, not a refused document."""
     orgs = [m.actor.span for m in ctx.out.mentions if isinstance(m.actor, OrgRef)]
-    # "the Thai government": the government acts, not the State its adjective names
+    org_starts = {o.start for o in orgs}
+    # "the Thai government": the government acts, not the State its adjective names; "U.S. Immigration and
+    # Customs Enforcement": the State's name qualifies the body right after it
     actors: list[tuple[int, Actor]] = [
         (m.actor.span.start, m.actor) for m in ctx.out.mentions
         if not (isinstance(m.actor, StateRef)
-                and any(o.start <= m.actor.span.start and m.actor.span.end <= o.end and o != m.actor.span
-                        for o in orgs))]
+                and (any(o.start <= m.actor.span.start and m.actor.span.end <= o.end and o != m.actor.span
+                         for o in orgs)
+                     or m.actor.span.end + 1 in org_starts))]
     actors += [(u.span.start, u) for u in ctx.out.unnamed]
     actors.sort(key=lambda x: x[0])
     starts = [at for at, _ in actors]

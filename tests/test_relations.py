@@ -247,3 +247,9 @@ def test_the_body_a_participle_names_did_the_practice_a_speaker_presents(parse):
     # but inside an anonymous passage a government after "by" could name the speaker's State: not attributed to it
     pd = parse("One State described a reporting scheme run by the Government of Peru and case management.\n")
     assert [who(p.actor) for p in pd.practices] == ["unnamed"]
+
+
+def test_a_states_name_before_a_body_qualifies_the_body(parse):
+    pd = parse("The main scheme is the Harbour Tagging Programme, which U.S. Citizenship and Immigration Services "
+               "has run since 2004 to supervise families.\n")
+    assert [who(p.actor) for p in pd.practices] == ["Citizenship and Immigration Services"]
