@@ -196,7 +196,11 @@ class StatisticsReader:
             said = re.split(r"[,;:.()]|\s\d|\s(?:and|or|but|while|whereas)\s", done.group("what"))[0].split()[:7]
             if said:
                 return " ".join(said), n.end + done.start("what") + len(" ".join(said))
-        window = len(rest)
+        lead = 0
+        if share := re.match(r"^\s+(?:out\s+)?of\s+(?:the\s+)?\d[\d,]*(?=\s+[a-z])", rest):
+            lead = share.end()  # "116 of 118 households": households are counted, 118 is the whole
+            rest = rest[lead:]
+        window = len(rest) + lead
         if n.unit != "count" or re.match(r"^\s*of\s+(?:the|them|these|those|their)\b", rest):
             rest = re.sub(r"^\s*(?:of|after|before|from|for)\s+", "", rest)
         words: list[str] = []

@@ -88,3 +88,10 @@ def test_a_number_that_is_the_subject_of_what_was_done_and_an_amount_per_day(sta
     assert ("312", "count", "referred to a community case manager") in found
     assert ("29", "count", "made to wear an ankle monitor") in found
     assert ("164", "USD", "cost per day") in found
+
+
+def test_a_share_counts_what_follows_the_whole(stats):
+    found = [(s[0], s[3].split()[0], s[5]) for s in stats("In the end 116 of 118 households attended every "
+                                                             "hearing.\n")]
+    assert found[0][:2] == ("116", "households") and found[0][2].startswith("116 of 118 households")
+    assert not any(v == "118" for v, _, _ in found)  # the whole is no statistic of its own
