@@ -33,7 +33,7 @@ from .text import Line
 CUES_FILE = Path("gazetteer") / "mention_cues.yaml"
 CUE_KEYS = ("org_heads", "not_org_heads", "posts", "connectors", "government_nouns", "org_cues", "honorifics",
             "person_before", "person_after", "not_person_words", "not_state_places", "sentence_openers",
-            "generic_modifiers", "public_body_heads")
+            "generic_modifiers", "public_body_heads", "located_heads")
 # a word: letters, then letters, digits, apostrophes, hyphens or inner full stops ("H.E.", "Children's")
 WORD_RE = re.compile(r"[^\W\d_](?:[\w'’.-]*[\w’'])?|&")
 ACRONYM_RE = re.compile(r"\(([A-Z][A-Za-z&]{0,8}[A-Z]s?)\)")
@@ -65,6 +65,7 @@ class Cues:
     sentence_openers: frozenset[str]
     generic_modifiers: frozenset[str]
     public_body_heads: frozenset[str]
+    located_heads: frozenset[str]
 
     @classmethod
     def load(cls, data_dir: Path) -> Cues:
@@ -443,6 +444,9 @@ def _org_name(mc: MentionContext, words: list[Token]) -> list[Token] | None:
     head = words.index(_head(mc, words))  # type: ignore[arg-type]
     for i in range(head + 1, len(words)):
         if words[i].text == "in" and not _has(words[i + 1:], cues.org_heads):
+            place = " ".join(t.text for t in words[i + 1:])
+            if _bare(words[head].text) in cues.located_heads and place in mc.state_forms:
+                break  # "the UNHCR Representation in Bulgaria", "the IOM Office in Kenya": the office is its place's
             words = words[:i]
             break
     if _is_post(words[-1].text, cues.posts) or all(t.text.isupper() for t in words):

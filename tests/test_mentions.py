@@ -251,3 +251,9 @@ def test_a_unit_whose_name_goes_on_after_its_head_keeps_the_whole_name(read):
     ms = read("Contact: Senior Protection Officer, UNHCR Regional Bureau for Asia and the Pacific.\n")
     unit = next(o for o in orgs(ms) if o.name == "UNHCR Regional Bureau for Asia and the Pacific")
     assert unit.parent is not None and unit.parent.key == "UNHCR"
+
+
+def test_an_office_named_by_its_state_keeps_it_and_services_named_by_a_city_do_not(read):
+    names = org_names(read("Commissioned by the UNHCR Representation in Bulgaria and the Harbour Legal Services "
+                           "in Lowtown.\n"))
+    assert "UNHCR Representation in Bulgaria" in names and "Harbour Legal Services" in names
