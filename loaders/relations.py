@@ -248,7 +248,7 @@ def _publisher_as_subject(rc: RelationContext, s: Sentence) -> OrgRef | None:
     if m is None or (m.group(1).lower() != "we" and not _in_publisher(rc, m.group(1))):
         return None
     if re.match(r"\s+(?:is|was|are|were|has\s+been|have\s+been)\b", s.masked[m.end(1):]):
-        return None  # "The Working Group is co-led by A and B": the body led, not a partner of those who lead it
+        return None  # "The Collective is run by A and B": the body they run is not their partner
     return _publisher(rc, rc.ctx.span(s.line, s.start + m.start(1), s.start + m.end(1)))
 
 
