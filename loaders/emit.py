@@ -46,6 +46,16 @@ def en(text: str) -> Literal:
     return Literal(text, lang="en")
 
 
+def _concept(g: Graph, node: URIRef, scheme: str, label: str, definition: str) -> URIRef:
+    """A SKOS concept of one of our schemes, labelled as vocabularies.ttl labels its own."""
+    g.add((node, RDF.type, SKOS.Concept))
+    g.add((node, SKOS.inScheme, V[scheme]))
+    g.add((node, RDFS.label, en(label)))
+    g.add((node, SKOS.prefLabel, en(label)))
+    g.add((node, SKOS.definition, en(definition)))
+    return node
+
+
 def short(text: str, limit: int = 120) -> str:
     if len(text) <= limit:
         return text
@@ -691,21 +701,11 @@ class Emitter:
         for genre in REGISTRY.genres.values():
             if genre.concept != genre.key:
                 continue  # shares another genre's concept (an agenda is read and typed as a concept note)
-            node = V[f"genre-{genre.key}"]
-            g.add((node, RDF.type, SKOS.Concept))
-            g.add((node, SKOS.inScheme, V["genres"]))
-            g.add((node, RDFS.label, en(genre.label)))
-            g.add((node, SKOS.prefLabel, en(genre.label)))
-            g.add((node, SKOS.definition, en(genre.definition)))
+            node = _concept(g, V[f"genre-{genre.key}"], "genres", genre.label, genre.definition)
             g.add((node, SKOS.notation, Literal(genre.key)))
             g.add((node, ATD.genreDescribesExchange, Literal(genre.describes_event)))
         for kind in REGISTRY.list_kinds.values():
-            node = V[f"list-{kind.key}"]
-            g.add((node, RDF.type, SKOS.Concept))
-            g.add((node, SKOS.inScheme, V["list-kinds"]))
-            g.add((node, RDFS.label, en(kind.label)))
-            g.add((node, SKOS.prefLabel, en(kind.label)))
-            g.add((node, SKOS.definition, en(kind.definition)))
+            _concept(g, V[f"list-{kind.key}"], "list-kinds", kind.label, kind.definition)
 
     def _ontology(self, files: list) -> None:
         g = self.ds.graph(self.GRAPH["ontology"])

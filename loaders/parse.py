@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from .anonymous import AnonymousReader, find_unnamed, reader_for
+from .anonymous import find_unnamed, reader_for
 from .coverage import coverage
 from .gazetteer import Gazetteer
 from .genres import REGISTRY, concept_note, generic, report
@@ -40,7 +40,7 @@ def parse_document(sources_dir: Path, source: Source, gazetteer: Gazetteer, voca
         # manifest says, derives from where the document begins, so the fact still points at a passage
         out.exchange.spans["document"] = ctx.span(norm.lines[0])
     # the Chatham House policy first: the mention stage keeps what anonymous speakers say apart from States
-    out.unnamed += find_unnamed(ctx, _anonymous_reader(gazetteer.data_dir))
+    out.unnamed += find_unnamed(ctx, reader_for(gazetteer.data_dir))
     out.mentions = find_mentions(ctx, _cues(gazetteer.data_dir))
     out.statistics += read_statistics(ctx, _statistics_reader(gazetteer.data_dir))
     read_relations(ctx, _relation_cues(gazetteer.data_dir), vocab)
@@ -58,10 +58,6 @@ def _cues(data_dir: Path) -> Cues:
 @lru_cache(maxsize=4)
 def _statistics_reader(data_dir: Path) -> StatisticsReader:
     return StatisticsReader(NumberCues.load(data_dir))
-
-
-def _anonymous_reader(data_dir: Path) -> AnonymousReader:
-    return reader_for(data_dir)
 
 
 @lru_cache(maxsize=4)
