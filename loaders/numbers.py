@@ -35,6 +35,9 @@ RATE = re.compile(r"^\s+(?:a|per)\s+(?:\w+\s+per\s+)?(day|week|month|year|night|
 # "312 were referred …", "29 of them had been made …": a number that is the subject of a passive
 DONE_TO = re.compile(r"^\s+(?:of\s+(?:them|these|those)\s+)?(?:were|was|had\s+been|have\s+been|has\s+been)\s+"
                      r"(?P<what>(?:\w+ly\s+)?[a-z]+(?:ed|en|wn|ld|ght|ade|ept|ent|ung)\b[^\n]{0,120})")
+# "… rose from 35% to 82%": the noun phrase before a verb of change (after the clause's last comma)
+CHANGE = re.compile(r"(?:^|[,;:]\s+)(?P<np>[^,;:]{3,120}?)\s+(?:has\s+|have\s+|had\s+)?(?:rose|risen|fell|fallen|"
+                    r"increased|decreased|dropped|grew|grown|declined|doubled|halved)\s+(?:from|to|by)\s")
 TIME_UNITS = frozenset({"hours", "days", "weeks", "months", "years"})
 
 
@@ -224,9 +227,17 @@ class StatisticsReader:
             return f"{COMPARATIVE[words[0].lower()]} in {previous}", n.end + skipped + phrase_end
         if words and all(w[:1].isupper() for w in words) and not words[-1].endswith("s") and n.unit == "count":
             return "", n.end  # "15 Tsar Osvoboditel Blvd", "1000 Sofia": an address, a name — nothing counted
-        if phrase:
+        if phrase and phrase.lower() not in self.cues.time_units:
             return phrase, n.end + skipped + phrase_end
         sentence = text[sentence_start:n.start]
+        if n.unit != "count" and (change := CHANGE.search(sentence)):
+            # "School enrolment of refugee children rose from 35% to 82%", "The average stay has fallen from 14
+            # months": what changed is what the number measures
+            measured = [w for w in re.findall(WORD, change.group("np"))]
+            while measured and (measured[0].lower() in DETERMINERS or measured[0].lower() in self.cues.counted_stop):
+                measured = measured[1:]
+            if measured:
+                return " ".join(measured[:7]), n.end
         if n.unit in TIME_UNITS and (verb := re.search(rf"({WORD})\s+(?:(?:within|in|after)\s*)?$", sentence)) \
                 and verb.group(1).lower().endswith("ed") and verb.group(1).lower() not in self.cues.counted_stop:
             return f"time to {_base(verb.group(1).lower())}", n.end  # "released within 72 hours": time to release

@@ -95,3 +95,10 @@ def test_a_share_counts_what_follows_the_whole(stats):
                                                              "hearing.\n")]
     assert found[0][:2] == ("116", "households") and found[0][2].startswith("116 of 118 households")
     assert not any(v == "118" for v, _, _ in found)  # the whole is no statistic of its own
+
+
+def test_what_changed_is_what_the_number_measures_and_comparison_words_count_nothing(stats):
+    found = {(s[0], s[3]) for s in stats("School enrolment of refugee children rose from 35% in 2019 to 82% in 2022. "
+                                         "Some had worn the device for longer than 12 months.\n")}
+    assert ("82", "School enrolment of refugee children") in found
+    assert not any(c in ("longer", "of", "against") for _, c in found)
