@@ -298,11 +298,11 @@ def _subject(rc: RelationContext, s: Sentence) -> Actor | None:
     excluded_by = ""
     for at, a in s.actors:
         if isinstance(a, PersonRef | Unnamed):
-            if isinstance(a, PersonRef) and person is None and at - s.start < 40:
+            post_of = excluded_by in ("of", "at") and isinstance(excluded, OrgRef)
+            if isinstance(a, PersonRef) and person is None and (at - s.start < 40 or (post_of and at - s.start < 90)):
                 # "Ms. Williams, Regional Coordinator of the Network, presented …": the body she speaks for;
                 # "The Director of the Service, Ms. Owusu, said …": the body her post is of
-                person = _affiliation(s, at, a) or (excluded if excluded_by in ("of", "at") and
-                                                     isinstance(excluded, OrgRef) else None) or a
+                person = _affiliation(s, at, a) or (excluded if post_of else None) or a
             continue
         before = [w for w in re.findall(r"[\w’'-]+", s.line.text[max(s.start, at - 20):at]) if w.lower() != "the"]
         last = before[-1].lower() if before else ""
@@ -396,6 +396,17 @@ def _agent_of_practice(s: Sentence, a: int, b: int) -> Actor | None:
     return None
 
 
+def _antecedent(s: Sentence, a: int, k: int, clauses: list[tuple[int, int]]) -> Actor | None:
+    """"… the Child Welfare Board (CWB), which places them with families": the body the clause follows."""
+    opens = re.match(r"\s*(?:which|who)\b", s.masked[a:]) or re.search(r",\s+(?:which|who)\s+$", s.masked[:a])
+    if k == 0 or not opens:
+        return None
+    end = clauses[k - 1][1]
+    before = [actor for at, actor in s.actors if isinstance(actor, OrgRef)
+              and end - 12 <= _line_offset(s.line, actor.span.end) - s.start <= end]
+    return before[-1] if before else None
+
+
 def _clause_subject(rc: RelationContext, s: Sentence, a: int, b: int) -> Actor | None:
     inside = Sentence(s.line, s.start + a, s.start + b, s.span,
                       [(at, x) for at, x in s.actors if s.start + a <= at < s.start + b], s.masked[a:b])
@@ -447,7 +458,8 @@ def practices(rc: RelationContext, s: Sentence) -> None:
         if not noun:
             verb_from = a
             continue
-        who = _agent_of_practice(s, a, b) or _clause_subject(rc, s, a, b) or (None if listed else actor)
+        who = (_agent_of_practice(s, a, b) or _clause_subject(rc, s, a, b) or _antecedent(s, a, k, clauses)
+               or (None if listed else actor))
         lo, hi = object_from, b
         if who is None and not listed and (RESULT.search(s.masked[lo:hi]) or not _unattributed_practice(rc, clause)):
             continue  # "87% were released …": a result told by its figures; or no practice stated of anyone

@@ -253,3 +253,15 @@ def test_a_states_name_before_a_body_qualifies_the_body(parse):
     pd = parse("The main scheme is the Harbour Tagging Programme, which U.S. Citizenship and Immigration Services "
                "has run since 2004 to supervise families.\n")
     assert [who(p.actor) for p in pd.practices] == ["Citizenship and Immigration Services"]
+
+
+def test_a_which_clause_is_done_by_the_body_it_follows(parse):
+    pd = parse("Children are referred to the Lowland Child Welfare Board, which places them with foster families "
+               "or in community care.\n")
+    assert [who(p.actor) for p in pd.practices][-1:] == ["Lowland Child Welfare Board"]
+
+
+def test_a_speaker_whose_post_is_of_a_body_named_before_speaks_for_it(parse):
+    pd = parse("The Director-General of the Lowland Immigration Service, Mrs. Ama Mensah, said that 180 officers "
+               "had been trained in screening and case management.\n")
+    assert [who(p.actor) for p in pd.practices] == ["Lowland Immigration Service"]
