@@ -257,3 +257,8 @@ def test_an_office_named_by_its_state_keeps_it_and_services_named_by_a_city_do_n
     names = org_names(read("Commissioned by the UNHCR Representation in Bulgaria and the Harbour Legal Services "
                            "in Lowtown.\n"))
     assert "UNHCR Representation in Bulgaria" in names and "Harbour Legal Services" in names
+
+
+def test_a_post_ending_in_general_is_a_post_and_the_body_after_it_a_body(read):
+    names = org_names(read("The Comptroller-General of the Lowland Immigration Service, Mrs. Ama Mensah, spoke.\n"))
+    assert names == ["Lowland Immigration Service"]
