@@ -316,6 +316,8 @@ def _subject(rc: RelationContext, s: Sentence) -> Actor | None:
             excluded, excluded_by = a, last
             continue
         return a
+    if agent is None and isinstance(person, PersonRef) and (body := _definite_body(rc, s)):
+        return body  # "Mr. Haddad presented the platform's new mapping": the platform named before
     return agent or person  # "Mr. Haddad presented the new mapping": the person the text says did it
 
 
@@ -394,6 +396,18 @@ def _agent_of_practice(s: Sentence, a: int, b: int) -> Actor | None:
         if PRACTICE_BY.search(s.line.text[max(s.start, at - 40):at]):
             return actor
     return None
+
+
+def _definite_body(rc: RelationContext, s: Sentence) -> OrgRef | None:
+    """"the platform's", "the network's": the organisation the document last named with that head word."""
+    m = re.search(r"\bthe\s+([a-z]+)['’]s\b", s.masked)
+    if m is None:
+        return None
+    head = m.group(1)
+    before = [x.actor for x in rc.ctx.out.mentions
+              if isinstance(x.actor, OrgRef) and x.actor.span.start < s.span.start
+              and head in (w.lower() for w in x.actor.name.split())]
+    return before[-1] if before else None
 
 
 def _antecedent(s: Sentence, a: int, k: int, clauses: list[tuple[int, int]]) -> Actor | None:

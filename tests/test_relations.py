@@ -265,3 +265,9 @@ def test_a_speaker_whose_post_is_of_a_body_named_before_speaks_for_it(parse):
     pd = parse("The Director-General of the Lowland Immigration Service, Mrs. Ama Mensah, said that 180 officers "
                "had been trained in screening and case management.\n")
     assert [who(p.actor) for p in pd.practices] == ["Lowland Immigration Service"]
+
+
+def test_the_bodys_possessive_names_the_body_a_speaker_presents_for(parse):
+    pd = parse("The Harbour Platform on Community Alternatives met in May.\n\nMr. Tomas Okafor presented the "
+               "platform's new regional mapping of community-based programmes.\n")
+    assert [who(p.actor) for p in pd.practices][-1:] == ["Harbour Platform on Community Alternatives"]
