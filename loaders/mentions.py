@@ -96,6 +96,8 @@ class MentionContext:
     ctx: Context
     cues: Cues
     acronyms: dict[str, OrgRef] = field(default_factory=dict)  # "TLAC" -> the organisation it was defined for
+    # names a list taught ("HIAS Ecuador" in a members list): first word -> [(its words, the organisation)]
+    listed_names: dict[str, list[tuple[tuple[str, ...], OrgRef]]] = field(default_factory=dict)
     anonymous_lines: set[int] = field(default_factory=set)  # line numbers an anonymous speaker speaks in
     _listed_line: Line | None = None
     _listed: list[tuple[int, int, str]] = field(default_factory=list)
@@ -332,6 +334,9 @@ def organisation_lists(mc: MentionContext, line: Line) -> Iterable[Mention]:
                      anonymous_context=anonymous, scope=f"doc-{mc.ctx.doc}" if public else None)
         if acronym:
             mc.acronyms.setdefault(acronym, ref)
+        words = tuple(t.text for t in tokens(written))
+        if len(words) >= 2:
+            mc.listed_names.setdefault(words[0], []).append((words, ref))
         yield Mention(ref, "organisation lists")
 
 
@@ -538,6 +543,7 @@ def defined_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
             if acronym:
                 mc.acronyms.setdefault(acronym, ref)
             yield Mention(ref, "defined organisations")
+    yield from _names_listed_before(mc, line, toks, taken, anonymous)
     for t in toks:  # later uses of an acronym this document defined
         bare = _bare(t.text)
         defined = mc.acronyms.get(bare)
@@ -546,6 +552,28 @@ def defined_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
                                  key=defined.key, parent=defined.parent, anonymous_context=anonymous,
                                  scope=defined.scope),
                           "defined organisations")
+
+
+def _names_listed_before(mc: MentionContext, line: Line, toks: list[Token], taken: Disjoint, anonymous: bool
+                         ) -> Iterable[Mention]:
+    """"HIAS Ecuador shared its model …" after a members list named it: the same organisation, though nothing in
+    the sentence marks it as one (looked up by first word: linear in the line)."""
+    if not mc.listed_names:
+        return
+    texts = [t.text for t in toks]
+    for k, t in enumerate(toks):
+        for words, ref in mc.listed_names.get(t.text, ()):
+            end = k + len(words)
+            if tuple(texts[k:end]) != words or not all(
+                    _only_space_between(line.text, toks[j], toks[j + 1]) for j in range(k, end - 1)):
+                continue
+            s, e = t.start, toks[end - 1].end
+            if taken.overlaps(s, e) or ref.span.start == mc.span(line, s, e).start:
+                continue  # read here already (the list itself, or another recogniser)
+            taken.add(s, e)
+            yield Mention(OrgRef(ref.name, mc.span(line, s, e), acronym=ref.acronym, key=ref.key, parent=ref.parent,
+                                 anonymous_context=anonymous, scope=ref.scope), "defined organisations")
+            break
 
 
 def _named(mc: MentionContext, line: Line, part: list[Token], acronym: str | None

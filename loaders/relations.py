@@ -56,6 +56,7 @@ class RelationCues:
     not_practice: re.Pattern  # recommendations, calls and agreements: a sentence that reports none
     meeting_subject: re.Pattern  # "The exchange was opened by …": the meeting's own proceedings
     practice_list: re.Pattern  # "Similar practices: …": a label whose items are practices
+    reported: re.Pattern  # "… noted that …": what follows is what the speaker reports, with its own subject
 
     @classmethod
     def load(cls, data_dir: Path) -> RelationCues:
@@ -64,7 +65,7 @@ class RelationCues:
         lists = {key: cuefile.words(raw, key, path, RelationCueError)
                  for key in ("partnership_cues", "partnership_fields", "practice_verbs", "practice_nouns",
                              "place_prepositions", "continuing_subjects", "not_done_cues", "not_practice_cues",
-                             "meeting_nouns", "practice_list_labels")}
+                             "meeting_nouns", "practice_list_labels", "reporting_verbs")}
         try:
             partnership = re.compile("|".join(f"(?:{c})" for c in lists["partnership_cues"]), re.I)
         except re.error as e:
@@ -83,7 +84,8 @@ class RelationCues:
                    re.compile(rf"\b(?:{words('not_done_cues')})\b", re.I),
                    re.compile(rf"\b(?:{words('not_practice_cues')})\b", re.I),
                    re.compile(rf"^\W*(?:the|this|our|its|their)\s+(?:\w+\s+)?(?:{words('meeting_nouns')})s?\b", re.I),
-                   re.compile(rf"^\W*(?:[\w-]+\s+){{0,3}}(?:{words('practice_list_labels')})\s*:\s*", re.I))
+                   re.compile(rf"^\W*(?:[\w-]+\s+){{0,3}}(?:{words('practice_list_labels')})\s*:\s*", re.I),
+                   re.compile(rf"\b(?:{words('reporting_verbs')})\s+(?:that\s+|how\s+)"))
 
 
 @lru_cache(maxsize=8192)
@@ -288,6 +290,9 @@ def _subject(rc: RelationContext, s: Sentence) -> Actor | None:
     agent of a passive ("… rented by IOM", "assigned a case worker from the network")."""
     if (u := _unnamed(s)) is not None:
         return u
+    if (said := rc.cues.reported.search(s.masked)) and (
+            reported := _reported_subject(rc, s, said.start() + len(said.group(0).rstrip()))):
+        return reported  # "Asylum Access Mexico noted that Mexico's reform prohibits …": Mexico's reform
     if rc.ctx.publisher and ((we := WE.search(s.masked)) or (we := _publisher_by_head(rc, s))):
         # "We interviewed 62 people", "The Office carried out 14 visits": the text's author, whom the manifest
         # names as its publisher
@@ -395,6 +400,19 @@ def _agent_of_practice(s: Sentence, a: int, b: int) -> Actor | None:
             continue
         if PRACTICE_BY.search(s.line.text[max(s.start, at - 40):at]):
             return actor
+    return None
+
+
+def _reported_subject(rc: RelationContext, s: Sentence, at: int) -> Actor | None:
+    """The subject of the clause a named speaker reports ("… noted that the Government of Peru has set up …"),
+    if it opens with an actor: the speaker only tells of it. (An anonymous speaker's report keeps its speaker:
+    the Chatham House rule, handled before this is asked.)"""
+    for pos, actor in s.actors:
+        offset = pos - s.start
+        if offset < at or isinstance(actor, PersonRef | Unnamed):
+            continue
+        lead = s.masked[at:offset].strip().lower()
+        return actor if lead in ("", "the") else None
     return None
 
 

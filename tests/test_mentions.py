@@ -262,3 +262,10 @@ def test_an_office_named_by_its_state_keeps_it_and_services_named_by_a_city_do_n
 def test_a_post_ending_in_general_is_a_post_and_the_body_after_it_a_body(read):
     names = org_names(read("The Comptroller-General of the Lowland Immigration Service, Mrs. Ama Mensah, spoke.\n"))
     assert names == ["Lowland Immigration Service"]
+
+
+def test_a_name_a_members_list_taught_is_known_in_later_sentences(read):
+    ms = read("Members: Harbour Legal Aid Lowland; Red Puentes; Children First Valley Trust; UNICEF.\n\n"
+              "Later, Harbour Legal Aid Lowland shared its case management model.\n")
+    later = [o for o in orgs(ms) if o.name == "Harbour Legal Aid Lowland"]
+    assert len(later) == 2 and later[0].span != later[1].span

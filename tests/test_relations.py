@@ -271,3 +271,11 @@ def test_the_bodys_possessive_names_the_body_a_speaker_presents_for(parse):
     pd = parse("The Harbour Platform on Community Alternatives met in May.\n\nMr. Tomas Okafor presented the "
                "platform's new regional mapping of community-based programmes.\n")
     assert [who(p.actor) for p in pd.practices][-1:] == ["Harbour Platform on Community Alternatives"]
+
+
+def test_what_a_named_speaker_reports_of_another_actor_is_that_actors(parse):
+    pd = parse("UNICEF noted that the Government of Peru has set up a case management programme for families.\n")
+    assert [who(p.actor) for p in pd.practices] == ["GOV-PER"]
+    # an anonymous speaker's report stays the speaker's (Chatham House Rule)
+    pd = parse("One State noted that Peru's case management programme for families had inspired its own.\n")
+    assert [who(p.actor) for p in pd.practices] == ["unnamed"]
