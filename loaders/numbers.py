@@ -35,6 +35,8 @@ RATE = re.compile(r"^\s+(?:a|per)\s+(?:\w+\s+per\s+)?(day|week|month|year|night|
 # "312 were referred …", "29 of them had been made …": a number that is the subject of a passive
 DONE_TO = re.compile(r"^\s+(?:of\s+(?:them|these|those)\s+)?(?:were|was|had\s+been|have\s+been|has\s+been)\s+"
                      r"(?P<what>(?:\w+ly\s+)?[a-z]+(?:ed|en|wn|ld|ght|ade|ept|ent|ung)\b[^\n]{0,120})")
+# "Staff: 42": a labelled figure (the label opens the line or follows a separator)
+FIELD_BEFORE = re.compile(r"(?:^|[;|•·]\s*|[.!?]\s+|\s{2,})(?P<label>[A-Z][\w ,'’()-]{1,60}?)\s*:\s*$")
 # "… rose from 35% to 82%": the noun phrase before a verb of change (after the clause's last comma)
 CHANGE = re.compile(r"(?:^|[,;:]\s+)(?P<np>[^,;:]{3,120}?)\s+(?:has\s+|have\s+|had\s+)?(?:rose|risen|fell|fallen|"
                     r"increased|decreased|dropped|grew|grown|declined|doubled|halved)\s+(?:from|to|by)\s")
@@ -107,8 +109,11 @@ class StatisticsReader:
     def __init__(self, cues: NumberCues):
         self.cues = cues
         words = "|".join(re.escape(w) for w in sorted(cues.number_words, key=len, reverse=True))
+        units = "|".join(re.escape(w) for w, v in cues.number_words.items() if 1 <= v <= 9 and len(w) > 2)
+        # "Thirty-four": a tens word and a units word joined by a hyphen
         self.number = re.compile(rf"(?<![\w.,/:’'-])(?:(?P<d>{DIGITS})(?P<ord>st|nd|rd|th)?(?![\w/:’']|[.,]\d)"
-                                 rf"|(?P<w>(?i:{words}))\b(?!-))")
+                                 rf"|(?P<w>(?i:{words}))(?:-(?P<w2>(?i:{units})))?\b(?!-))")
+        self.repeated = re.compile(r"\s*\((?P<d>\d[\d,]*)\)")  # "Thirty-four (34)": the figure said twice
         self.scale = re.compile(r"\s+(" + "|".join(map(re.escape, cues.scales)) + r")\b")
         self.percent = re.compile(r"\s*(" + "|".join(map(re.escape, cues.percent)) + r")(?!\w)")
         self.time_unit = re.compile(r"\s+(" + "|".join(map(re.escape, sorted(cues.time_units, key=len, reverse=True)))
@@ -129,7 +134,12 @@ class StatisticsReader:
     def _value(self, m: re.Match) -> Decimal | None:
         if m.group("d"):
             return Decimal(m.group("d").replace(",", ""))
-        return Decimal(self.cues.number_words[m.group("w").lower()])
+        value = Decimal(self.cues.number_words[m.group("w").lower()])
+        if m.group("w2"):
+            if value < 20 or value % 10:
+                return None  # "two-three", "twelve-one": no number
+            value += self.cues.number_words[m.group("w2").lower()]
+        return value
 
     def numbers(self, text: str) -> list[_Number]:
         out: list[_Number] = []
@@ -148,6 +158,9 @@ class StatisticsReader:
             if m.start() == 0 and m.group("d") and "." in m.group("d"):
                 continue  # a section number ("2.1 Background")
             end = m.end()
+            if m.group("w") and (rep := self.repeated.match(text, end)) and Decimal(
+                    rep.group("d").replace(",", "")) == value:
+                end = rep.end()  # the digits repeat the words: one statistic
             unit, upper = "count", None
             if s := self.scale.match(text, end):
                 value *= self.cues.scales[s.group(1)]
@@ -230,6 +243,8 @@ class StatisticsReader:
         if phrase and phrase.lower() not in self.cues.time_units:
             return phrase, n.end + skipped + phrase_end
         sentence = text[sentence_start:n.start]
+        if not phrase and (field := FIELD_BEFORE.search(text, max(0, n.start - 80), n.start)):
+            return field.group("label").strip(), n.end  # "Staff: 42", "Children accompanied since 2022: 1,380"
         if n.unit != "count" and (change := CHANGE.search(sentence)):
             # "School enrolment of refugee children rose from 35% to 82%", "The average stay has fallen from 14
             # months": what changed is what the number measures

@@ -102,3 +102,13 @@ def test_what_changed_is_what_the_number_measures_and_comparison_words_count_not
                                          "Some had worn the device for longer than 12 months.\n")}
     assert ("82", "School enrolment of refugee children") in found
     assert not any(c in ("longer", "of", "against") for _, c in found)
+
+
+def test_hyphenated_number_words_figures_said_twice_and_labelled_figures(stats):
+    found = [(s[0], s[2], s[3], s[5]) for s in stats("Thirty-four (34) participants attended. Staff: 42. The "
+                                                      "scheme costs about PHP 410 a day.\n")]
+    assert [(v, c.split()[0], e.startswith("Thirty-four (34) participants")) for v, _, c, e in found
+            if v == "34"] == [("34", "participants", True)]
+    assert not any(v == "34" and e == "(34)" for v, _, _, e in found)  # the digits are not a second statistic
+    assert ("42", "count", "Staff", "42") in [(v, u, c, e) for v, u, c, e in found]
+    assert ("410", "PHP", "cost per day") in [(v, u, c) for v, u, c, _ in found]
