@@ -103,6 +103,33 @@ def data_copy(tmp_path):
     return target
 
 
+@pytest.fixture(scope="module")
+def small_once(tmp_path_factory):
+    """A one-document corpus (the shortest source, 003), built once per module: the commit machinery of an
+    edit — journal, kills, the lock — and a PDF's add are the same for one document as for four, and each build
+    takes a quarter of the time. Tests change their own copy (``small``)."""
+    from click.testing import CliRunner
+
+    from atdkg.cli import main
+    target = tmp_path_factory.mktemp("small") / "data"
+    for part in ("reference", "gazetteer"):
+        shutil.copytree(DATA / part, target / part)
+    (target / "sources").mkdir()
+    lines = (DATA / "sources" / "manifest.csv").read_text(encoding="utf-8").splitlines()
+    row = next(ln for ln in lines[1:] if ln.startswith("003,"))
+    shutil.copy2(DATA / "sources" / row.split(",")[1], target / "sources")
+    (target / "sources" / "manifest.csv").write_text(f"{lines[0]}\n{row}\n", encoding="utf-8")
+    assert CliRunner().invoke(main, ["build", "--data-dir", str(target)]).exit_code == 0
+    return target
+
+
+@pytest.fixture
+def small(small_once, tmp_path):
+    target = tmp_path / "data"
+    shutil.copytree(small_once, target, symlinks=True)
+    return target
+
+
 @pytest.fixture(scope="session")
 def build_dir(built, tmp_path_factory):
     """The real corpus's build written to a temporary data/build."""

@@ -82,29 +82,6 @@ def built_once(tmp_path_factory):
     return target
 
 
-@pytest.fixture(scope="module")
-def small_once(tmp_path_factory):
-    """A one-document corpus (the shortest source), built once: the commit machinery of an add — journal,
-    kills, the lock — is the same for one document as for four, and each build takes a quarter of the time."""
-    target = tmp_path_factory.mktemp("small") / "data"
-    for part in ("reference", "gazetteer"):
-        shutil.copytree(ROOT / "data" / part, target / part)
-    (target / "sources").mkdir()
-    lines = (ROOT / "data" / "sources" / "manifest.csv").read_text(encoding="utf-8").splitlines()
-    row = next(ln for ln in lines[1:] if ln.startswith("003,"))
-    shutil.copy2(ROOT / "data" / "sources" / row.split(",")[1], target / "sources")
-    (target / "sources" / "manifest.csv").write_text(f"{lines[0]}\n{row}\n", encoding="utf-8")
-    assert atdkg("build", "--data-dir", target).exit_code == 0
-    return target
-
-
-@pytest.fixture
-def small(small_once, tmp_path):
-    target = tmp_path / "data"
-    shutil.copytree(small_once, target, symlinks=True)
-    return target
-
-
 @pytest.fixture
 def built(built_once, tmp_path):
     """A writable, built copy of data/ for one test: the module's build copied (its relative symlink too)."""

@@ -194,28 +194,6 @@ def test_a_text_with_form_feeds_gets_page_numbers_without_a_pdf(one_document_cor
 
 
 # -- the command line ---------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def small_once(tmp_path_factory):
-    """A corpus of one source (003), built once; each test works on its own copy."""
-    target = tmp_path_factory.mktemp("small") / "data"
-    for part in ("reference", "gazetteer"):
-        shutil.copytree(DATA / part, target / part)
-    (target / "sources").mkdir()
-    lines = (DATA / "sources" / "manifest.csv").read_text(encoding="utf-8").splitlines()
-    row = next(ln for ln in lines[1:] if ln.startswith("003,"))
-    shutil.copy2(DATA / "sources" / row.split(",")[1], target / "sources")
-    (target / "sources" / "manifest.csv").write_text(f"{lines[0]}\n{row}\n", encoding="utf-8")
-    assert atdkg("build", "--data-dir", target).exit_code == 0
-    return target
-
-
-@pytest.fixture
-def small(small_once, tmp_path):
-    target = tmp_path / "data"
-    shutil.copytree(small_once, target, symlinks=True)
-    return target
-
-
 def state(data: Path) -> dict:
     """What an edit may change: the manifest's bytes, every file of sources/ (staged copies too), the build."""
     sources = data / "sources"
