@@ -202,8 +202,9 @@ def _ends_open(text: str) -> bool:
     return bool(t) and not t.endswith(TERMINAL_PUNCT)
 
 
-def _continues(prev: str, nxt: str) -> bool:
-    """Is block ``nxt`` the rest of a sentence that ``prev`` broke off (a page break)?"""
+def _continues(prev: str, nxt: str, page_break: bool = True) -> bool:
+    """Is block ``nxt`` the rest of a sentence that ``prev`` broke off (a page break)? Across a mere blank line
+    a comma is not enough: "Yours sincerely," stands above the name it signs."""
     first = nxt.lstrip()[:1]
     if _starts_item(nxt.lstrip()):
         return False
@@ -212,7 +213,8 @@ def _continues(prev: str, nxt: str) -> bool:
     if not _ends_open(prev):
         return False
     last_word = prev.rstrip().rsplit(None, 1)[-1].lower()
-    return first.islower() or last_word in FUNCTION_WORDS or prev.rstrip().endswith((",", "&", "–", "-"))
+    return first.islower() or last_word in FUNCTION_WORDS or prev.rstrip().endswith(
+        ("&", "–", "-", ",") if page_break else ("&", "–", "-"))
 
 
 def _blocks(lines: list[_Physical], drop: set[int]) -> list[list[_Physical]]:
@@ -238,7 +240,7 @@ def _blocks(lines: list[_Physical], drop: set[int]) -> list[list[_Physical]]:
     merged: list[list[_Physical]] = []
     for b, page_break in zip(blocks, page_break_before):
         prev = merged[-1] if merged else None
-        if prev and (_continues(prev[-1].text, b[0].text) or (page_break and _cut_by_page(prev, b))):
+        if prev and (_continues(prev[-1].text, b[0].text, page_break) or (page_break and _cut_by_page(prev, b))):
             merged[-1].extend(b)
         else:
             merged.append(b)
@@ -337,8 +339,42 @@ def _opens_item(body: str, current: str | None, prev_text: str) -> bool:
             or (kind == "number" and number == 1) or (kind == "bullet" and body[:1] in "•·◦▪●"))
 
 
-def _logical_lines(block: list[_Physical], block_no: int, vocab: set[str]) -> list[tuple[_Buffer, int, int]]:
+def wrap_width(lines: list[_Physical]) -> int:
+    """Where the document's lines break: the right edge most lines of prose reach (its 90th percentile). A text
+    with one paragraph per line has no hard wraps; its "width" is then that of its long paragraphs."""
+    edges = sorted(len(ln.text.rstrip()) for ln in lines if len(ln.text.split()) >= 8)  # lines of prose
+    return max(MIN_WIDTH, edges[-(len(edges) // 10) - 1] if edges else 0)
+
+
+MIN_WIDTH = 60  # no layout wraps text narrower than this: a short document's few lines say little
+
+
+SHORT_LINE = 0.6  # of the wrap width: a line that stops this far from the margin was not wrapped
+
+
+def _stands_alone(prev: _Physical, body: str, width: int, so_far: str = "") -> bool:
+    """Does a line break after the short line ``prev`` end a line of its own (an address, a signature, a name
+    above a post, "Copy: …" above "Contact: …") rather than wrap a sentence? A wrap fills the line to near the
+    margin, or leaves the sentence open on a comma, a hyphen or a small word; its next line may start small.
+    ``so_far``: the end of the logical line ``prev`` belongs to (a title re-wrapped word by word is still one)."""
+    last = prev.text.rstrip()
+    if not last or not body or not (body[:1].isupper() or body[:1].isdigit()):
+        return False
+    if len(last) >= SHORT_LINE * width or last.endswith((",", "-", "–", "&", "/", "(")):
+        return False
+    words = last.split()
+    if words[-1].lower() in FUNCTION_WORDS:
+        return False
+    # "A review of reception practice in the Pacific" / "Islands Forum region": a title or
+    # sentence (it has words of running text) broken inside a name goes on; a line of names does not
+    running = any(w[:1].islower() and w.lower() not in FUNCTION_WORDS for w in (so_far or last).split())
+    return not (running and words[-1][:1].isupper())
+
+
+def _logical_lines(block: list[_Physical], block_no: int, vocab: set[str], width: int = 0
+                   ) -> list[tuple[_Buffer, int, int]]:
     out: list[tuple[_Buffer, int, int]] = []
+    prev_ln: _Physical | None = None
     buf: _Buffer | None = None
     prev_text = ""
     for ln in block:
@@ -348,7 +384,9 @@ def _logical_lines(block: list[_Physical], block_no: int, vocab: set[str]) -> li
         # a short "Label:" line stands alone, unless it only ends a long sentence the line before broke off
         label = _is_label_line(body) and not (len(prev_text) > 60 and _ends_open(prev_text))
         if (buf is None or _opens_item(body, current, prev_text) or label
-                or _is_label_line(prev_text) or body.startswith("Moderated by")):
+                or _is_label_line(prev_text) or body.startswith("Moderated by")
+                or (prev_ln is not None and buf is not None
+                    and _stands_alone(prev_ln, body, width, "".join(buf.chars[-200:])))):
             buf = _Buffer()
             lead = len(ln.text) - len(ln.text.lstrip())
             for k, ch in enumerate(body):
@@ -356,7 +394,7 @@ def _logical_lines(block: list[_Physical], block_no: int, vocab: set[str]) -> li
             out.append((buf, ln.lineno, block_no))
         else:
             _join(buf, ln, vocab)
-        prev_text = body
+        prev_text, prev_ln = body, ln
     return out
 
 
@@ -431,9 +469,10 @@ def normalise(original: str, corpus_vocabulary: set[str] | None = None) -> Norma
     phys = physical_lines(original)
     drop = _furniture(phys)
     vocab = vocabulary(original) | (corpus_vocabulary or set())
+    width = wrap_width([ln for i, ln in enumerate(phys) if i not in drop])
     lines: list[Line] = []
     for block_no, block in enumerate(_blocks(phys, drop)):
-        for buf, lineno, bno in _logical_lines(block, block_no, vocab):
+        for buf, lineno, bno in _logical_lines(block, block_no, vocab, width):
             kind, number, time, mlen = _marker(buf.text())
             if kind == "bullet" and (m := NUMBER_RE.match(buf.text()[mlen:])) and item_number(m) is not None:
                 # "- (1) political will": a numbered item set as a bullet

@@ -168,3 +168,20 @@ def test_a_numbered_heading_above_a_list_numbered_afresh_is_a_heading():
     assert [(ln.kind, ln.number, ln.text) for ln in normalise(text).lines] == [
         ("text", 4, "RECOMMENDATIONS"), ("number", 1, "Make case management the default."),
         ("number", 2, "Publish the data.")]
+
+
+def test_short_lines_of_an_address_or_signature_stand_alone_and_a_wrapped_title_goes_on():
+    # FICTIONAL letter: lines of names, posts and labels are lines of their own, not one run-on sentence
+    text = ("MINISTRY OF COASTAL AFFAIRS\nOffice of the Minister\n\nMs Ana Lima\nMember of Parliament\n\n"
+            "Yours faithfully,\n\nTomas Berg\nMinister of Coastal Affairs\n\n"
+            "Copy: Harbour Legal Aid Society; Border Police\nContact: Ivo Kern, Head, Asylum Unit\n\n"
+            "A review of reception practice across the Lowland\nIslands Forum region\n\n"
+            "This paragraph of running text is long enough to be wrapped at the margin by the\n"
+            "layout, and it goes on here.\n")
+    assert [ln.text for ln in normalise(text).lines] == [
+        "MINISTRY OF COASTAL AFFAIRS", "Office of the Minister", "Ms Ana Lima", "Member of Parliament",
+        "Yours faithfully,", "Tomas Berg", "Minister of Coastal Affairs",
+        "Copy: Harbour Legal Aid Society; Border Police", "Contact: Ivo Kern, Head, Asylum Unit",
+        "A review of reception practice across the Lowland Islands Forum region",
+        "This paragraph of running text is long enough to be wrapped at the margin by the layout, and it goes on "
+        "here."]
