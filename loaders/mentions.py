@@ -39,8 +39,13 @@ WORD_RE = re.compile(r"[^\W\d_](?:[\w'’.-]*[\w’'])?|&")
 ACRONYM_RE = re.compile(r"\(([A-Z][A-Za-z&]{0,8}[A-Z]s?)\)")
 POSSESSIVE = ("'s", "’s")
 LONGEST_NAME = 16  # words: a run of capitalised words longer than any name is cut (and stays linear)
-NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’\u0300-\u036f-]+"  # combining marks too: "Açı̇k" as PDF conversion leaves it
+# letters (not "¹": a note mark), and combining marks too: "Açı̇k" as PDF conversion leaves it
+NAME_WORD = r"[A-ZÀ-ÖØ-Þ](?:[^\W\d_¹²³⁰-⁹]|['’\u0300-\u036f-])+"
 PARTICLE = r"(?:de|da|del|dos|das|van|von|der|la|le|bin|al|el|di)"
+# two to four name words, with a particle or an initial between them ("Luis de la Cruz", "John F. Kennedy") or an
+# abbreviated first name before them ("Ma. Cristina Lualhati")
+PERSON_NAME = r"(?:[A-Z][a-z]?\.\s+)?{word}(?:\s+(?:{particle}\s+|[A-Z]\.\s+)?{word}){{1,3}}"
+NOTE_MARK = r"(?:[¹²³⁴⁵⁶⁷⁸⁹⁰*†‡]+|\(\d\)|\d(?=\s*(?:,|and\b|&|$)))?"  # "Jane Doe¹", "Jane Doe (1)", "Jane Doe*"
 
 
 class CueError(SourceError):
@@ -190,17 +195,36 @@ class MentionContext:
         """(pattern, after an honorific) for the people recogniser, built once per document from the cues."""
         cues = self.cues
         honorifics = "|".join(re.escape(h) for h in cues.honorifics)
-        name = rf"{NAME_WORD}(?:\s+(?:{PARTICLE}\s+)?{NAME_WORD}){{1,3}}"
+        name = PERSON_NAME.format(word=NAME_WORD, particle=PARTICLE)
         before = "|".join(re.escape(c) for c in cues.person_before)
         after = "|".join(re.escape(c) for c in cues.person_after)
         posts = "|".join(re.escape(p) for p in sorted(cues.posts, key=len, reverse=True))
         return [
             (re.compile(rf"(?<![\w.])(?P<hon>{honorifics})\s+(?P<name>{NAME_WORD}(?:\s+(?:{PARTICLE}\s+)?"
                         rf"{NAME_WORD}){{0,3}})"), True),
-            (re.compile(rf"(?i:\b(?:{before}))\s+(?P<name>{name})(?=\s*(?:[,;|.()]|$|\s+(?:{after})\b))"), False),
-            (re.compile(rf"(?<![\w’'-])(?P<name>{name})(?=\s*,\s+(?:the\s+)?(?:[A-Z]\w+\s+){{0,3}}(?:{posts})\b|"
+            # "said Jane Doe", "By Jane Doe for The Courier", "Photo: Jane Doe."
+            (re.compile(rf"(?i:\b(?:{before}))\s+(?P<name>{name})(?=\s*(?:[,;|.()]|$|\s+(?:{after}|for)\b))"),
+             False),
+            # "Jane Doe, Senior Protection Officer, …", "Lucía Ferrer, executive director of …", "Jane Doe said"
+            (re.compile(rf"(?<![\w’'.-])(?P<name>{name})(?=\s*,\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}(?i:{posts})\b|"
                         rf"\s+(?:{after})\b)"), False),
+            # "Rapporteur: Jane Doe", "Chairs: …": a post as a label
+            (re.compile(rf"\b(?:{posts})s?\s*:\s+(?P<name>{name})(?=\s*(?:[,;|.()]|$))"), False),
         ]
+
+    @property
+    def name_line(self) -> re.Pattern:
+        return self._shared("name_line")
+
+    def _build_name_line(self) -> re.Pattern:
+        """A line that is only names: "Jane Doe and John Roe", "Mr Victor Ionescu", "A. Author¹, B. Writer²"."""
+        honorifics = "|".join(re.escape(h) for h in self.cues.honorifics)
+        name = PERSON_NAME.format(word=NAME_WORD, particle=PARTICLE)
+
+        def one(group: str) -> str:
+            return rf"(?:(?:{honorifics})\s+)?(?P<{group}>{name})\s*{NOTE_MARK}"
+        joint = r"(?:\s*,\s*|\s+and\s+|\s*&\s*)"
+        return re.compile(rf"^{one('n0')}(?:{joint}{one('n1')})?(?:{joint}{one('n2')})?(?:{joint}{one('n3')})?\s*$")
 
 
 # gazetteer -> id(cues) -> (the cues, kept alive so the id stays theirs; name -> built pattern)
@@ -307,6 +331,8 @@ def _organisation_list(mc: MentionContext, line: Line) -> list[tuple[int, int, s
         if len(sides) > 1 and all(_has(tokens(text[x:y]), mc.cues.org_heads) and text[x].isupper() for x, y in sides):
             names += [(x, y, None) for x, y in sides[:-1]]
             a = sides[-1][0]
+        elif len(sides) > 1 and any(_has(tokens(text[x:y]), mc.cues.posts) for x, y in sides[:-1]):
+            a = sides[-1][0]  # "Jane Doe, Senior Protection Officer, UNHCR": a person, her post, her organisation
         names.append((a, end, acronym))
     return names if segments >= 3 and 2 * evidence >= segments and 4 * len(names) >= 3 * segments else []
 
@@ -632,8 +658,37 @@ def people(mc: MentionContext, line: Line) -> Iterable[Mention]:
             if _person_words(mc, m.group("name").split(), strict=not honorific):
                 found.append((s, e, m.group("hon") if honorific else None))
                 taken.add(s, e)
+    for s, e, hon in _name_line(mc, line):
+        if not taken.overlaps(s, e):
+            found.append((s, e, hon))
+            taken.add(s, e)
     for s, e, hon in sorted(found):
         yield Mention(PersonRef(clean(text[s:e]), mc.span(line, s, e), honorific=hon), "people")
+
+
+def _name_line(mc: MentionContext, line: Line) -> list[tuple[int, int, str | None]]:
+    """The names of a line that holds only names, above a line that gives their post or organisation — an
+    author line above an affiliation, a signature above a post, an addressee above "Member of Parliament"."""
+    m = mc.name_line.match(line.text)
+    if m is None or len(line.text) > 160:
+        return []
+    k = mc.index(line) + 1
+    if k >= len(mc.ctx.lines):
+        return []
+    below = tokens(mc.ctx.lines[k].text)[:6]
+    if not (any(_is_post(t.text[:1].upper() + t.text[1:], mc.cues.posts) for t in below[:3])
+            or _has(below, mc.cues.org_heads) or mc.listed(mc.ctx.lines[k])):
+        return []
+    out = []
+    for g in ("n0", "n1", "n2", "n3"):
+        if m.group(g) is None:
+            continue
+        s, e = m.span(g)
+        before = line.text[:s].rstrip()
+        honorific = next((h for h in mc.cues.honorifics if before.endswith(h)), None)
+        if _person_words(mc, m.group(g).split(), strict=honorific is None):
+            out.append((s, e, honorific))
+    return out
 
 
 def _person_words(mc: MentionContext, words: list[str], strict: bool = True) -> bool:

@@ -269,3 +269,26 @@ def test_a_name_a_members_list_taught_is_known_in_later_sentences(read):
               "Later, Harbour Legal Aid Lowland shared its case management model.\n")
     later = [o for o in orgs(ms) if o.name == "Harbour Legal Aid Lowland"]
     assert len(later) == 2 and later[0].span != later[1].span
+
+
+def test_people_in_bylines_signatures_and_labels(read):
+    ms = read("Elena Varga and Piotr Nowak¹\nInstitute for Border Studies, Lowland University\n\n"
+              "Mr Ivan Petrescu\nMember of Parliament\n\n"
+              "Rapporteur: Ma. Luisa Ramos, Harbour Legal Aid Society.\n\n"
+              "Anika Roth spoke to Joana Lima, executive director of the Harbour Legal Aid Society. "
+              "Photo: Tiago Reis for Coastal Weekly.\n\n"
+              "Yours sincerely,\n\nMarta Kowal\nMinister of Coastal Affairs\n")
+    assert sorted(people(ms)) == ["Anika Roth", "Elena Varga", "Ivan Petrescu", "Joana Lima", "Ma. Luisa Ramos",
+                                  "Marta Kowal", "Piotr Nowak", "Tiago Reis"]
+
+
+def test_a_line_of_names_above_running_text_is_no_byline(read):
+    ms = read("Maria Santos and Lowland Harbour\nThe two met in May and talked about the weather.\n")
+    assert people(ms) == []
+
+
+def test_a_list_of_people_with_posts_names_their_organisations_not_the_people(read):
+    ms = read("Participants: Ana Ruiz, Senior Protection Officer, Harbour Refugee Council; Ivo Kern, Programme "
+              "Officer, Lowland Migrant Foundation; Joana Lima, Director, Coastal Legal Aid Society.\n")
+    assert sorted(org_names(ms)) == ["Coastal Legal Aid Society", "Harbour Refugee Council",
+                                     "Lowland Migrant Foundation"]
