@@ -439,6 +439,25 @@ def _antecedent(s: Sentence, a: int, k: int, clauses: list[tuple[int, int]]) -> 
     return before[-1] if before else None
 
 
+def _relative_doer(rc: RelationContext, s: Sentence, a: int) -> Actor | None:
+    """The doer an object relative clause names ("… presented the draft guidelines, which the Department prepared
+    with …"): the actor right after "which"/"that", followed by a verb of doing. It made what the clause before
+    names; whoever presented it only told of it."""
+    if not re.search(r",\s+(?:which|that)\s+$", s.masked[:a]):
+        return None
+    for at, actor in s.actors:
+        offset = at - s.start
+        if offset < a:
+            continue
+        if s.masked[a:offset].strip().lower() not in ("", "the") or isinstance(actor, Unnamed):
+            return None
+        end = _line_offset(s.line, actor.span.end) - s.start
+        verb = re.match(r"\s*(?:\([^()]{1,12}\)\s*)?(?:has\s+|had\s+|have\s+|jointly\s+)?", s.masked[end:])
+        after = end + (verb.end() if verb else 0)
+        return actor if rc.cues.practice_verb.match(s.masked, after) else None
+    return None
+
+
 def _clause_subject(rc: RelationContext, s: Sentence, a: int, b: int) -> Actor | None:
     inside = Sentence(s.line, s.start + a, s.start + b, s.span,
                       [(at, x) for at, x in s.actors if s.start + a <= at < s.start + b], s.masked[a:b])
@@ -468,8 +487,11 @@ def practices(rc: RelationContext, s: Sentence) -> None:
     found: list[Practice] = []
     yielded = False  # did the clause before yield a practice (then its object is taken)
     verb_from: int | None = None  # where a clause with a verb of doing but no practice word began
+    told = -1  # a relative clause that only names the doer of the practice before it
     for k, (a, b) in enumerate(clauses):
         before, yielded = yielded, False
+        if k == told:
+            continue
         clause = s.masked[a:b]
         done = listed or _done(rc, clause)
         if not done and verb_from is not None and rc.cues.practice_noun.search(clause):
@@ -492,6 +514,8 @@ def practices(rc: RelationContext, s: Sentence) -> None:
             continue
         who = (_agent_of_practice(s, a, b) or _clause_subject(rc, s, a, b) or _antecedent(s, a, k, clauses)
                or (None if listed else actor))
+        if k + 1 < len(clauses) and _unnamed(s) is None and (doer := _relative_doer(rc, s, clauses[k + 1][0])):
+            who, told = doer, k + 1  # the relative clause names who made it: it is no practice of its own
         lo, hi = object_from, b
         if who is None and not listed and (RESULT.search(s.masked[lo:hi]) or not _unattributed_practice(rc, clause)):
             continue  # "87% were released …": a result told by its figures; or no practice stated of anyone

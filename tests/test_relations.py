@@ -279,3 +279,9 @@ def test_what_a_named_speaker_reports_of_another_actor_is_that_actors(parse):
     # an anonymous speaker's report stays the speaker's (Chatham House Rule)
     pd = parse("One State noted that Peru's case management programme for families had inspired its own.\n")
     assert [who(p.actor) for p in pd.practices] == ["unnamed"]
+
+
+def test_what_a_relative_clause_says_its_actor_made_is_that_actors(parse):
+    pd = parse("Dr. Lena Fox presented the draft guidelines on community placement, which the Lowland Social "
+               "Welfare Department prepared with support from UNICEF.\n")
+    assert [who(p.actor) for p in pd.practices] == ["Lowland Social Welfare Department"]
