@@ -196,9 +196,10 @@ def check_genre(text: str, genre: str, where: str, gazetteer_dir: Path, option: 
 
 
 def check_text(text: str, genre: str, event: str, where: str, gazetteer_dir: Path,
-               options: tuple[str, str] = ("--genre", "--event")) -> list[str]:
-    """Every clear mismatch between what the caller says (genre, event) and what the text shows."""
+               options: tuple[str, str] = ("--genre", "--event"), genre_check: bool = True) -> list[str]:
+    """Every clear mismatch between what the caller says (genre, event) and what the text shows (the genre
+    is not checked for a genre any text may be added as)."""
     lines = normalise(text).lines  # once for both checks
-    found = [check_event(text, event, where, options[1], lines), check_genre(text, genre, where, gazetteer_dir,
-                                                                             options[0], lines)]
+    found = [check_event(text, event, where, options[1], lines),
+             check_genre(text, genre, where, gazetteer_dir, options[0], lines) if genre_check else None]
     return [f for f in found if f]

@@ -205,3 +205,18 @@ def test_a_document_is_dated_by_its_text_unless_told_and_a_wrong_date_is_refused
     assert added.exit_code == 0, added.output
     row = (data / "sources" / "manifest.csv").read_text(encoding="utf-8").splitlines()[-1].split(",")
     assert row[3:5] == ["", "2023-09-14"]  # no event; the date the text states
+
+
+def test_any_text_can_be_added_as_a_document_whatever_it_looks_like(tmp_path):
+    """A research brief with findings and recommendations headings looks like a report; as `document` (the genre
+    any text may be added as) it is still taken — what its reader cannot place is coverage, not a refusal."""
+    data = corpus(tmp_path, [])
+    brief = tmp_path / "brief.txt"
+    brief.write_text("[Fictional.]\n\nPOLICY BRIEF No. 2 | May 2024\n\nKEY FINDINGS\n\nFinding 1: Compliance was high.\n\n"
+                     "KEY RECOMMENDATIONS\n\nR1. Fund case management.\n\nSUMMARY OF CONCLUSIONS\n\nIt works.\n",
+                     encoding="utf-8")
+    runner = CliRunner()
+    looks = runner.invoke(main, ["add", str(brief), "--genre", "pledge-statement", "--data-dir", str(data)])
+    assert looks.exit_code == 2 and "does not look like a pledge-statement" in looks.output
+    added = runner.invoke(main, ["add", str(brief), "--genre", "document", "--data-dir", str(data)])
+    assert added.exit_code == 0, added.output

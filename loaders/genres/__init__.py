@@ -49,6 +49,7 @@ class Genre:
     lists: tuple[ListRule, ...] = ()
     statements: tuple[StatementRule, ...] = ()
     fields: dict[str, re.Pattern] = field(default_factory=dict)
+    catch_all: bool = False  # any text may be added as this genre: no other genre's look refuses it
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,13 @@ class Registry:
 
     def needing_no_event(self) -> list[str]:
         return [k for k, g in self.genres.items() if not g.describes_event]
+
+
+def _flag(entry: dict[str, Any], key: str, where: str) -> bool:
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        raise GenreError(f"{where}: {key} must be true or false, not {value!r}")
+    return value
 
 
 def _text(entry: dict[str, Any], key: str, where: str, default: str | None = None) -> str:
@@ -143,7 +151,8 @@ def load_registry(path: Path = REGISTRY_FILE) -> Registry:
         genres[key] = Genre(key, _text(entry, "label", where), _text(entry, "definition", where), reader,
                             _text(entry, "concept", where, key), entry["describes_event"], entry["title_rank"],
                             lists, statements,
-                            {f: _pattern(p, f"{where}: fields.{f}") for f, p in fields_raw.items()})
+                            {f: _pattern(p, f"{where}: fields.{f}") for f, p in fields_raw.items()},
+                            _flag(entry, "catch_all", where))
     for g in genres.values():
         if g.concept not in genres:
             raise GenreError(f"{path}: genres.{g.key}: concept {g.concept!r} is no genre of the registry")
