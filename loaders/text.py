@@ -24,7 +24,8 @@ BULLET_RE = re.compile(r"^(?:[-•·◦▪●*–]|o)\s+(?=\S)")
 NUMBER_RE = re.compile(r"^(?:\((?P<p>\d{1,2}|[ivx]{1,4}|[a-z])\)|(?P<d>\d{1,2})[.)]"
                        r"|(?P<dash>\d{1,2})\s?[-–]\s*(?=[A-Z])|(?P<lab>[A-Z]{1,2}\d{1,2})(?:[.):]|(?=\s{2}))|(?P<r>[ivx]{1,4})[.)]|(?P<a>[a-z])[.)])\s*(?<=\s|-|–)(?=\S)")
 ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
-TIME_RE = re.compile(r"^(\d{1,2})[:.](\d{2})\s+(?=\S)")
+# "14:30 Opening", "14:20 – 15:05 Session 1", "9.00-9.30 Welcome": the start time is the line's time
+TIME_RE = re.compile(r"^(\d{1,2})[:.](\d{2})(?:\s*[-–—]\s*\d{1,2}[:.]\d{2})?\s+(?=\S)")
 PAGE_NUMBER_RE = re.compile(r"^(?:page\s+)?[-–—]?\s*\d{1,3}\s*[-–—]?(?:\s+of\s+\d{1,3})?$", re.I)
 TERMINAL_PUNCT = tuple(".:;?!\"”’)")
 FUNCTION_WORDS = {"the", "of", "and", "in", "to", "for", "a", "an", "with", "on", "by",
@@ -371,6 +372,18 @@ def _stands_alone(prev: _Physical, body: str, width: int, so_far: str = "") -> b
     return not (running and words[-1][:1].isupper())
 
 
+# a line that opens with a person's honorific and name ("Ms. Ana Lima, Director, …") or with a short label
+# ("Moderator: …", "Contact: …") begins an entry of its own in an agenda, a list of speakers or an address block
+ENTRY_START = re.compile(r"^(?:(?:Mr|Mrs|Ms|Mx|Dr|Prof|H\.E)\.?\s+[A-ZÀ-Þ]|[A-Z][a-z]+(?:\s[a-z]+)?:\s+\S)")
+
+
+def _opens_entry(prev: str, body: str) -> bool:
+    """Does ``body`` begin an entry of its own after ``prev``, which leaves no sentence open?"""
+    last = prev.rstrip()
+    return (ENTRY_START.match(body) is not None and bool(last) and not last.endswith((",", "-", "–", "&", "/", "("))
+            and last.rsplit(None, 1)[-1].lower() not in FUNCTION_WORDS)
+
+
 def _logical_lines(block: list[_Physical], block_no: int, vocab: set[str], width: int = 0
                    ) -> list[tuple[_Buffer, int, int]]:
     out: list[tuple[_Buffer, int, int]] = []
@@ -385,6 +398,7 @@ def _logical_lines(block: list[_Physical], block_no: int, vocab: set[str], width
         label = _is_label_line(body) and not (len(prev_text) > 60 and _ends_open(prev_text))
         if (buf is None or _opens_item(body, current, prev_text) or label
                 or _is_label_line(prev_text) or body.startswith("Moderated by")
+                or _opens_entry(prev_text, body)
                 or (prev_ln is not None and buf is not None
                     and _stands_alone(prev_ln, body, width, "".join(buf.chars[-200:])))):
             buf = _Buffer()

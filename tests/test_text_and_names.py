@@ -185,3 +185,15 @@ def test_short_lines_of_an_address_or_signature_stand_alone_and_a_wrapped_title_
         "A review of reception practice across the Lowland Islands Forum region",
         "This paragraph of running text is long enough to be wrapped at the margin by the layout, and it goes on "
         "here."]
+
+
+def test_each_speaker_and_label_of_an_agenda_block_is_an_entry_of_its_own():
+    # FICTIONAL agenda with wrapped continuation lines: an honorific or a "Label:" opens the next entry
+    text = ("14:20 – 15:05   Session 1. Screening at arrival\n"
+            "                Moderator: Ms. Ana Lima, Programme Manager, Lowland\n"
+            "                Refugee Council\n"
+            "                Ms. Joana Reis, Head of Reception, Harbour Agency\n"
+            "                Mr. Ivo Kern, Peer Mentor, Coastal Voices\n")
+    assert [ln.text for ln in normalise(text).lines] == [
+        "Session 1. Screening at arrival", "Moderator: Ms. Ana Lima, Programme Manager, Lowland Refugee Council",
+        "Ms. Joana Reis, Head of Reception, Harbour Agency", "Mr. Ivo Kern, Peer Mentor, Coastal Voices"]
