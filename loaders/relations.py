@@ -257,9 +257,10 @@ def _publisher_as_subject(rc: RelationContext, s: Sentence) -> OrgRef | None:
 def _publisher(rc: RelationContext, span: Span) -> OrgRef:
     """The publisher, evidenced by the words that stand for it here; the same organisation as the document's own
     mention of it, if it names itself ("Borderlands Justice Collaborative (BJC)"), acronym and all."""
-    name = fold(rc.ctx.publisher)
-    named = next((m.actor for m in rc.ctx.out.mentions if isinstance(m.actor, OrgRef) and fold(m.actor.name) == name),
-                 None)
+    # "Centre for Migration Policy, University of Northbridge": the body is the first part, the rest where it sits
+    names = (fold(rc.ctx.publisher), fold(rc.ctx.publisher.split(",")[0]))
+    orgs = [m.actor for m in rc.ctx.out.mentions if isinstance(m.actor, OrgRef)]
+    named = next((o for name in names for o in orgs if fold(o.name) == name), None)
     if named is not None:
         return OrgRef(named.name, span, acronym=named.acronym, key=named.key, parent=named.parent,
                       scope=named.scope)
