@@ -213,7 +213,8 @@ def test_any_text_can_be_added_as_a_document_whatever_it_looks_like(tmp_path):
     data = corpus(tmp_path, [])
     brief = tmp_path / "brief.txt"
     brief.write_text("[Fictional.]\n\nPOLICY BRIEF No. 2 | May 2024\n\nKEY FINDINGS\n\n"
-                     "Finding 1: Compliance was high.\n\nKEY RECOMMENDATIONS\n\nR1. Fund case management.\n\nSUMMARY OF CONCLUSIONS\n\nIt works.\n",
+                     "Finding 1: Compliance was high.\n\nKEY RECOMMENDATIONS\n\nR1. Fund case management.\n\n"
+                     "SUMMARY OF CONCLUSIONS\n\nIt works.\n",
                      encoding="utf-8")
     runner = CliRunner()
     looks = runner.invoke(main, ["add", str(brief), "--genre", "pledge-statement", "--data-dir", str(data)])
