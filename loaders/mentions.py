@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Callable, Iterable
+from itertools import pairwise
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -33,7 +34,8 @@ from .text import Line
 CUES_FILE = Path("gazetteer") / "mention_cues.yaml"
 CUE_KEYS = ("org_heads", "not_org_heads", "posts", "connectors", "government_nouns", "org_cues", "honorifics",
             "person_before", "person_after", "not_person_words", "not_state_places", "sentence_openers",
-            "generic_modifiers", "public_body_heads", "located_heads")
+            "generic_modifiers", "public_body_heads", "located_heads", "name_possessives", "org_nouns_after",
+            "facility_heads")
 # a word: letters, then letters, digits, apostrophes, hyphens or inner full stops ("H.E.", "Children's")
 WORD_RE = re.compile(r"[^\W\d_](?:[\w'’.-]*[\w’'])?|&")
 ACRONYM_RE = re.compile(r"\(([A-Z][A-Za-z&]{0,8}[A-Z]s?)\)")
@@ -71,6 +73,9 @@ class Cues:
     generic_modifiers: frozenset[str]
     public_body_heads: frozenset[str]
     located_heads: frozenset[str]
+    name_possessives: frozenset[str]
+    org_nouns_after: frozenset[str]
+    facility_heads: frozenset[str]
 
     @classmethod
     def load(cls, data_dir: Path) -> Cues:
@@ -423,6 +428,9 @@ def _is_head(mc: MentionContext, words: list[Token], vocabulary: frozenset[str])
         return False
     if _bare(head.text) in vocabulary or (vocabulary >= mc.cues.org_heads and words[0].text in vocabulary):
         return True  # "… Council", "Council of …" — and head-first names ("Fundación Puentes")
+    if (vocabulary >= mc.cues.org_heads and head.text.endswith("s") and head.text[:-1] in vocabulary
+            and head.text not in mc.cues.not_org_heads):
+        return True  # "Independent Monitoring Boards": a body made of several
     before = " ".join(t.text for t in words[:words.index(head) + 1])
     return any(" " in v and before.endswith(v) for v in vocabulary)  # "Red Cross", "Prosecutor's Office"
 
@@ -438,8 +446,12 @@ def _trim(mc: MentionContext, chunk: list[Token]) -> list[Token]:
     words = chunk[k:]
     while words and (words[0].text in cues.sentence_openers or words[0].text in cues.connectors
                      or (words[0].text.endswith(POSSESSIVE)
-                     and " ".join(t.text for t in words[:2]).replace("’", "'") not in cues.org_heads)):
+                     and " ".join(t.text for t in words[:2]).replace("’", "'") not in cues.org_heads
+                     and words[0].text.replace("’", "'") not in cues.name_possessives)):
         words = words[1:]  # "Kenya's Department …" loses its possessor; "Ombudsman's Office of …" is a name
+    if words and words[-1].text.endswith(POSSESSIVE):  # "the Home Office's statistics": the Home Office
+        last = words[-1]
+        words = [*words[:-1], Token(last.start, last.end - 2, last.text[:-2])]
     while words and not words[-1].capitalised:
         words = words[:-1]
     return words
@@ -470,26 +482,51 @@ def _org_name(mc: MentionContext, words: list[Token]) -> list[Token] | None:
     """The organisation's name in a trimmed run, or None if the run names none: its head noun must be an
     organisation word; a trailing place ("… Services in Nairobi and Mombasa") is not part of it."""
     cues = mc.cues
+    if len(words) >= 3 and not _is_head(mc, words, cues.org_heads) and _place_after(mc, words):
+        return words  # "Refugee Legal Clinic Chișinău", "Jesuit Refugee Service Portugal": a body and its place
     if len(words) < 2 or not _is_head(mc, words, cues.org_heads):
         return None
     head = words.index(_head(mc, words))  # type: ignore[arg-type]
     for i in range(head + 1, len(words)):
         if words[i].text == "in" and not _has(words[i + 1:], cues.org_heads):
             place = " ".join(t.text for t in words[i + 1:])
-            if _bare(words[head].text) in cues.located_heads and place in mc.state_forms:
-                break  # "the UNHCR Representation in Bulgaria", "the IOM Office in Kenya": the office is its place's
+            if _bare(words[head].text) in cues.located_heads and (
+                    place in mc.state_forms or any(t.text == "to" for t in words[head + 1:i])):
+                break  # "the UNHCR Representation in Bulgaria", "the IOM Office in Kenya": the office is its place's;
+                # "the Permanent Mission of X to the United Nations in New York": where it is accredited
             words = words[:i]
             break
     if _is_post(words[-1].text, cues.posts) or all(t.text.isupper() for t in words):
         return None  # "Programme Coordinator"; a heading in capitals
     if all(_bare(t.text) in cues.org_heads | cues.generic_modifiers for t in words if t.capitalised):
         return None  # "the Working Group", "National Commission": a kind of body, not a name
+    if _is_head(mc, words, cues.facility_heads):
+        return None  # "the Temporary Accommodation Centre for Foreigners": a place people are held, not a body
     return words
+
+
+def _place_after(mc: MentionContext, words: list[Token]) -> bool:
+    """Does the name end in one or two capitalised words of a place after its head noun — no connector, post,
+    month or weekday among them, the head the last word of a name of two words or more?"""
+    for n in (1, 2):
+        core, place = words[:-n], words[-n:]
+        if len(core) < 2 or _head(mc, core) is not core[-1] or not _is_head(mc, core, mc.cues.org_heads):
+            continue
+        if all(t.capitalised and t.text not in mc.cues.connectors and not _is_post(t.text, mc.cues.posts)
+               and t.text not in mc.cues.not_person_words and not t.text.isupper() for t in place):
+            return not any(t.text in mc.cues.connectors for t in core[1:])
+    return False
 
 
 def _unit_of(mc: MentionContext, name: list[Token]) -> tuple[list[Token], list[Token]] | None:
     """(unit, body) of "Faculty of Law of the University of Lowland", "Migration Directorate of the Ministry of
-    Interior": an "of" after which a second name begins with an organisation word, each side a name of its own."""
+    Interior": an "of" after which a second name begins with an organisation word, each side a name of its own;
+    and "the Harbour Council's Working Group": a body's possessive before its unit."""
+    for i in range(1, len(name) - 1):
+        if name[i].text.endswith(POSSESSIVE) and name[i].text.replace("’", "'") not in mc.cues.name_possessives:
+            owner = [*name[:i], Token(name[i].start, name[i].end - 2, name[i].text[:-2])]
+            if _org_name(mc, owner) is not None and _org_name(mc, name[i + 1:]) is not None:
+                return name[i + 1:], owner
     for i in range(2, len(name) - 1):
         if name[i].text != "of":
             continue
@@ -530,18 +567,36 @@ def defined_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
     taken = Disjoint(m.span() for m in mc.governments(line))  # "the Thai Government": a government
     for a, b, _ in mc.list_names(line):  # a name of a list of organisations is read whole, by its recogniser
         taken.add(a, b)
-    for chunk in _chunks(text, toks, mc.cues.connectors):
+    yield from _defined_by_initials(mc, line, toks, taken, anonymous)
+    for chunk in _comma_names(mc, text, _chunks(text, toks, mc.cues.connectors)):
         end = chunk[-1].end
         after = ACRONYM_RE.match(text, end + 1) if text[end:end + 1] == " " else None
         parts = _split_names(mc, _trim(mc, chunk))
         for n, part in enumerate(parts):
             name, acronym = _named(mc, line, part, after.group(1) if after and n == len(parts) - 1 else None)
             if name is None:
+                name = _listed_in_state(mc, text, part, listed)
+            if name is None:
                 continue
             s, e = name[0].start, name[-1].end
             written = text[s:e]
             parent = None
             inside = [(a, b, k) for a, b, k in listed if a < e and s < b] if listed_spans.overlaps(s, e) else []
+            if len(inside) == 1 and inside[0][0] == s and text[inside[0][1]:inside[0][1] + 3] in ("'s ", "’s "):
+                # "the UN Migration Network's Working Group on ATD": the network's group, named by its own words
+                a, b, k = inside[0]
+                parent_ref = OrgRef(text[a:b], mc.span(line, a, b), key=k, anonymous_context=anonymous)
+                own = [t for t in name if t.start >= b + 3]
+                if _org_name(mc, own) is not None and not taken.overlaps(own[0].start, e):
+                    taken.add(own[0].start, e)
+                    yield Mention(OrgRef(text[own[0].start:e], mc.span(line, own[0].start, e), parent=parent_ref,
+                                         anonymous_context=anonymous), "defined organisations")
+                continue
+            if _mission_to(mc, text, name, inside):
+                inside = []  # "the Permanent Mission of Mexico to the United Nations": the mission, not the UN
+                if at := re.match(r" (?:at|in) [A-Z][\w’'-]+(?: [A-Z][\w’'-]+)?", text[e:]):
+                    e += at.end()  # "… to the United Nations Office at Geneva"
+                    written = text[s:e]
             # an "and" before the head lists bodies ("UNICEF and the Riverside Council"); after it, it is part of
             # the unit's name ("UNHCR Regional Bureau for Asia and the Pacific")
             head = name.index(_head(mc, name) or name[-1])
@@ -569,6 +624,7 @@ def defined_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
             if acronym:
                 mc.acronyms.setdefault(acronym, ref)
             yield Mention(ref, "defined organisations")
+    yield from _named_before_noun(mc, line, toks, taken, anonymous)
     yield from _names_listed_before(mc, line, toks, taken, anonymous)
     for t in toks:  # later uses of an acronym this document defined
         bare = _bare(t.text)
@@ -578,6 +634,122 @@ def defined_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
                                  key=defined.key, parent=defined.parent, anonymous_context=anonymous,
                                  scope=defined.scope),
                           "defined organisations")
+
+
+def _comma_names(mc: MentionContext, text: str, chunks: list[list[Token]]) -> list[list[Token]]:
+    """"Ministry of Gender, Child and Social Action", "Agency for Integration, Migration and Asylum": a body named
+    "Head of X" whose name goes on after a comma with a short "Y and Z" — which holds no organisation, State or
+    acronym of its own ("… Ministry of Health, UNICEF and IOM" stays three names)."""
+    out: list[list[Token]] = []
+    for chunk in chunks:
+        prev = out[-1] if out else None
+        ands = [k for k, t in enumerate(chunk) if t.text == "and"]
+        head = chunk[:ands[1]] if len(ands) > 1 else chunk  # "… Action and the Coastal Board": the list ends
+        if (prev is not None and text[prev[-1].end:chunk[0].start] == ", " and len(head) <= 5
+                and any(t.text == "and" for t in head[1:-1])
+                and any(t.text in ("of", "for") for t in _trim(mc, prev)[1:])
+                and _is_head(mc, _trim(mc, prev), mc.cues.org_heads)
+                and not _has(head, mc.cues.org_heads) and not any(t.text.isupper() for t in head)
+                and not mc.state_regex.search(text, head[0].start, head[-1].end)
+                and not mc.gazetteer.find_orgs(text[head[0].start:head[-1].end])):
+            out[-1] = prev + chunk
+            continue
+        out.append(chunk)
+    return out
+
+
+def _listed_in_state(mc: MentionContext, text: str, part: list[Token], listed: list[tuple[int, int, str]]
+                     ) -> list[Token] | None:
+    """"UNICEF Mozambique", "JRS Portugal": a listed organisation followed by a State's name is its office there."""
+    if len(part) < 2:
+        return None
+    lead = next(((a, b) for a, b, _ in listed if a == part[0].start and b < part[-1].end), None)
+    if lead is None:
+        return None
+    rest = text[lead[1]:part[-1].end]
+    return part if rest.startswith(" ") and rest.strip() in mc.state_forms and not mc.state_forms[rest.strip()][1] \
+        else None
+
+
+def _mission_to(mc: MentionContext, text: str, name: list[Token], inside: list[tuple[int, int, str]]) -> bool:
+    """"Permanent Mission of Mexico to the United Nations (Office at Geneva)": a located body named after the
+    organisation it is accredited to — every listed name inside it comes after its "to"."""
+    head = _head(mc, name)
+    if head is None or _bare(head.text) not in mc.cues.located_heads:
+        return False
+    to = next((t.start for t in name if t.text == "to" and t.start > head.start), None)
+    return to is not None and all(a > to for a, _, _ in inside)
+
+
+INITIAL_GAP = re.compile(r"\s+|,\s+")  # what may stand between the words of a name an acronym abbreviates
+SMALL_WORD = 4  # a lower-case word this short may sit inside a name in any language ("para", "na", "für")
+
+
+def _defined_by_initials(mc: MentionContext, line: Line, toks: list[Token], taken: Disjoint, anonymous: bool
+                         ) -> Iterable[Mention]:
+    """"the Agency for Integration, Migration and Asylum (AIMA)", "Rede Ibérica para Alternativas na Comunidade
+    (RIAC)": a definition the capitalised-run reading missed (a comma, words of another language), accepted only
+    when the capitals of the name are exactly the acronym's letters, in order."""
+    text = line.text
+    for m in ACRONYM_RE.finditer(text):
+        acronym = m.group(1)
+        letters = acronym.rstrip("s") if acronym.endswith("s") and acronym[:-1].isupper() else acronym
+        letters = "".join(ch for ch in letters if ch.isupper())
+        if acronym in mc.acronyms or acronym in mc.state_forms or taken.overlaps(m.start() - 2, m.start()):
+            continue
+        before = [t for t in toks if t.end <= m.start()]
+        run: list[Token] = []
+        for t in reversed(before):
+            gap = text[t.end:(run[0].start if run else m.start())]
+            if not INITIAL_GAP.fullmatch(gap) or len(run) >= LONGEST_NAME:
+                break
+            if not (t.capitalised or t.text in mc.cues.connectors or (t.text.isalpha() and len(t.text) <= SMALL_WORD)):
+                break
+            run.insert(0, t)
+        for k in range(len(run) - 1, -1, -1):
+            tail = run[k:]
+            if not tail[0].capitalised:
+                continue
+            initials = "".join(t.text[0] for t in tail if t.capitalised)
+            if initials.upper() != letters or len(tail) < 2:
+                continue
+            s, e = tail[0].start, tail[-1].end
+            if (taken.overlaps(s, e) or _is_head(mc, tail, mc.cues.not_org_heads) or text[s:e] in mc.state_forms
+                    or mc.gazetteer.resolve_org(text[s:e]) or mc.gazetteer.resolve_org(f"{text[s:e]} ({acronym})")
+                    or mc.gazetteer.find_orgs(text[s:e])):
+                break  # a listed name (and its units) the other readings have; not an organisation
+            taken.add(s, e)
+            ref = OrgRef(text[s:e], mc.span(line, s, e), acronym=acronym, anonymous_context=anonymous,
+                         scope=f"doc-{mc.ctx.doc}" if _has(tail[:1], mc.cues.public_body_heads) else None)
+            mc.acronyms.setdefault(acronym, ref)
+            yield Mention(ref, "defined organisations")
+            break
+
+
+def _named_before_noun(mc: MentionContext, line: Line, toks: list[Token], taken: Disjoint, anonymous: bool
+                       ) -> Iterable[Mention]:
+    """"the Voices Beyond Detention collective", "the Harbour Aid network": a capitalised name the text itself
+    calls an organisation by the lower-case noun after it."""
+    text = line.text
+    for k, t in enumerate(toks):
+        if t.text not in mc.cues.org_nouns_after or t.capitalised or k == 0:
+            continue
+        j = k
+        while j > 0 and (toks[j - 1].capitalised or toks[j - 1].text in mc.cues.connectors) \
+                and _only_space_between(text, toks[j - 1], toks[j]) and k - j < LONGEST_NAME:
+            j -= 1
+        name = _trim(mc, toks[j:k])
+        if len(name) < 2 or not all(_only_space_between(text, a, b) for a, b in pairwise(name)):
+            continue
+        s, e = name[0].start, name[-1].end
+        words = [w.text for w in name]
+        if (taken.overlaps(s, e) or mc.state_regex.search(text, s, e) or mc.gazetteer.resolve_org(text[s:e])
+                or all(w in mc.cues.not_person_words or w in mc.cues.connectors for w in words)
+                or any(w.isupper() for w in words)
+                or text[max(0, s - 4):s].strip().lower() not in ("the", "")):
+            continue
+        taken.add(s, e)
+        yield Mention(OrgRef(text[s:e], mc.span(line, s, e), anonymous_context=anonymous), "defined organisations")
 
 
 def _names_listed_before(mc: MentionContext, line: Line, toks: list[Token], taken: Disjoint, anonymous: bool

@@ -369,7 +369,9 @@ def _stands_alone(prev: _Physical, body: str, width: int, so_far: str = "") -> b
     # "A review of reception practice in the Pacific" / "Islands Forum region": a title or
     # sentence (it has words of running text) broken inside a name goes on; a line of names does not
     running = any(w[:1].islower() and w.lower() not in FUNCTION_WORDS for w in (so_far or last).split())
-    return not (running and words[-1][:1].isupper())
+    # … but a line of a number, a date or a separator ("Issue 14 | Spring 2025") starts a masthead line of its own
+    numbered = re.search(r"\d|\|", " ".join(body.split()[:3])) is not None
+    return not (running and words[-1][:1].isupper() and not numbered)
 
 
 # a line that opens with a person's honorific and name ("Ms. Ana Lima, Director, …") or with a short label

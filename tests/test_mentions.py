@@ -292,3 +292,36 @@ def test_a_list_of_people_with_posts_names_their_organisations_not_the_people(re
               "Officer, Lowland Migrant Foundation; Joana Lima, Director, Coastal Legal Aid Society.\n")
     assert sorted(org_names(ms)) == ["Coastal Legal Aid Society", "Harbour Refugee Council",
                                      "Lowland Migrant Foundation"]
+
+
+def test_names_a_capitalised_run_misses_are_read_by_their_acronym_and_their_place(read):
+    ms = read("It was organised by the Agency for Integration, Labour and Asylum (AILA), the Rede Costeira para "
+              "Alternativas na Comunidade (RCAC) and the Harbour Refugee Clinic Lowtown, with UNICEF Mozambique "
+              "and the Permanent Mission of Mexico to the United Nations Office at Geneva.\n\n"
+              "Several belong to the Voices After Detention collective; the People's Advocate Office visited "
+              "the Temporary Accommodation Centre for Foreigners twice. The Ministry of Gender, Child and Social "
+              "Action and the Coastal Monitoring Boards agreed.\n")
+    names = org_names(ms)
+    for expected in ("Agency for Integration, Labour and Asylum", "Rede Costeira para Alternativas na Comunidade",
+                     "Harbour Refugee Clinic Lowtown", "UNICEF Mozambique",
+                     "Permanent Mission of Mexico to the United Nations Office at Geneva", "Voices After Detention",
+                     "People's Advocate Office", "Ministry of Gender, Child and Social Action",
+                     "Coastal Monitoring Boards"):
+        assert expected in names, (expected, names)
+    assert not any("Accommodation Centre" in n or n in ("Advocate Office", "Rede Costeira") for n in names), names
+
+
+def test_a_comma_and_a_list_after_a_body_are_other_names_when_they_name_bodies(read):
+    ms = read("It was funded by the Ministry of Health, UNICEF and IOM; and by the Department of Justice, Manila "
+              "and online.\n")
+    names = org_names(ms)
+    assert "Ministry of Health" in names and "Department of Justice" in names, names
+    assert not any("," in n for n in names), names
+
+
+def test_a_possessive_body_owns_the_unit_named_after_it_and_a_trailing_possessive_is_dropped(read):
+    ms = read("The Harbour Refugee Council's Working Group on Detention met. According to the Home Office's "
+              "statistics, 4 people were held.\n")
+    refs = {o.name: o for o in orgs(ms)}
+    assert "Working Group on Detention" in refs and refs["Working Group on Detention"].parent is not None
+    assert "Home Office" in refs and "Home Office's" not in refs, refs.keys()
