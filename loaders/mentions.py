@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Callable, Iterable
-from itertools import pairwise
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
