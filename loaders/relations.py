@@ -57,6 +57,7 @@ class RelationCues:
     meeting_subject: re.Pattern  # "The exchange was opened by …": the meeting's own proceedings
     practice_list: re.Pattern  # "Similar practices: …": a label whose items are practices
     reported: re.Pattern  # "… noted that …": what follows is what the speaker reports, with its own subject
+    naming: re.Pattern  # verbs that name the practice they do ("they monitor two depots")
 
     @classmethod
     def load(cls, data_dir: Path) -> RelationCues:
@@ -65,7 +66,12 @@ class RelationCues:
         lists = {key: cuefile.words(raw, key, path, RelationCueError)
                  for key in ("partnership_cues", "partnership_fields", "practice_verbs", "practice_nouns",
                              "place_prepositions", "continuing_subjects", "not_done_cues", "not_practice_cues",
-                             "meeting_nouns", "practice_list_labels", "reporting_verbs")}
+                             "meeting_nouns", "practice_list_labels", "reporting_verbs", "practice_lemmas",
+                             "practice_lemmas_past", "practice_naming_lemmas")}
+        lists["practice_naming"] = sorted(verb_forms(lists["practice_naming_lemmas"]))
+        lists["practice_lemmas"] = [*lists["practice_lemmas"], *lists["practice_naming_lemmas"]]
+        lists["practice_verbs"] = sorted({*lists["practice_verbs"], *verb_forms(lists["practice_lemmas"]),
+                                          *verb_forms(lists["practice_lemmas_past"], base=False)})
         try:
             partnership = re.compile("|".join(f"(?:{c})" for c in lists["partnership_cues"]), re.I)
         except re.error as e:
@@ -85,7 +91,25 @@ class RelationCues:
                    re.compile(rf"\b(?:{words('not_practice_cues')})\b", re.I),
                    re.compile(rf"^\W*(?:the|this|our|its|their)\s+(?:\w+\s+)?(?:{words('meeting_nouns')})s?\b", re.I),
                    re.compile(rf"^\W*(?:[\w-]+\s+){{0,3}}(?:{words('practice_list_labels')})\s*:\s*", re.I),
-                   re.compile(rf"\b(?:{words('reporting_verbs')})\s+(?:that\s+|how\s+)"))
+                   re.compile(rf"\b(?:{words('reporting_verbs')})\s+(?:that\s+|how\s+)"),
+                   re.compile(rf"(?<![\w-])(?:{words('practice_naming')})\b"))
+
+
+def verb_forms(lemmas: list[str], base: bool = True) -> set[str]:
+    """The finite forms of each verb ("monitor" -> monitors, monitored; "carry out" -> carries out, carried out),
+    by lemminflect's dictionary (irregular verbs included: "run" -> ran). ``base``: also the plain present
+    ("they monitor"); left out for verbs whose plain form is mostly a noun ("support", "fund")."""
+    from lemminflect import getAllInflections, getAllInflectionsOOV
+
+    tags = ("VBD", "VBN", "VBZ", *(("VBP",) if base else ()))
+    out: set[str] = set()
+    for lemma in lemmas:
+        verb, _, particle = lemma.partition(" ")
+        forms = getAllInflections(verb, upos="VERB") or getAllInflectionsOOV(verb, upos="VERB")
+        for tag in tags:
+            for form in forms.get(tag, ())[:1]:  # the standard spelling ("referred", not "refered")
+                out.add(f"{form} {particle}".strip())
+    return out
 
 
 @lru_cache(maxsize=8192)
@@ -365,6 +389,19 @@ def _unattributed_practice(rc: RelationContext, clause: str) -> bool:
     return bool(rc.vocab.targets(head)) and not rc.cues.continuing.match(clause)
 
 
+NOUN_BEFORE = re.compile(r"\b(?:a|an|the|this|that|each|every|one|ankle|electronic|peer|GPS)\s+$", re.I)
+
+
+def _names_practice(rc: RelationContext, clause: str) -> bool:
+    """Does a verb that names a practice ("monitor", "refer") do it here — active, not a noun ("an ankle monitor")
+    nor a passive count ("212 children were referred": a figure, read as a statistic)?"""
+    for m in rc.cues.naming.finditer(clause):
+        before = clause[max(0, m.start() - 25):m.start()]
+        if not NOUN_BEFORE.search(before) and not BE_BEFORE.search(before):
+            return True
+    return False
+
+
 def _is_heading(s: Sentence) -> bool:
     """A whole line of a few words without closing punctuation ("6.2 Detention and alternatives applied"): a
     heading names a topic, it reports no practice."""
@@ -378,7 +415,7 @@ def _done(rc: RelationContext, masked: str) -> bool:
         before = masked[max(0, m.start() - 30):m.start()]
         # "to live": a purpose or a plan; "… Report which provides …": what a thing does, not an actor; "funded
         # by": the funder's partnership, read there, not the project's practice
-        if (not rc.cues.not_done.search(before) and not re.search(r"\b(?:to|which|that)\s+$", before)
+        if (not rc.cues.not_done.search(before) and not re.search(r"\b(?:to|which|that)\s$", before)
                 and not (m.group(0) in ("funded", "financed") and masked[m.end():].lstrip().startswith("by "))):
             return True
     return False
@@ -503,7 +540,7 @@ def practices(rc: RelationContext, s: Sentence) -> None:
             continue
         object_from = a
         categories = rc.vocab.categories(clause)
-        noun = bool(categories or rc.cues.practice_noun.search(clause))
+        noun = bool(categories or rc.cues.practice_noun.search(clause) or _names_practice(rc, clause))
         if not noun and k and not listed and not before:  # "…, which … applied": what the clause before names
             prev = clauses[k - 1][0]
             categories = rc.vocab.categories(s.masked[prev:a])
@@ -517,7 +554,7 @@ def practices(rc: RelationContext, s: Sentence) -> None:
                or (None if listed else actor))
         if k + 1 < len(clauses) and _unnamed(s) is None and (doer := _relative_doer(rc, s, clauses[k + 1][0])):
             who, told = doer, k + 1  # the relative clause names who made it: it is no practice of its own
-        lo, hi = object_from, b
+        lo, hi = object_from, (clauses[told][1] if told == k + 1 else b)
         if who is None and not listed and (RESULT.search(s.masked[lo:hi]) or not _unattributed_practice(rc, clause)):
             continue  # "87% were released …": a result told by its figures; or no practice stated of anyone
         while hi > lo and text[hi - 1] in " .;,":

@@ -285,3 +285,19 @@ def test_what_a_relative_clause_says_its_actor_made_is_that_actors(parse):
     pd = parse("Dr. Lena Fox presented the draft guidelines on community placement, which the Lowland Social "
                "Welfare Department prepared with support from UNICEF.\n")
     assert [who(p.actor) for p in pd.practices] == ["Lowland Social Welfare Department"]
+
+
+def test_every_form_of_a_verb_of_doing_counts_but_not_the_forms_that_are_mostly_nouns(parse):
+    pd = parse("The Harbour Refugee Council and UNHCR jointly monitor two immigration depots every month.\n\n"
+               "The Lowland Agency funds twelve case managers employed by the Harbour Refugee Council.\n\n"
+               "Families without an address were commonly held in closed centres during the procedure.\n")
+    labels = [p.label for p in pd.practices]
+    assert any(label.startswith("The Harbour Refugee Council and UNHCR jointly monitor") for label in labels), labels
+    assert any(label.startswith("The Lowland Agency funds") for label in labels), labels
+    assert not any("closed centres" in label for label in labels), labels
+
+
+def test_verb_forms_come_from_the_lemmas():
+    from atdkg.loaders.relations import verb_forms
+    assert verb_forms(["run", "carry out"]) >= {"ran", "runs", "run", "carried out", "carries out"}
+    assert "support" not in verb_forms(["support"], base=False) and "supported" in verb_forms(["support"], base=False)
