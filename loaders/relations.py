@@ -58,6 +58,7 @@ class RelationCues:
     practice_list: re.Pattern  # "Similar practices: …": a label whose items are practices
     reported: re.Pattern  # "… noted that …": what follows is what the speaker reports, with its own subject
     naming: re.Pattern  # verbs that name the practice they do ("they monitor two depots")
+    outcomes: frozenset[str]  # forms of verbs whose passive tells what happened to people ("were released")
 
     @classmethod
     def load(cls, data_dir: Path) -> RelationCues:
@@ -67,7 +68,7 @@ class RelationCues:
                  for key in ("partnership_cues", "partnership_fields", "practice_verbs", "practice_nouns",
                              "place_prepositions", "continuing_subjects", "not_done_cues", "not_practice_cues",
                              "meeting_nouns", "practice_list_labels", "reporting_verbs", "practice_lemmas",
-                             "practice_lemmas_past", "practice_naming_lemmas")}
+                             "practice_lemmas_past", "practice_naming_lemmas", "outcome_lemmas")}
         lists["practice_naming"] = sorted(verb_forms(lists["practice_naming_lemmas"]))
         lists["practice_lemmas"] = [*lists["practice_lemmas"], *lists["practice_naming_lemmas"]]
         lists["practice_verbs"] = sorted({*lists["practice_verbs"], *verb_forms(lists["practice_lemmas"]),
@@ -92,7 +93,8 @@ class RelationCues:
                    re.compile(rf"^\W*(?:the|this|our|its|their)\s+(?:\w+\s+)?(?:{words('meeting_nouns')})s?\b", re.I),
                    re.compile(rf"^\W*(?:[\w-]+\s+){{0,3}}(?:{words('practice_list_labels')})\s*:\s*", re.I),
                    re.compile(rf"\b(?:{words('reporting_verbs')})\s+(?:that\s+|how\s+)"),
-                   re.compile(rf"(?<![\w-])(?:{words('practice_naming')})\b"))
+                   re.compile(rf"(?<![\w-])(?:{words('practice_naming')})\b"),
+                   frozenset(verb_forms(lists["outcome_lemmas"])))
 
 
 def verb_forms(lemmas: list[str], base: bool = True) -> set[str]:
@@ -370,11 +372,12 @@ def _clauses(s: Sentence) -> list[tuple[int, int]]:
 
 # a result told by its figures: a share ("87%", "40 per cent", "6 of the 43"), not a count of people trained
 # (or by what did not happen: "No child has been placed in detention since 2019")
-RESULT = re.compile(r"%|\bper\s*cent\b|\bpercent\b|\b\d+\s+(?:of|out\s+of|in)\s+(?:the\s+)?\d+\b"
-                    r"|^\W*(?:No|None|Not\s+a\s+single|Neither)\b", re.I)
+SHARE = re.compile(r"%|\bper\s*cent\b|\bpercent\b|\b\d+\s+(?:of|out\s+of|in)\s+(?:the\s+)?\d+\b", re.I)
+RESULT = re.compile(SHARE.pattern + r"|^\W*(?:No|None|Not\s+a\s+single|Neither)\b", re.I)
 # "we" as the subject of a sentence in a text its publisher wrote ("Between March and May we interviewed …")
 WE = re.compile(r"(?:^\W*|[^\w\s]\s+|\b\d{4}\s+|\b(?:then|also|now|since)\s+)(we|We)\b"
                 r"(?!\s+(?:should|must|need|hope|would|will)\b)")
+PASSIVE = re.compile(r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn|t)\b", re.I)
 BE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being|be)\s+(?:\w+ly\s+|also\s+|now\s+|then\s+)?$", re.I)
 
 
@@ -412,11 +415,14 @@ def _is_heading(s: Sentence) -> bool:
 def _done(rc: RelationContext, masked: str) -> bool:
     """Has a verb of doing that no modal or wish governs ("has applied", not "will apply", "should train")?"""
     for m in rc.cues.practice_verb.finditer(masked):
-        before = masked[max(0, m.start() - 30):m.start()]
+        # within the verb's own clause: "When a child wants to go home, we work with …" is done
+        before = masked[max(0, m.start() - 30):m.start()].rsplit(",", 1)[-1]
         # "to live": a purpose or a plan; "… Report which provides …": what a thing does, not an actor; "funded
         # by": the funder's partnership, read there, not the project's practice
         if (not rc.cues.not_done.search(before) and not re.search(r"\b(?:to|which|that)\s$", before)
-                and not (m.group(0) in ("funded", "financed") and masked[m.end():].lstrip().startswith("by "))):
+                and not (m.group(0) in ("funded", "financed") and masked[m.end():].lstrip().startswith("by "))
+                and not (m.group(0) in rc.cues.outcomes and re.search(r"\b(?:being|been|be|is|are|was|were)\s+"
+                                                                      r"(?:\w+ly\s+)?$", before))):
             return True
     return False
 
@@ -557,6 +563,8 @@ def practices(rc: RelationContext, s: Sentence) -> None:
         lo, hi = object_from, (clauses[told][1] if told == k + 1 else b)
         if who is None and not listed and (RESULT.search(s.masked[lo:hi]) or not _unattributed_practice(rc, clause)):
             continue  # "87% were released …": a result told by its figures; or no practice stated of anyone
+        if not listed and SHARE.search(clause) and PASSIVE.search(clause):
+            continue  # "… that 6 out of 10 of the people they meet are referred to legal aid": what it achieved
         while hi > lo and text[hi - 1] in " .;,":
             hi -= 1
         label = " ".join(text[lo:hi].split())

@@ -301,3 +301,13 @@ def test_verb_forms_come_from_the_lemmas():
     from atdkg.loaders.relations import verb_forms
     assert verb_forms(["run", "carry out"]) >= {"ran", "runs", "run", "carried out", "carries out"}
     assert "support" not in verb_forms(["support"], base=False) and "supported" in verb_forms(["support"], base=False)
+
+
+def test_what_happened_to_people_and_shares_achieved_are_outcomes_not_practices(parse):
+    pd = parse("Every week, families are released from police custody in Lowtown with nowhere to sleep.\n\n"
+               "She reported that 176 children had been released under the Memorandum in 2023.\n\n"
+               "The Harbour Refugee Council said that 6 out of 10 of the people it meets are referred to legal aid "
+               "within seven days.\n\n"
+               "When a child wants to go home, the Harbour Refugee Council works with the Lowland Welfare Office on "
+               "family tracing.\n")
+    assert [p.label[:40] for p in pd.practices] == ["When a child wants to go home, the Harbo"]
