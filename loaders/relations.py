@@ -36,8 +36,11 @@ CUES_FILE = Path("gazetteer") / "relation_cues.yaml"
 COMMITMENT_KINDS = frozenset({"recommendation", "next-step", "policy-brief-call", "pledge-idea", "pledge",
                               "pledge-action"})
 # a sentence ends at . ! ? ; followed by a space and a capital or a quote — not after an initial or a title
-SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bMrs)(?<!\bNo)(?<!\bSt)(?<!\bvs)"
-                          r"[.!?;>](?=\s+[\"“‘(]?[A-Z0-9])")  # ">": the end of a link left bare
+# not after an initial or an abbreviation that precedes a name or a number ("Hon. Kwabena …", "Atty. Liza …")
+ABBREVIATIONS = ("Mr", "Ms", "Dr", "Mrs", "Mx", "No", "St", "vs", "Hon", "Prof", "Rev", "Sr", "Sra", "Atty", "Amb",
+                 "Gen", "Col", "Capt", "Ma", "Jr", "Nos", "Art", "para", "paras", "Fig", "cf", "approx")
+SENTENCE_END = re.compile(r"(?<!\b[A-Z])" + "".join(rf"(?<!\b{a})" for a in ABBREVIATIONS)
+                          + r"[.!?;>](?=\s+[\"“‘(]?[A-Z0-9])")  # ">": the end of a link left bare
 
 
 class RelationCueError(SourceError):
@@ -89,7 +92,7 @@ class RelationCues:
                    frozenset(w.lower() for w in lists["place_prepositions"]),
                    re.compile(rf"^\s*(?:{words('continuing_subjects')})\b"),
                    re.compile(rf"\b(?:{words('not_done_cues')})\b", re.I),
-                   re.compile(rf"\b(?:{words('not_practice_cues')})\b", re.I),
+                   re.compile(rf"\b(?<!\bon )(?:{words('not_practice_cues')})\b", re.I),  # "on call for": a duty roster
                    re.compile(rf"^\W*(?:the|this|our|its|their)\s+(?:\w+\s+)?(?:{words('meeting_nouns')})s?\b", re.I),
                    re.compile(rf"^\W*(?:[\w-]+\s+){{0,3}}(?:{words('practice_list_labels')})\s*:\s*", re.I),
                    re.compile(rf"\b(?:{words('reporting_verbs')})\s+(?:that\s+|how\s+)"),
@@ -220,6 +223,26 @@ def _after_by(s: Sentence, at: int) -> bool:
     return re.search(r"\bby\s+(?:the\s+)?(?:[^.;:()]*?(?:,|\band)\s+(?:the\s+)?)?$", before) is not None
 
 
+MINISTER_BEFORE = re.compile(r"\bMinisters?\s+(?:of|for)\s+(?:the\s+)?"
+                             r"(?P<of>[A-Z][\w’'-]*(?:\s+(?:and\s+|of\s+|the\s+)*[A-Z][\w’'-]*)*)\s*,\s*(?:\S+\s+)?$")
+
+
+def _ministry_of(rc: RelationContext, s: Sentence, at: int) -> OrgRef | None:
+    """"The Minister for the Interior, Hon. X, launched …": the ministry of that portfolio, if the document names
+    it ("the Ministry of the Interior")."""
+    m = MINISTER_BEFORE.search(s.line.text[s.start:at])
+    if m is None:
+        return None
+    portfolio = fold(m.group("of"))
+    for x in rc.ctx.out.mentions:
+        if isinstance(x.actor, OrgRef) and re.fullmatch(rf"ministry (?:of|for) (?:the )?{re.escape(portfolio)}",
+                                                        fold(x.actor.name)):
+            return OrgRef(x.actor.name, rc.ctx.span(s.line, s.start + m.start(), s.start + m.end()),
+                          acronym=x.actor.acronym, key=x.actor.key, parent=x.actor.parent, state=x.actor.state,
+                          scope=x.actor.scope)
+    return None
+
+
 def _affiliation(s: Sentence, at: int, person: PersonRef) -> Actor | None:
     """The organisation an apposition after a person's name gives ("…, Director of the Division, Agency, …")."""
     end = _line_offset(s.line, person.span.end)
@@ -334,7 +357,7 @@ def _subject(rc: RelationContext, s: Sentence) -> Actor | None:
             if isinstance(a, PersonRef) and person is None and (at - s.start < 40 or (post_of and at - s.start < 90)):
                 # "Ms. Williams, Regional Coordinator of the Network, presented …": the body she speaks for;
                 # "The Director of the Service, Ms. Owusu, said …": the body her post is of
-                person = _affiliation(s, at, a) or (excluded if post_of else None) or a
+                person = _affiliation(s, at, a) or (excluded if post_of else None) or _ministry_of(rc, s, at) or a
             continue
         before = [w for w in re.findall(r"[\w’'-]+", s.line.text[max(s.start, at - 20):at]) if w.lower() != "the"]
         last = before[-1].lower() if before else ""

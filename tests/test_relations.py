@@ -311,3 +311,16 @@ def test_what_happened_to_people_and_shares_achieved_are_outcomes_not_practices(
                "When a child wants to go home, the Harbour Refugee Council works with the Lowland Welfare Office on "
                "family tracing.\n")
     assert [p.label[:40] for p in pd.practices] == ["When a child wants to go home, the Harbo"]
+
+
+def test_a_minister_acts_for_the_ministry_the_text_names_and_honorifics_end_no_sentence(parse):
+    pd = parse("The Ministry of the Interior issued a statement.\n\nThe Minister for the Interior, Hon. Ama Owusu, MP, "
+               "today launched the National Programme on Community Alternatives.\n")
+    assert [(p.label[:30], who(p.actor)) for p in pd.practices] == [
+        ("The Minister for the Interior,", "Ministry of the Interior")]
+
+
+def test_a_worker_on_call_for_every_child_is_no_call_for_action(parse):
+    pd = parse("The Harbour Refugee Council has worked since 2021 with the Lowland Border Police at the airport, "
+               "where a social worker is now on call for every child who arrives alone.\n")
+    assert [who(p.actor) for p in pd.practices] == ["Harbour Refugee Council"]
