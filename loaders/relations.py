@@ -207,7 +207,15 @@ def _partners(rc: RelationContext, s: Sentence) -> list[Actor]:
     a State that acts (never a place, and never a State beside an anonymous speaker)."""
     anonymous = _unnamed(s)
     out: dict[str, Actor] = {}
+    # "The Working Group is co-led by A and B": what is co-led, funded or commissioned is no partner of its own
+    passive = re.search(r"\b(?:is|are|was|were|been|be)\s+(?:\w+ly\s+)?(?:co-\w+|\w+ed)\s+(?:jointly\s+)?by\b",
+                        s.masked)
+    spans = [(a.span.start, a.span.end) for _, a in s.actors]
     for k, (at, a) in enumerate(s.actors):
+        if passive and at - s.start < passive.start():
+            continue
+        if any(x <= a.span.start and a.span.end <= y and (x, y) != (a.span.start, a.span.end) for x, y in spans):
+            continue  # "UNHCR" inside "the UNHCR Representation in Bulgaria": the representation is the partner
         funder = _after_by(s, at)  # "funded by Iceland, Liechtenstein and Norway": the States act
         if isinstance(a, StateRef) and (anonymous is not None or (k > 0 and not funder) or _is_place(rc, s, at)):
             continue  # a State joins only as the sentence's subject or agent: elsewhere it is where, not who
@@ -316,6 +324,10 @@ def _publisher(rc: RelationContext, span: Span) -> OrgRef:
     return OrgRef(rc.ctx.publisher, span, key=rc.ctx.gazetteer.resolve_org(rc.ctx.publisher))
 
 
+# a sentence that opens on the agent phrase, with no subject: the document itself was commissioned or funded
+AUTHOR_BY = re.compile(r"^\W*(?:Commissioned|Funded|Financed|Supported|Sponsored)\s+(?:jointly\s+)?by\b")
+
+
 @relation("partnerships")
 def partnerships(rc: RelationContext, s: Sentence) -> None:
     if rc.field_line is not None and rc.field_line is not s:
@@ -327,7 +339,12 @@ def partnerships(rc: RelationContext, s: Sentence) -> None:
     if not (rc.cues.partnership.search(s.masked) or rc.cues.partnership_field.match(s.masked)
             or _joint_subject(rc, s)):
         return
+    if rc.commitments.overlaps(s.span):
+        return  # a next step or a recommendation: a collaboration planned or asked for, not one that is
     partners = _partners(rc, s)
+    if publisher is None and rc.ctx.publisher and AUTHOR_BY.match(s.masked):
+        # "Commissioned by the UNHCR Representation in Bulgaria." above a report: the text's author is the other
+        publisher = _publisher(rc, rc.ctx.span(s.line, s.start, s.start + len(s.masked.split(None, 1)[0])))
     if publisher is not None and all(_key(p) != _key(publisher) for p in partners):
         partners.insert(0, publisher)
     if len(partners) < 2 or rc.parsed_partnerships.overlaps(s.span):

@@ -324,3 +324,32 @@ def test_a_worker_on_call_for_every_child_is_no_call_for_action(parse):
     pd = parse("The Harbour Refugee Council has worked since 2021 with the Lowland Border Police at the airport, "
                "where a social worker is now on call for every child who arrives alone.\n")
     assert [who(p.actor) for p in pd.practices] == ["Harbour Refugee Council"]
+
+
+def test_partnerships_in_what_was_done_with_whom_and_who_was_only_led_or_funded(parse):
+    pd = parse("UNICEF developed the toolkit with the Council of Europe in 2023.\n\n"
+               "The Harbour Working Group is co-led by the Lowland Refugee Council and the Coastal Migrant Network.\n\n"
+               "The Harbour Refugee Council and UNHCR jointly monitor two depots every month.\n")
+    got = [sorted(who(p) for p in ps.partners) for ps in pd.partnerships]
+    assert ["COE", "UNICEF"] in got, got
+    assert ["Coastal Migrant Network", "Lowland Refugee Council"] in got, got  # not the group they lead
+    assert ["Harbour Refugee Council", "UNHCR"] in got, got
+
+
+def test_a_text_commissioned_by_a_body_is_its_authors_partnership_with_it(gazetteer, vocab, tmp_path):
+    from atdkg.loaders.parse import parse_document
+    from atdkg.loaders.sources import Source
+    (tmp_path / "doc.txt").write_text("[Fictional.]\n\nEVALUATION OF A PILOT\n\nCommissioned by the UNHCR "
+                                      "Representation in Bulgaria.\n\nThe Lowland Centre for Migration Studies "
+                                      "evaluated the pilot.\n", encoding="utf-8")
+    src = Source("009", "doc.txt", "document", "", "2024-03-05", "t", "Lowland Centre for Migration Studies", "en",
+                 "0" * 64)
+    pd = parse_document(tmp_path, src, gazetteer, vocab, set())
+    got = [sorted(who(p) for p in ps.partners) for ps in pd.partnerships]
+    assert got == [["Lowland Centre for Migration Studies", "UNHCR Representation in Bulgaria"]], got
+
+
+def test_a_collaboration_a_next_step_plans_is_no_partnership(parse):
+    pd = parse("Next steps\n\n1. The Harbour Working Group will circulate indicators, prepared with UNHCR and IOM, "
+               "by June.\n")
+    assert pd.partnerships == []
