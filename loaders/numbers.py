@@ -21,6 +21,7 @@ from .names import slug
 from .parse_common import MONTHS, Context
 from .records import Span, Statistic
 from .sources import SourceError
+from .tables import Table, is_period
 from .text import Line
 
 CUES_FILE = Path("gazetteer") / "number_cues.yaml"
@@ -281,11 +282,14 @@ class StatisticsReader:
         return "", n.end
 
 
-def read_statistics(ctx: Context, reader: StatisticsReader) -> list[Statistic]:
-    """The statistics of every line not already taken by a genre parser's statistics."""
+def read_statistics(ctx: Context, reader: StatisticsReader, tables: list[Table] | None = None) -> list[Statistic]:
+    """The statistics of every table cell and every line not already taken by a genre parser's statistics."""
     taken = Disjoint((s.span.start, s.span.end) for s in ctx.out.statistics)
     keys = {s.key for s in ctx.out.statistics}
     out: list[Statistic] = []
+    for table in tables or ():
+        out += _table_statistics(ctx, reader, table, taken, keys)
+        taken.add(table.start, table.end)  # its lines, read as text, would only garble the columns
     for line in ctx.lines:
         try:
             out += _line_statistics(ctx, reader, line, taken, keys)
@@ -328,6 +332,54 @@ def _line_statistics(ctx: Context, reader: StatisticsReader, line: Line, taken: 
                              unit=n.unit, qualifier=n.qualifier,
                              upper=_lexical(n.upper) if n.upper is not None else None))
         taken.add(span.start, span.end)
+    return out
+
+
+def _key(ctx: Context, counted: str, value: str, keys: set[str]) -> str:
+    key = base = f"{ctx.doc}-{slug(counted)[:40]}-{value}"
+    k = 1
+    while key in keys:  # the same figure stated again: numbered in reading order, whatever the layout
+        k += 1
+        key = f"{base}-{k}"
+    keys.add(key)
+    return key
+
+
+def _table_statistics(ctx: Context, reader: StatisticsReader, table: Table, taken: Disjoint,
+                      keys: set[str]) -> list[Statistic]:
+    """One statistic per figure of the table: what its row counts (or, for a row of a year, what its column
+    counts in that year), in the unit its cell, column or row states, qualified by its column."""
+    out = []
+    for row in table.rows:
+        period = is_period(row.label)
+        for fig in row.figures:
+            cell, header = fig.cell, " ".join(fig.header.split())
+            if taken.overlaps(cell.start, cell.end):
+                continue
+            digits = re.search(DIGITS, cell.text)
+            if digits is None:
+                continue
+            value = Decimal(digits.group(0).replace(",", ""))
+            bare_header = re.sub(r"\s*\([^()]*\)", "", header).strip()
+            counted = f"{bare_header or header} in {row.label.rstrip('*† ')}" if period else row.label
+            # the unit: in the cell, the column's header, or the head of the row's label ("Average days in …",
+            # not "… during the year")
+            words = re.findall(r"[\w$€£%]+", f"{header} {' '.join(row.label.split()[:2])}".lower())
+            unit = "count"
+            if "%" in cell.text or "%" in header or "percent" in words or ("per" in words and "cent" in words):
+                unit = "percent"
+            elif time := next((reader.cues.time_units[w] for w in words if w in reader.cues.time_units), None):
+                unit = time
+            elif money := next((reader.cues.currencies[w.upper()] for w in words
+                                if w.upper() in reader.cues.currencies), None):
+                unit = money
+            if unit == "percent" and not Decimal(0) <= value <= Decimal(100):
+                continue
+            lexical = _lexical(value)
+            out.append(Statistic(_key(ctx, counted, lexical, keys), lexical, counted,
+                                 Span(ctx.doc, cell.start, cell.end), unit=unit,
+                                 qualifier=None if period or not header else header.lower()))
+            taken.add(cell.start, cell.end)
     return out
 
 

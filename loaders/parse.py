@@ -14,6 +14,7 @@ from .parse_common import Context
 from .records import Exchange, ParsedDocument
 from .relations import RelationCues, read_relations
 from .sources import Source, read_text
+from .tables import find_tables
 from .text import normalise
 from .vocab import Vocabulary
 
@@ -42,7 +43,7 @@ def parse_document(sources_dir: Path, source: Source, gazetteer: Gazetteer, voca
     # the Chatham House policy first: the mention stage keeps what anonymous speakers say apart from States
     out.unnamed += find_unnamed(ctx, reader_for(gazetteer.data_dir))
     out.mentions = find_mentions(ctx, _cues(gazetteer.data_dir))
-    out.statistics += read_statistics(ctx, _statistics_reader(gazetteer.data_dir))
+    out.statistics += read_statistics(ctx, _statistics_reader(gazetteer.data_dir), find_tables(text))
     read_relations(ctx, _relation_cues(gazetteer.data_dir), vocab)
     out.coverage = coverage(out, norm.lines)
     for sk in out.skipped:

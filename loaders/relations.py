@@ -207,7 +207,7 @@ def _partners(rc: RelationContext, s: Sentence) -> list[Actor]:
     a State that acts (never a place, and never a State beside an anonymous speaker)."""
     anonymous = _unnamed(s)
     out: dict[str, Actor] = {}
-    # "The Working Group is co-led by A and B": what is co-led, funded or commissioned is no partner of its own
+    # "The Harbour Forum is co-chaired by A and B": what is co-chaired, funded or commissioned is no partner of its own
     passive = re.search(r"\b(?:is|are|was|were|been|be)\s+(?:\w+ly\s+)?(?:co-\w+|\w+ed)\s+(?:jointly\s+)?by\b",
                         s.masked)
     spans = [(a.span.start, a.span.end) for _, a in s.actors]

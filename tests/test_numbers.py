@@ -112,3 +112,29 @@ def test_hyphenated_number_words_figures_said_twice_and_labelled_figures(stats):
     assert not any(v == "34" and e == "(34)" for v, _, _, e in found)  # the digits are not a second statistic
     assert ("42", "count", "Staff", "42") in [(v, u, c, e) for v, u, c, e in found]
     assert ("410", "PHP", "cost per day") in [(v, u, c) for v, u, c, _ in found]
+
+
+def test_figures_in_a_plain_text_table_are_statistics_of_their_row_and_column(parse_text):
+    # FICTIONAL tables: a year per row (the column says what is counted), and indicators with wrapped labels
+    body = ("Table 1. Custody and alternatives\n\n"
+            "Year     Placed in custody   Average stay (days)   Alternatives (% of decisions)\n"
+            "2022           312                  34                      17.2\n"
+            "2023           209                  38                      36.1\n\n"
+            "Indicator                                   Baseline   Target   Result\n"
+            "Children held in police stations or            147         30       41\n"
+            "  detention facilities during the year\n"
+            "Officers trained in screening                    0        400      356\n")
+    stats = {(s.value, s.unit): s for s in parse_text(body).statistics}
+    assert stats[("312", "count")].counted == "Placed in custody in 2022"
+    assert stats[("38", "days")].counted == "Average stay in 2023"
+    assert stats[("36.1", "percent")].counted == "Alternatives in 2023"
+    held = stats[("147", "count")]
+    assert held.counted == "Children held in police stations or detention facilities during the year"
+    assert held.qualifier == "baseline"
+    assert stats[("356", "count")].counted == "Officers trained in screening"
+    assert not any(s.value in ("2022", "2023") for s in stats.values())
+
+
+def test_running_text_with_spaced_figures_is_no_table(parse_text):
+    from atdkg.loaders.tables import find_tables
+    assert find_tables("In 2021  the centre held  148 people  and  41 children.\nIt was  full.\n") == []
