@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,17 @@ FIELD_BEFORE = re.compile(r"(?:^|[;|•·]\s*|[.!?]\s+|\s{2,})(?P<label>[A-Z][\w
 CHANGE = re.compile(r"(?:^|[,;:]\s+)(?P<np>[^,;:]{3,120}?)\s+(?:has\s+|have\s+|had\s+)?(?:rose|risen|fell|fallen|"
                     r"increased|decreased|dropped|grew|grown|declined|doubled|halved)\s+(?:from|to|by)\s")
 TIME_UNITS = frozenset({"hours", "days", "weeks", "months", "years"})
+# "64 have completed …", "14 could no longer be reached", "1,140 who had registered": a number as the subject
+DID = re.compile(r"^\s+(?:who\s+|that\s+)?(?:(?:have|has|had|are|were|was|is|could|would|did|can|will|do)\s+)*"
+                 r"(?:not\s+|no\s+longer\s+|never\s+|also\s+|then\s+)?(?:be\s+|been\s+)?"
+                 r"(?P<what>(?P<verb>[a-z]+)\b[^\n]{0,120})")
+
+
+@lru_cache(maxsize=4096)
+def _is_verb(word: str) -> bool:
+    """Is the word a form of an English verb (lemminflect's dictionary)?"""
+    from lemminflect import getAllLemmas
+    return bool(getAllLemmas(word, upos="VERB"))
 
 
 def _base(verb: str) -> str:
@@ -243,6 +255,11 @@ class StatisticsReader:
             return "", n.end  # "15 Tsar Osvoboditel Blvd", "1000 Sofia": an address, a name — nothing counted
         if phrase and phrase.lower() not in self.cues.time_units:
             return phrase, n.end + skipped + phrase_end
+        if not phrase and n.unit == "count" and (did := DID.match(rest)) and _is_verb(did.group("verb")):
+            # "64 have completed the course", "9 left the country", "1,140 who had registered": the number is
+            # the subject, and what they did says what it counts
+            said = re.split(r"[,;:.()]|\s\d|\s(?:and|or|but|while|whereas)\s", did.group("what"))[0].split()[:7]
+            return " ".join(said), n.end + did.start("what") + len(" ".join(said))
         sentence = text[sentence_start:n.start]
         if not phrase and (field := FIELD_BEFORE.search(text, max(0, n.start - 80), n.start)):
             return field.group("label").strip(), n.end  # "Staff: 42", "Children accompanied since 2022: 1,380"

@@ -138,3 +138,13 @@ def test_figures_in_a_plain_text_table_are_statistics_of_their_row_and_column(pa
 def test_running_text_with_spaced_figures_is_no_table(parse_text):
     from atdkg.loaders.tables import find_tables
     assert find_tables("In 2021  the centre held  148 people  and  41 children.\nIt was  full.\n") == []
+
+
+def test_a_number_that_is_the_subject_of_a_verb_counts_those_who_did_it(parse_text):
+    stats = {s.value: s.counted for s in parse_text(
+        "Of the 131 people under an alternative, 9 left the country voluntarily and 4 could not be located. "
+        "Some 210 people joined, out of 1,140 who had registered; 64 have completed the course.\n").statistics}
+    assert stats["9"].startswith("left the country voluntarily")
+    assert stats["4"].startswith("could not be located") or stats["4"].startswith("located")
+    assert stats["1140"].startswith("registered")
+    assert stats["64"].startswith("completed the course")
