@@ -25,7 +25,7 @@ from .sources import SourceError
 
 CUES_FILE = Path("gazetteer") / "mention_cues.yaml"
 KEYS = ("anonymous_quantifiers", "anonymous_state_nouns", "anonymous_person_nouns", "speech_verbs", "not_named_cues",
-        "org_heads")
+        "org_heads", "anonymous_org_nouns")
 
 
 class AnonymousCueError(SourceError):
@@ -43,6 +43,7 @@ class AnonymousReader:
     not_named: re.Pattern
     state_nouns: set[str]
     org_heads: frozenset[str] = frozenset()  # organisation words: "of the Lowland Council" names a body
+    bodies: re.Pattern | None = None  # organisations left unnamed as doers or partners ("a faith-based NGO")
 
     @classmethod
     def load(cls, data_dir: Path) -> AnonymousReader:
@@ -64,10 +65,21 @@ class AnonymousReader:
             rf"(?:(?P<tail>\s+(?:of|from|at|in|with|taking\s+part"
             rf"|(?:working|interviewed|based|living|detained|held)\s+(?:for|in|at|with|by))\b[^,.;:!?\"“”]{{0,80}}?)"
             rf"(?=\s*[,;:]|\s+(?:who|that|which)\b|\s+(?:{verbs})\b|\s*$)|(?=\s|[,;:.]|$))")
-        speech = re.compile(rf"(?:{_alternatives(lists['speech_verbs'])})\b")
+        speech = re.compile(rf"(?:{_alternatives(lists['speech_verbs'])})\b"
+                            # "A former detainee who now works as a peer mentor said …": past a relative clause
+                            rf"|(?:who|that)\b[^,.;:!?]{{0,80}}?\s(?:{_alternatives(lists['speech_verbs'])})\b")
         not_named = re.compile(rf"^\s*,?\s*(?:{_alternatives(lists['not_named_cues'])})\b", re.I)
+        # an organisation left unnamed where a text names who did something with whom ("run by a civil society
+        # network with UNHCR support", "with the support of UNICEF and a faith-based organisation", "together with
+        # 40 other organisations"): after "by", "with", "and" ("a participant from an NGO" is a person), and not
+        # followed by its name
+        quantifiers = _alternatives(lists["anonymous_quantifiers"])
+        bodies = re.compile(
+            rf"(?:(?<=\bby )|(?<=\bwith )|(?<=\band ))"
+            rf"(?:(?i:{quantifiers})(?:\s+other)?|\d+\s+other)\s+(?:{mod}){{0,3}}"
+            rf"(?P<noun>{_alternatives(lists['anonymous_org_nouns'])})s?(?![\w-])(?!\s*,?\s*(?:the\s+)?[A-Z])")
         return cls(phrase, speech, not_named, {n.lower() for n in lists["anonymous_state_nouns"]},
-                   frozenset(lists["org_heads"]))
+                   frozenset(lists["org_heads"]), bodies)
 
     def speakers(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, kind) of the anonymous speakers of a line."""
@@ -95,6 +107,12 @@ class AnonymousReader:
         return out
 
 
+    def unnamed_bodies(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, "organisation") of the organisations a line leaves unnamed as doers or partners."""
+        return [(m.start(), m.end("noun") + (1 if text[m.end("noun"):m.end("noun") + 1] == "s" else 0),
+                 "organisation") for m in (self.bodies.finditer(text) if self.bodies else ())]
+
+
 @lru_cache(maxsize=4)
 def reader_for(data_dir: Path) -> AnonymousReader:
     """The reader of a data directory's cues, read once (the genre readers and the policy stage share it)."""
@@ -112,12 +130,12 @@ def _sentence_end(text: str, start: int, within: int = 300) -> int:
 
 
 def find_unnamed(ctx: Context, reader: AnonymousReader) -> list[Unnamed]:
-    """Anonymous speakers the genre parser did not already record, numbered after its own."""
+    """Anonymous speakers (and bodies) the genre parser did not already record, numbered after its own."""
     taken = Disjoint((u.span.start, u.span.end) for u in ctx.out.unnamed)
     out: list[Unnamed] = []
     n = len(ctx.out.unnamed)
     for line in ctx.lines:
-        for s, e, kind in reader.speakers(line.text):
+        for s, e, kind in [*reader.speakers(line.text), *reader.unnamed_bodies(line.text)]:
             span: Span = ctx.span(line, s, e)
             if taken.overlaps(span.start, span.end):
                 continue

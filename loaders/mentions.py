@@ -883,7 +883,8 @@ def _person_words(mc: MentionContext, words: list[str], strict: bool = True) -> 
 def find_mentions(ctx: Context, cues: Cues) -> list[Mention]:
     """Every mention the registered recognisers find in the document, in reading order, without repeats of
     the same thing at the same place."""
-    mc = MentionContext(ctx, cues, anonymous_lines={_line_of(ctx, u.span) for u in ctx.out.unnamed})
+    mc = MentionContext(ctx, cues, anonymous_lines={_line_of(ctx, u.span) for u in ctx.out.unnamed
+                                                    if u.kind != "organisation"})  # where anonymous speakers speak
     out: list[Mention] = []
     seen: set[tuple[str, int, int]] = set()
     for line in ctx.lines:

@@ -54,7 +54,7 @@ class Unnamed:
     """An actor a report leaves anonymous ("One State", "a campaigner with lived experience")."""
 
     key: str  # unique within the document
-    kind: str  # State | person
+    kind: str  # State | person | organisation
     description: str  # the report's own words ("A volunteer who was once detained")
     span: Span
 

@@ -199,7 +199,9 @@ def _is_place(rc: RelationContext, s: Sentence, at: int) -> bool:
 
 
 def _unnamed(s: Sentence) -> Unnamed | None:
-    return next((a for _, a in s.actors if isinstance(a, Unnamed)), None)
+    """The sentence's anonymous speaker — a State or a person the Chatham House Rule leaves unnamed (an
+    organisation left unnamed as a partner, "with a faith-based NGO", is an actor like any other)."""
+    return next((a for _, a in s.actors if isinstance(a, Unnamed) and a.kind != "organisation"), None)
 
 
 def _partners(rc: RelationContext, s: Sentence) -> list[Actor]:

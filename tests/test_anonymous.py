@@ -77,3 +77,17 @@ def test_more_anonymous_speakers(parse_text, text, description, kind):
 def test_a_representative_of_a_named_body_speaks_for_it_but_one_from_a_region_stays_anonymous(parse_text):
     assert parse_text("Then a representative of the Lowland Refugee Council explained the scheme.\n").unnamed == []
     assert len(parse_text("Then a representative from Southern Europe explained the scheme.\n").unnamed) == 1
+
+
+def test_organisations_left_unnamed_as_doers_or_partners_are_unnamed_organisations(parse_text):
+    pd = parse_text("The programme is run by a civil society network with UNHCR support. Children live in foster "
+                    "care with the support of UNICEF and a faith-based organisation. We wrote to the minister, "
+                    "together with 40 other organisations. Another participant, from an international "
+                    "organisation, said that a former detainee who now works as a peer mentor had spoken.\n\n"
+                    "A former detainee who now works as a peer mentor said that being called by name mattered.\n")
+    kinds = sorted((u.kind, u.description) for u in pd.unnamed)
+    assert ("organisation", "A civil society network") in kinds
+    assert ("organisation", "A faith-based organisation") in kinds
+    assert ("organisation", "40 other organisations") in kinds
+    assert not any("international organisation" in d for _, d in kinds), kinds  # the participant's, a person
+    assert ("person", "A former detainee") in kinds
