@@ -27,6 +27,8 @@ ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
 # "14:30 Opening", "14:20 – 15:05 Session 1", "9.00-9.30 Welcome": the start time is the line's time
 TIME_RE = re.compile(r"^(\d{1,2})[:.](\d{2})(?:\s*[-–—]\s*\d{1,2}[:.]\d{2})?\s+(?=\S)")
 PAGE_NUMBER_RE = re.compile(r"^(?:page\s+)?[-–—]?\s*\d{1,3}\s*[-–—]?(?:\s+of\s+\d{1,3})?$", re.I)
+# a line of a table of contents: a title, dot leaders, a page number ("2. Summary .......... 2")
+CONTENTS_LINE = re.compile(r"^\S.{0,120}?\s?(?:\.\s?){4,}\s*\d{1,3}$")
 TERMINAL_PUNCT = tuple(".:;?!\"”’)")
 FUNCTION_WORDS = {"the", "of", "and", "in", "to", "for", "a", "an", "with", "on", "by",
                   "from", "at", "or", "as", "that", "which", "their", "its", "our"}
@@ -122,14 +124,15 @@ def physical_lines(original: str) -> list[_Physical]:
 
 
 def _furniture(lines: list[_Physical]) -> set[int]:
-    """Indices of page numbers and running headers/footers.
+    """Indices of page numbers, running headers/footers and the lines of a table of contents.
 
-    A bare number line is a page number. A line that stands at two or more page boundaries
-    (next to a form feed or a page number, or first in the document) is a running header or
-    footer; its first occurrence (the title on page one) and any occurrence away from a
+    A bare number line is a page number; a title with dot leaders and a page number is a contents line. A line
+    that stands at two or more page boundaries (next to a form feed or a page number, or first in the document)
+    is a running header or footer; its first occurrence (the title on page one) and any occurrence away from a
     boundary ("Q & A" in an agenda) are content and stay.
     """
-    drop = {i for i, ln in enumerate(lines) if PAGE_NUMBER_RE.match(ln.text.strip() or "x")}
+    drop = {i for i, ln in enumerate(lines) if PAGE_NUMBER_RE.match(ln.text.strip() or "x")
+            or CONTENTS_LINE.match(ln.text.strip())}
 
     def near_boundary(i: int) -> bool:
         if lines[i].page_break_before:
@@ -499,8 +502,27 @@ def normalise(original: str, corpus_vocabulary: set[str] | None = None) -> Norma
                 continue
             lines.append(Line(body.text(), body.starts, body.ends, lineno, kind, number, time, bno))
     _numbered_headings(lines)
+    _labelled_items(lines)
     furniture = [(phys[i].lineno, phys[i].text.strip()) for i in sorted(drop) if phys[i].text.strip()]
     return Normalised(lines, furniture)
+
+
+LABELLED_ITEM = re.compile(r"^(?P<label>[A-Z][a-z]+) (?P<n>\d{1,2})[:.]\s+(?=\S)")
+
+
+def _labelled_items(lines: list[Line]) -> None:
+    """"Finding 1: …", "Finding 2: …": a word and a number that count up from one are a numbered list (one
+    "Table 1." alone is a caption). The line becomes a numbered item, its label and number its marker."""
+    found: dict[str, list[tuple[Line, int, int]]] = {}
+    for line in lines:
+        if line.kind == "text" and (m := LABELLED_ITEM.match(line.text)):
+            found.setdefault(m.group("label"), []).append((line, int(m.group("n")), m.end()))
+    for items in found.values():
+        if len(items) < 2 or [n for _, n, _ in items] != list(range(1, len(items) + 1)):
+            continue
+        for line, n, cut in items:
+            line.text, line.starts, line.ends = line.text[cut:], line.starts[cut:], line.ends[cut:]
+            line.kind, line.number = "number", n
 
 
 def _numbered_headings(lines: list[Line]) -> None:

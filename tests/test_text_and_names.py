@@ -197,3 +197,14 @@ def test_each_speaker_and_label_of_an_agenda_block_is_an_entry_of_its_own():
     assert [ln.text for ln in normalise(text).lines] == [
         "Session 1. Screening at arrival", "Moderator: Ms. Ana Lima, Programme Manager, Lowland Refugee Council",
         "Ms. Joana Reis, Head of Reception, Harbour Agency", "Mr. Ivo Kern, Peer Mentor, Coastal Voices"]
+
+
+def test_a_table_of_contents_is_furniture_and_labelled_findings_are_a_numbered_list():
+    text = ("CONTENTS\n1. Background ........................ 1\n2. Summary of the talks .............. 2\n\n"
+            "Finding 1: Compliance was high.\nFinding 2: Costs were low.\n\nTable 1. Costs per day\n")
+    norm = normalise(text)
+    assert [(ln.kind, ln.number, ln.text) for ln in norm.lines] == [
+        ("text", None, "CONTENTS"), ("number", 1, "Compliance was high."), ("number", 2, "Costs were low."),
+        ("text", None, "Table 1. Costs per day")]
+    assert [t for _, t in norm.furniture] == ["1. Background ........................ 1",
+                                              "2. Summary of the talks .............. 2"]
