@@ -102,11 +102,11 @@ class RelationCues:
 
 def verb_forms(lemmas: list[str], base: bool = True) -> set[str]:
     """The finite forms of each verb ("monitor" -> monitors, monitored; "carry out" -> carries out, carried out),
-    by lemminflect's dictionary (irregular verbs included: "run" -> ran). ``base``: also the plain present
-    ("they monitor"); left out for verbs whose plain form is mostly a noun ("support", "fund")."""
+    by lemminflect's dictionary (irregular verbs included: "run" -> ran). ``base``: also the present ("they
+    monitor", "it monitors"); left out for verbs whose present is mostly a noun ("support", "places")."""
     from lemminflect import getAllInflections, getAllInflectionsOOV
 
-    tags = ("VBD", "VBN", "VBZ", *(("VBP",) if base else ()))
+    tags = ("VBD", "VBN", *(("VBZ", "VBP") if base else ()))
     out: set[str] = set()
     for lemma in lemmas:
         verb, _, particle = lemma.partition(" ")
@@ -454,6 +454,15 @@ def _is_heading(s: Sentence) -> bool:
             and not s.text.rstrip().endswith((".", "!", "?", ";", ":", "”", "\"")))
 
 
+# a verb form right after an article is a noun (one space: a name blanked in the masked text is many)
+ARTICLE_BEFORE = re.compile(r"\b(?:a|an|the|each|every|ankle|electronic|peer) $", re.I)
+# "the decision of the Ministry to open …", "agreed to admit": what is decided or begun is done, not a purpose
+DECIDED_TO = re.compile(r"\b(?:decision|decided|decides|agreed|agrees|began|begun|begins|started|starts)\b[^.;]{0,100}"
+                        r"\bto\s$")
+# the passive of an outcome, with the participles it is listed after ("are identified, protected and cared for")
+OUTCOME_BE = re.compile(r"\b(?:being|been|be|is|are|was|were)\s+(?:\w+ly\s+)?(?:[a-z]+ed,?\s+(?:and\s+)?)*$")
+
+
 def _done(rc: RelationContext, masked: str) -> bool:
     """Has a verb of doing that no modal or wish governs ("has applied", not "will apply", "should train")?"""
     for m in rc.cues.practice_verb.finditer(masked):
@@ -461,10 +470,14 @@ def _done(rc: RelationContext, masked: str) -> bool:
         before = masked[max(0, m.start() - 30):m.start()].rsplit(",", 1)[-1]
         # "to live": a purpose or a plan; "… Report which provides …": what a thing does, not an actor; "funded
         # by": the funder's partnership, read there, not the project's practice
-        if (not rc.cues.not_done.search(before) and not re.search(r"\b(?:to|which|that)\s$", before)
+        if (not rc.cues.not_done.search(before)
+                and not (re.search(r"\b(?:to|which|that)\s$", before) and not DECIDED_TO.search(
+                    masked, max(0, m.start() - 120), m.start()))
+                and not re.match(r"(?:works?|worked|working)\s+as\b", masked[m.start():])  # a job, not a practice
+                and not ARTICLE_BEFORE.search(before)  # "an ankle monitor", "the places": a noun
                 and not (m.group(0) in ("funded", "financed") and masked[m.end():].lstrip().startswith("by "))
-                and not (m.group(0) in rc.cues.outcomes and re.search(r"\b(?:being|been|be|is|are|was|were)\s+"
-                                                                      r"(?:\w+ly\s+)?$", before))):
+                and not (m.group(0) in rc.cues.outcomes and OUTCOME_BE.search(masked, max(0, m.start() - 60),
+                                                                              m.start()))):
             return True
     return False
 
@@ -485,6 +498,15 @@ def _agent_of_practice(s: Sentence, a: int, b: int) -> Actor | None:
         if anonymous and (isinstance(actor, StateRef) or (isinstance(actor, OrgRef) and actor.state)):
             continue
         if PRACTICE_BY.search(s.line.text[max(s.start, at - 40):at]):
+            return actor
+    return None
+
+
+def _decider(s: Sentence, a: int, b: int) -> Actor | None:
+    """"… welcomes the decision of the Ministry to open …": the body whose decision it was does it."""
+    for at, actor in s.actors:
+        if s.start + a <= at < s.start + b and not isinstance(actor, PersonRef | Unnamed) and re.search(
+                r"\bdecision\s+(?:of|by)\s+(?:the\s+)?$", s.line.text[max(s.start, at - 25):at]):
             return actor
     return None
 
@@ -598,8 +620,8 @@ def practices(rc: RelationContext, s: Sentence) -> None:
         if not noun:
             verb_from = a
             continue
-        who = (_agent_of_practice(s, a, b) or _clause_subject(rc, s, a, b) or _antecedent(s, a, k, clauses)
-               or (None if listed else actor))
+        who = (_agent_of_practice(s, a, b) or _decider(s, a, b) or _clause_subject(rc, s, a, b)
+               or _antecedent(s, a, k, clauses) or (None if listed else actor))
         if k + 1 < len(clauses) and _unnamed(s) is None and (doer := _relative_doer(rc, s, clauses[k + 1][0])):
             who, told = doer, k + 1  # the relative clause names who made it: it is no practice of its own
         lo, hi = object_from, (clauses[told][1] if told == k + 1 else b)

@@ -353,3 +353,12 @@ def test_a_collaboration_a_next_step_plans_is_no_partnership(parse):
     pd = parse("Next steps\n\n1. The Harbour Working Group will circulate indicators, prepared with UNHCR and IOM, "
                "by June.\n")
     assert pd.partnerships == []
+
+
+def test_a_decision_is_its_deciders_and_questions_jobs_and_noun_forms_are_no_practices(parse):
+    pd = parse("The Office welcomes the decision of the Lowland Ministry of Labour to open two community "
+               "reception houses in 2023.\n\n"
+               "You asked how many foreigners were placed in custody and how often alternatives were ordered.\n\n"
+               "A former detainee who now works as a peer mentor said that being called by name mattered.\n\n"
+               "The government wants to add 1,200 detention places by the end of 2025.\n")
+    assert [who(p.actor) for p in pd.practices] == ["Lowland Ministry of Labour"]
