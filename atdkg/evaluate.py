@@ -524,13 +524,17 @@ def org_matches(item: dict, actor: Actor) -> bool:
     return bool(gov) and ATD + "Government" in actor.classes and gov in actor.states
 
 
-def actor_matches(spec: str, actor: Actor) -> bool:
-    """A gold actor (an ISO3 code, 'unnamed', or a name) against an actor of the graph."""
+def actor_matches(spec: str, actor: Actor, organisations: list[dict] | None = None) -> bool:
+    """A gold actor (an ISO3 code, 'unnamed', or a name) against an actor of the graph. A name the gold's
+    organisations list spells (its name, acronym or another spelling) stands for all of that item's spellings:
+    an actor given as "CCS" is matched by "Colectivo Camino Seguro"."""
     if spec == "unnamed":
         return actor.kind == "unnamed"
     if ISO3.fullmatch(spec) and actor.kind in ("state", "organisation") and spec in actor.states:
         return True
-    return fold(spec) in actor.names  # three capitals are an acronym too ("IDC")
+    if fold(spec) in actor.names:  # three capitals are an acronym too ("IDC")
+        return True
+    return any(fold(spec) in spellings(item) and org_matches(item, actor) for item in organisations or ())
 
 
 def best_matching(n_gold: int, n_found: int, ok: Callable[[int, int], bool]) -> list[tuple[int, int]]:
@@ -606,6 +610,7 @@ def _show_actor(a: Actor) -> str:
 def score_document(gold: dict, found: Found, text: str) -> dict[str, Score]:
     """Every row of the table for one document."""
     rec, q = _show_record(text), (lambda item: " ".join(item["quote"].split())[:100])
+    orgs = gold["organisations"]
 
     def ev(item: dict, r: Record) -> bool:
         return evidence_matches(item["quote"], text, r)
@@ -613,10 +618,12 @@ def score_document(gold: dict, found: Found, text: str) -> dict[str, Score]:
     def with_actor(item: dict, r: Record) -> bool:
         """The evidence matches and the record is attributed to (one of) the gold actor(s), if the gold names one."""
         specs = _as_list(item.get("actor"))
-        return ev(item, r) and (not specs or any(actor_matches(s, found.actors[a]) for s in specs for a in r.links))
+        return ev(item, r) and (not specs or any(actor_matches(s, found.actors[a], orgs) for s in specs
+                                                 for a in r.links))
 
     def with_partners(item: dict, r: Record) -> bool:
-        return ev(item, r) and all(any(actor_matches(p, found.actors[a]) for a in r.links) for p in item["partners"])
+        return ev(item, r) and all(any(actor_matches(p, found.actors[a], orgs) for a in r.links)
+                                   for p in item["partners"])
 
     def stat_show(item: dict) -> str:
         return f"{item['value']:g} {item['unit']} {item['counted']} ({q(item)})"
@@ -663,7 +670,7 @@ def chatham_violations(gold: dict, found: Found, text: str) -> list[str]:
             for iri in r.links:
                 actor = found.actors[iri]
                 for forbidden in item["must_not_link"]:
-                    if actor.kind != "unnamed" and actor_matches(forbidden, actor):
+                    if actor.kind != "unnamed" and actor_matches(forbidden, actor, gold.get("organisations")):
                         out.append(f"{r.iri} links to {iri} (must not link: {forbidden}) in "
                                    f"“{' '.join(item['quote'].split())[:80]}”")
     return out

@@ -166,6 +166,8 @@ class RelationContext:
     commitments: Intervals = field(default_factory=lambda: Intervals([]))  # items of lists of what is to be done
     parsed_practice_spans: Intervals = field(default_factory=lambda: Intervals([]))
     field_line: Sentence | None = None  # the whole of a "Partners: …" line, while its sentences are read
+    interviewee: OrgRef | None = None  # an interview's: whose "we" its answers speak
+    answering: bool = False  # is the line being read an answer of an interview ("A: …")?
 
 
 Relation = Callable[[RelationContext, Sentence], None]
@@ -315,7 +317,11 @@ def _publisher_as_subject(rc: RelationContext, s: Sentence) -> OrgRef | None:
 
 def _publisher(rc: RelationContext, span: Span) -> OrgRef:
     """The publisher, evidenced by the words that stand for it here; the same organisation as the document's own
-    mention of it, if it names itself ("Borderlands Justice Collaborative (BJC)"), acronym and all."""
+    mention of it, if it names itself ("Borderlands Justice Collaborative (BJC)"), acronym and all. In the answers
+    of an interview, "we" is the interviewee's organisation."""
+    if rc.answering and rc.interviewee is not None:
+        who = rc.interviewee
+        return OrgRef(who.name, span, acronym=who.acronym, key=who.key, parent=who.parent, scope=who.scope)
     # "Centre for Migration Policy, University of Northbridge": the body is the first part, the rest where it sits
     names = (fold(rc.ctx.publisher), fold(rc.ctx.publisher.split(",")[0]))
     orgs = [m.actor for m in rc.ctx.out.mentions if isinstance(m.actor, OrgRef)]
@@ -417,7 +423,7 @@ def _clauses(s: Sentence) -> list[tuple[int, int]]:
 SHARE = re.compile(r"%|\bper\s*cent\b|\bpercent\b|\b\d+\s+(?:of|out\s+of|in)\s+(?:the\s+)?\d+\b", re.I)
 RESULT = re.compile(SHARE.pattern + r"|^\W*(?:No|None|Not\s+a\s+single|Neither)\b", re.I)
 # "we" as the subject of a sentence in a text its publisher wrote ("Between March and May we interviewed …")
-WE = re.compile(r"(?:^\W*|[^\w\s]\s+|\b\d{4}\s+|\b(?:then|also|now|since)\s+)(we|We)\b"
+WE = re.compile(r"(?:^\W*|[^\w\s]\s+|\b\d{4}\s+|\b(?:then|also|now|since)\s+|\S\s{2,})(we|We)\b"
                 r"(?!\s+(?:should|must|need|hope|would|will)\b)")
 PASSIVE = re.compile(r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn|t)\b", re.I)
 BE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being|be)\s+(?:\w+ly\s+|also\s+|now\s+|then\s+)?$", re.I)
@@ -664,9 +670,12 @@ def read_relations(ctx: Context, cues: RelationCues, vocab: Vocabulary) -> None:
                          parsed_practices={p.label: p.span for p in ctx.out.practices},
                          commitments=Intervals(to_be_done),
                          parsed_practice_spans=Intervals([p.span for p in ctx.out.practices]))
+    rc.interviewee = _interviewee(ctx)
     for line in ctx.lines:
         rc.previous_actor = None  # a new paragraph introduces its actor again
         rc.field_line = None
+        if rc.interviewee is not None and (turn := TURN.match(line.text)):
+            rc.answering = turn.group(1).lower().startswith("a")
         if cues.partnership_field.match(line.text):
             # "Funding: Government of Japan, through IOM; Makassar City Government (in kind)": every name of the
             # field's value is a partner, though a semicolon and a capital split it into sentences
@@ -680,6 +689,33 @@ def read_relations(ctx: Context, cues: RelationCues, vocab: Vocabulary) -> None:
                     component(rc, s)
                 except Exception as e:  # noqa: BLE001 - one unreadable sentence costs its relations, not the document
                     ctx.warn(line, f"relation {name!r} failed ({type(e).__name__}: {e}); please report this line")
+
+
+# the turns of an interview: "Q: …" / "A: …" (or "Question:" / "Answer:")
+TURN = re.compile(r"^\s*(Q|A|Question|Answer)\s*[:.]\s", re.I)
+INTERVIEWED = re.compile(r"\b(?:spoke|speaks|talked|talks)\s+(?:to|with)\b|\binterview(?:ed|s)?\b|"
+                         r"\bin\s+conversation\s+with\b", re.I)
+
+
+def _interviewee(ctx: Context) -> OrgRef | None:
+    """The organisation of the person an interview questions: a text with question and answer turns whose
+    introduction says who was spoken to ("X spoke to Jane Doe, director of the Harbour Council"): in its answers,
+    "we" is that organisation, not the publisher."""
+    turns = [TURN.match(line.text) for line in ctx.lines]
+    if sum(1 for t in turns if t and t.group(1).lower().startswith("q")) < 2 or \
+            sum(1 for t in turns if t and t.group(1).lower().startswith("a")) < 2:
+        return None
+    first_turn = next(i for i, t in enumerate(turns) if t)
+    mentions = sorted(ctx.out.mentions, key=lambda m: m.actor.span.start)
+    for line in ctx.lines[:first_turn]:
+        cue = INTERVIEWED.search(line.text)
+        if cue is None:
+            continue
+        start = line.starts[min(cue.end(), len(line.starts) - 1)]  # the original offset where the cue ends
+        after = [m.actor for m in mentions if m.actor.span.start >= start and m.actor.span.end <= line.ends[-1] + 1]
+        if after and isinstance(after[0], PersonRef):
+            return next((a for a in after[1:4] if isinstance(a, OrgRef)), None)
+    return None
 
 
 def _sentence(ctx: Context, line: Line, a: int, b: int, actors: list[tuple[int, Actor]], starts: list[int]

@@ -326,3 +326,12 @@ def test_atdkg_eval_json_for_one_document():
 def test_an_unknown_document_name_is_refused():
     result = CliRunner().invoke(main, ["eval", "--gold", str(GOLD), "--data-dir", str(DATA), "--doc", "nope"])
     assert result.exit_code == 2 and "no document named nope" in result.output
+
+
+def test_an_actor_given_by_one_spelling_of_a_gold_organisation_matches_its_other_spellings():
+    from atdkg.evaluate import Actor, actor_matches
+    found = Actor("https://w3id.org/atd-kg/id/org/x", "organisation", {"colectivo camino seguro"}, set(), set())
+    orgs = [{"name": "Colectivo Camino Seguro", "acronym": "CCS"}]
+    assert actor_matches("CCS", found, orgs)
+    assert not actor_matches("CCS", found)  # without the gold's list, an acronym matches only itself
+    assert not actor_matches("UNHCR", found, orgs)

@@ -362,3 +362,15 @@ def test_a_decision_is_its_deciders_and_questions_jobs_and_noun_forms_are_no_pra
                "A former detainee who now works as a peer mentor said that being called by name mattered.\n\n"
                "The government wants to add 1,200 detention places by the end of 2025.\n")
     assert [who(p.actor) for p in pd.practices] == ["Lowland Ministry of Labour"]
+
+
+def test_we_in_the_answers_of_an_interview_is_the_interviewees_organisation(gazetteer, vocab, tmp_path):
+    from atdkg.loaders.parse import parse_document
+    from atdkg.loaders.sources import Source
+    (tmp_path / "doc.txt").write_text(
+        "[Fictional.]\n\nTHE HARBOUR MAGAZINE\n\nOur editor spoke to Ana Lima, director of the Coastal Legal Aid "
+        "Society, about families.\n\nQ: How did it start?\n\nA: Together with UNICEF we trained 58 border officials "
+        "on case management in 2023.\n\nQ: And next?\n\nA: More of the same.\n", encoding="utf-8")
+    src = Source("009", "doc.txt", "document", "", "2024-03-05", "t", "Harbour Foundation", "en", "0" * 64)
+    pd = parse_document(tmp_path, src, gazetteer, vocab, set())
+    assert [who(p.actor) for p in pd.practices] == ["Coastal Legal Aid Society"]
