@@ -606,6 +606,9 @@ def practices(rc: RelationContext, s: Sentence) -> None:
         before, yielded = yielded, False
         if k == told:
             continue
+        if before and re.search(r",\s+which\s+$", s.masked[:a]) and _antecedent(s, a, k, clauses) is None \
+                and not any(s.start + a <= at < s.start + b for at, _ in s.actors):
+            continue  # "… presented the new mapping, which identified 27 programmes": what the practice found
         clause = s.masked[a:b]
         done = listed or _done(rc, clause)
         if not done and verb_from is not None and rc.cues.practice_noun.search(clause):

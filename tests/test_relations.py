@@ -374,3 +374,10 @@ def test_we_in_the_answers_of_an_interview_is_the_interviewees_organisation(gaze
     src = Source("009", "doc.txt", "document", "", "2024-03-05", "t", "Harbour Foundation", "en", "0" * 64)
     pd = parse_document(tmp_path, src, gazetteer, vocab, set())
     assert [who(p.actor) for p in pd.practices] == ["Coastal Legal Aid Society"]
+
+
+def test_what_a_practice_found_is_no_second_practice_but_what_a_body_does_is(parse):
+    pd = parse("Mr. Tomas Okafor presented the Harbour Platform's new regional mapping, which identified 27 "
+               "community-based programmes in 9 countries.\n\n"
+               "Children are referred to the Lowland Child Welfare Board, which places them with foster families.\n")
+    assert [p.label.split()[0] for p in pd.practices] == ["Mr.", "places"]
