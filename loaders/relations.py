@@ -274,12 +274,25 @@ def _in_publisher(rc: RelationContext, words: str) -> bool:
     return all(re.search(rf"\b{re.escape(w)}\b", rc.ctx.publisher) for w in words.split())
 
 
+SELF_HEADS = ("Office", "Ministry", "Agency", "Department", "Secretariat", "Commission", "Council", "Network",
+              "Organisation", "Organization", "Institute", "Centre", "Center", "Foundation", "Platform", "Coalition")
+
+
+def _names_itself(rc: RelationContext, words: str) -> bool:
+    """"The Country Office helped set up …" in a text a country office published: a definite body the text names
+    no other way — no organisation it mentions is called that — is its author."""
+    if not words.endswith(SELF_HEADS):
+        return False
+    return not any(isinstance(m.actor, OrgRef) and fold(m.actor.name).endswith(fold(words))
+                   for m in rc.ctx.out.mentions)
+
+
 def _publisher_by_head(rc: RelationContext, s: Sentence) -> re.Match | None:
     """"The Office …" at the start of a sentence of a text the Office published (the head word of its name), when
     it does something itself ("The Office carried out 14 visits") or the sentence names nobody else — "The Office
     notes the protocol adopted by the government" is the government's practice."""
     m = re.match(THE_HEAD.pattern + r"(?:\s+(?:also|then|has|had|have))*\s+", s.masked)
-    if not m or not _in_publisher(rc, m.group(1)):
+    if not m or not (_in_publisher(rc, m.group(1)) or _names_itself(rc, m.group(1))):
         return None
     acts = rc.cues.practice_verb.match(s.masked, m.end()) is not None
     return m if acts or all(isinstance(a, PersonRef) for _, a in s.actors) else None

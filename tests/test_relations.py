@@ -381,3 +381,14 @@ def test_what_a_practice_found_is_no_second_practice_but_what_a_body_does_is(par
                "community-based programmes in 9 countries.\n\n"
                "Children are referred to the Lowland Child Welfare Board, which places them with foster families.\n")
     assert [p.label.split()[0] for p in pd.practices] == ["Mr.", "places"]
+
+
+def test_a_definite_body_the_text_names_no_other_way_is_its_author(gazetteer, vocab, tmp_path):
+    from atdkg.loaders.parse import parse_document
+    from atdkg.loaders.sources import Source
+    (tmp_path / "doc.txt").write_text("[Fictional.]\n\nANNUAL RESULTS 2023\n\nTogether with the Lowland Refugee "
+                                      "Council, the Country Office launched a foster care programme in two "
+                                      "districts.\n", encoding="utf-8")
+    src = Source("009", "doc.txt", "document", "", "2024-03-05", "t", "UNICEF Lowland", "en", "0" * 64)
+    pd = parse_document(tmp_path, src, gazetteer, vocab, set())
+    assert [who(p.actor) for p in pd.practices] == ["UNICEF Lowland"]
