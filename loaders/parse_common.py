@@ -539,10 +539,12 @@ def parse_event_links(ctx: Context, known_events: set[str]) -> None:
 
 
 # -- statistics ----------------------------------------------------------------------------------------------
+# (not the end of a range, "between 10 and 45 days", nor a duration: the statistics stage reads those whole)
 STAT_RE = re.compile(r"(?P<qual>just over|over|more than|at least|almost|nearly|about|around)?\s*"
+                     r"(?<!\band )(?<!\bto )(?<![–-])(?<![–-] )"
                      r"\b(?P<value>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<pct>%|per cent|percent)?\s+"
                      r"(?:different\s+)?(?P<noun>participants|officials|governments|government agencies|agencies|"
-                     r"States|countries|days|children|migrants|people|persons|detainees|cases|organisations|"
+                     r"States|countries|children|migrants|people|persons|detainees|cases|organisations|"
                      r"organizations|speakers)\b")
 
 

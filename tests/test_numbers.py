@@ -43,7 +43,7 @@ def test_ranges_ratios_and_qualifiers(stats):
                  "Between 25 and 40 caseworkers were hired.\n") == [
         ("4", "10", "months", "Support", None, "4 – 10 months"),
         ("7", None, "count", "young people", "nearly, in 10", "Nearly 7 in 10 of the young people"),
-        ("25", "40", "count", "caseworkers", None, "25 and 40 caseworkers")]
+        ("25", "40", "count", "caseworkers", "between", "Between 25 and 40 caseworkers")]
 
 
 def test_references_dates_years_clock_times_and_sections_are_not_statistics(stats):
@@ -148,3 +148,12 @@ def test_a_number_that_is_the_subject_of_a_verb_counts_those_who_did_it(parse_te
     assert stats["4"].startswith("could not be located") or stats["4"].startswith("located")
     assert stats["1140"].startswith("registered")
     assert stats["64"].startswith("completed the course")
+
+
+def test_limits_ranges_and_averages_are_qualifiers_not_what_is_counted(parse_text):
+    stats = {s.value: s for s in parse_text(
+        "In 2024, 80 per cent of stays lasted between 10 and 45 days. Custody may be extended to no more than "
+        "6 months. A day in detention costs between 90 and 120 euros per person.\n").statistics}
+    assert (stats["10"].qualifier, stats["10"].upper, stats["10"].counted) == ("between", "45", "stays")
+    assert stats["6"].qualifier == "no more than" and stats["6"].counted != "no"
+    assert stats["90"].unit == "EUR" and stats["90"].counted == "detention"
