@@ -426,13 +426,27 @@ def _is_head(mc: MentionContext, words: list[Token], vocabulary: frozenset[str])
     head = _head(mc, words)
     if head is None:
         return False
-    if _bare(head.text) in vocabulary or (vocabulary >= mc.cues.org_heads and words[0].text in vocabulary):
+    bodies = _superset(vocabulary, mc.cues.org_heads)
+    if _bare(head.text) in vocabulary or (bodies and words[0].text in vocabulary):
         return True  # "… Council", "Council of …" — and head-first names ("Fundación Puentes")
-    if (vocabulary >= mc.cues.org_heads and head.text.endswith("s") and head.text[:-1] in vocabulary
+    if (bodies and head.text.endswith("s") and head.text[:-1] in vocabulary
             and head.text not in mc.cues.not_org_heads):
         return True  # "Independent Monitoring Boards": a body made of several
+    multi = _multiword(vocabulary)
+    if not multi:
+        return False
     before = " ".join(t.text for t in words[:words.index(head) + 1])
-    return any(" " in v and before.endswith(v) for v in vocabulary)  # "Red Cross", "Prosecutor's Office"
+    return before.endswith(multi)  # "Red Cross", "Prosecutor's Office"
+
+
+@lru_cache(maxsize=64)
+def _superset(vocabulary: frozenset[str], of: frozenset[str]) -> bool:
+    return vocabulary >= of  # asked at every name: computed once per pair of word sets
+
+
+@lru_cache(maxsize=64)
+def _multiword(vocabulary: frozenset[str]) -> tuple[str, ...]:
+    return tuple(v for v in vocabulary if " " in v)
 
 
 def _trim(mc: MentionContext, chunk: list[Token]) -> list[Token]:

@@ -76,6 +76,13 @@ class _Buffer:
         self.starts.append(start)
         self.ends.append(end)
 
+    def extend(self, text: str, start: int) -> None:
+        """Append ``text`` whose characters stand at ``start``, ``start + 1``, … of the original (a run copied
+        as it is: one call per line, not one per character)."""
+        self.chars.extend(text)
+        self.starts.extend(range(start, start + len(text)))
+        self.ends.extend(range(start + 1, start + len(text) + 1))
+
     def text(self) -> str:
         return "".join(self.chars)
 
@@ -322,9 +329,7 @@ def _join(buf: _Buffer, ln: _Physical, vocab: set[str]) -> None:
     elif buf.chars and buf.chars[-1] not in (" ", "/"):
         nl = ln.start - 1  # the newline (or blank lines) we replace with one space
         buf.add(" ", nl, nl + 1)
-    for k, ch in enumerate(body):
-        pos = ln.start + lead + k
-        buf.add(ch, pos, pos + 1)
+    buf.extend(body, ln.start + lead)
 
 
 def _opens_item(body: str, current: str | None, prev_text: str) -> bool:
@@ -408,8 +413,7 @@ def _logical_lines(block: list[_Physical], block_no: int, vocab: set[str], width
                     and _stands_alone(prev_ln, body, width, "".join(buf.chars[-200:])))):
             buf = _Buffer()
             lead = len(ln.text) - len(ln.text.lstrip())
-            for k, ch in enumerate(body):
-                buf.add(ch, ln.start + lead + k, ln.start + lead + k + 1)
+            buf.extend(body, ln.start + lead)
             out.append((buf, ln.lineno, block_no))
         else:
             _join(buf, ln, vocab)
