@@ -35,9 +35,10 @@ CUES_FILE = Path("gazetteer") / "mention_cues.yaml"
 CUE_KEYS = ("org_heads", "not_org_heads", "posts", "connectors", "government_nouns", "org_cues", "honorifics",
             "person_before", "person_after", "not_person_words", "not_state_places", "sentence_openers",
             "generic_modifiers", "public_body_heads", "located_heads", "name_possessives", "org_nouns_after",
-            "facility_heads")
+            "facility_heads", "head_first_words")
 # a word: letters, then letters, digits, apostrophes, hyphens or inner full stops ("H.E.", "Children's")
 WORD_RE = re.compile(r"[^\W\d_](?:[\w'’.-]*[\w’'])?|&")
+HONORIFIC_WORDS = frozenset({"Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Professor", "Rev", "Sr", "Sra", "Dame", "Sir"})
 ACRONYM_RE = re.compile(r"\(([A-Z][A-Za-z&]{0,8}[A-Z]s?)\)")
 POSSESSIVE = ("'s", "’s")
 LONGEST_NAME = 16  # words: a run of capitalised words longer than any name is cut (and stays linear)
@@ -76,6 +77,7 @@ class Cues:
     name_possessives: frozenset[str]
     org_nouns_after: frozenset[str]
     facility_heads: frozenset[str]
+    head_first_words: frozenset[str]
 
     @classmethod
     def load(cls, data_dir: Path) -> Cues:
@@ -427,7 +429,7 @@ def _is_head(mc: MentionContext, words: list[Token], vocabulary: frozenset[str])
     if head is None:
         return False
     bodies = _superset(vocabulary, mc.cues.org_heads)
-    if _bare(head.text) in vocabulary or (bodies and words[0].text in vocabulary):
+    if _bare(head.text) in vocabulary or (bodies and words[0].text in mc.cues.head_first_words):
         return True  # "… Council", "Council of …" — and head-first names ("Fundación Puentes")
     if (bodies and head.text.endswith("s") and head.text[:-1] in vocabulary
             and head.text not in mc.cues.not_org_heads):
@@ -457,6 +459,8 @@ def _trim(mc: MentionContext, chunk: list[Token]) -> list[Token]:
     for i, t in enumerate(chunk):  # a post followed by a connector: the organisation starts after
         if _is_post(t.text, cues.posts) and i + 1 < len(chunk) and chunk[i + 1].text in cues.connectors:
             k = i + 2
+    if chunk and chunk[0].text.rstrip(".") in HONORIFIC_WORDS:  # "Dr Nurul Rahman of the Institute for …"
+        k = max(k, next((i + 1 for i, t in enumerate(chunk) if t.text in ("of", "at", "from")), 0))
     words = chunk[k:]
     while words and (words[0].text in cues.sentence_openers or words[0].text in cues.connectors
                      or (words[0].text.endswith(POSSESSIVE)
@@ -498,6 +502,8 @@ def _org_name(mc: MentionContext, words: list[Token]) -> list[Token] | None:
     cues = mc.cues
     if len(words) >= 3 and not _is_head(mc, words, cues.org_heads) and _place_after(mc, words):
         return words  # "Refugee Legal Clinic Chișinău", "Jesuit Refugee Service Portugal": a body and its place
+    if len(words) >= 3 and not _is_head(mc, words, cues.org_heads) and _later_head(mc, words):
+        return words  # "Bail for Families Trust", "House of Commons Standing Committee on Citizenship and …"
     if len(words) < 2 or not _is_head(mc, words, cues.org_heads):
         return None
     head = words.index(_head(mc, words))  # type: ignore[arg-type]
@@ -517,6 +523,22 @@ def _org_name(mc: MentionContext, words: list[Token]) -> list[Token] | None:
     if _is_head(mc, words, cues.facility_heads):
         return None  # "the Temporary Accommodation Centre for Foreigners": a place people are held, not a body
     return words
+
+
+def _later_head(mc: MentionContext, words: list[Token]) -> bool:
+    """A name whose organisation word comes after a phrase of its own: the last word ("Bail for Families Trust")
+    or the word before a later preposition ("House of Commons Standing Committee on …") — when its first head is
+    no word of a thing ("Guidelines on …", "Report of the Committee") and nothing in it is a post or a place."""
+    first = _head(mc, words)
+    if first is None or _is_head(mc, words, mc.cues.not_org_heads) or _bare(first.text) in mc.cues.posts:
+        return False
+    preps = mc.cues.connectors - {"and", "&", "the", "y", "e", "et"}
+    for k in range(words.index(first) + 1, len(words)):
+        last = k == len(words) - 1
+        if (last or words[k + 1].text in preps) and words[k].capitalised and \
+                _bare(words[k].text) in mc.cues.org_heads and _bare(words[k].text) not in mc.cues.located_heads:
+            return not any(_is_post(t.text, mc.cues.posts) for t in words)
+    return False
 
 
 def _place_after(mc: MentionContext, words: list[Token]) -> bool:
@@ -542,10 +564,13 @@ def _unit_of(mc: MentionContext, name: list[Token]) -> tuple[list[Token], list[T
             if _org_name(mc, owner) is not None and _org_name(mc, name[i + 1:]) is not None:
                 return name[i + 1:], owner
     for i in range(2, len(name) - 1):
-        if name[i].text != "of":
+        if name[i].text not in ("of", "in", "within"):  # "… Department in the Ministry of …"
             continue
         j = i + 2 if name[i + 1].text == "the" else i + 1
-        if j < len(name) and _bare(name[j].text) in mc.cues.org_heads and _org_name(mc, name[:i]) is not None \
+        # after "of" the body's name begins with its organisation word ("… Directorate of the Ministry of …");
+        # after "in" any name will do ("… Department in the Thai Ministry of …")
+        if j < len(name) and (_bare(name[j].text) in mc.cues.org_heads or name[i].text != "of") \
+                and _org_name(mc, name[:i]) is not None \
                 and _org_name(mc, name[j:]) is not None:
             return name[:i], name[j:]
     return None
@@ -619,6 +644,11 @@ def defined_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
             if unit:  # "UNHCR Regional Bureau for Europe": a unit of the listed organisation
                 a, b, k = inside[0]
                 parent = OrgRef(text[a:b], mc.span(line, a, b), key=k, anonymous_context=anonymous)
+                place = text[b:e].strip()
+                if place in mc.state_forms and not mc.state_forms[place][1]:
+                    # "JRS Portugal" and "Jesuit Refugee Service Portugal": one office, one name
+                    listed_org = mc.gazetteer.org(k)
+                    written = f"{(listed_org.acronyms or [listed_org.label])[0]} {place}"  # "UNICEF Mozambique"
             elif inside or mc.gazetteer.resolve_org(written) or taken.overlaps(s, e):
                 continue  # the gazetteer recogniser has it, or the name is a part of a listed one's
             if parent is None and (split := _unit_of(mc, name)):
@@ -663,7 +693,7 @@ def _comma_names(mc: MentionContext, text: str, chunks: list[list[Token]]) -> li
                 and any(t.text == "and" for t in head[1:-1])
                 and any(t.text in ("of", "for") for t in _trim(mc, prev)[1:])
                 and _is_head(mc, _trim(mc, prev), mc.cues.org_heads)
-                and not _has(head, mc.cues.org_heads) and not any(t.text.isupper() for t in head)
+                and _org_name(mc, head) is None and not any(t.text.isupper() for t in head)
                 and not mc.state_regex.search(text, head[0].start, head[-1].end)
                 and not mc.gazetteer.find_orgs(text[head[0].start:head[-1].end])):
             out[-1] = prev + chunk

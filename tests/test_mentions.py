@@ -325,3 +325,22 @@ def test_a_possessive_body_owns_the_unit_named_after_it_and_a_trailing_possessiv
     refs = {o.name: o for o in orgs(ms)}
     assert "Working Group on Detention" in refs and refs["Working Group on Detention"].parent is not None
     assert "Home Office" in refs and "Home Office's" not in refs, refs.keys()
+
+
+def test_names_whose_head_comes_later_or_after_a_person(read):
+    ms = read("The Bail for Families Trust wrote to the House of Commons Standing Committee on Citizenship and "
+              "Immigration. The study was presented by Dr Ana Reis of the Institute for Migration and Childhood "
+              "Studies in Lowtown. The Child and Family Welfare Department in the Lowland Ministry of Human Security "
+              "agreed. So did the Ministry of Women, Family and Community Development.\n")
+    names = org_names(ms)
+    for expected in ("Bail for Families Trust", "House of Commons Standing Committee on Citizenship and Immigration",
+                     "Institute for Migration and Childhood Studies", "Child and Family Welfare Department",
+                     "Lowland Ministry of Human Security", "Ministry of Women, Family and Community Development"):
+        assert expected in names, (expected, names)
+    assert not any(n.startswith(("Dr", "Ana")) or n == "Community Development" for n in names), names
+
+
+def test_an_office_of_a_listed_body_in_a_state_has_one_name_however_it_is_written(read):
+    ms = read("The Jesuit Refugee Service Portugal (JRS Portugal) runs the project. JRS Portugal employs twelve "
+              "case managers.\n")
+    assert {o.name for o in orgs(ms) if o.parent is not None} == {"JRS Portugal"}
