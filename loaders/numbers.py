@@ -43,7 +43,7 @@ FIELD_BEFORE = re.compile(r"(?:^|[;|•·]\s*|[.!?]\s+|\s{2,})(?P<label>[A-Z][\w
 CHANGE = re.compile(r"(?:^|[,;:]\s+)(?P<np>[^,;:]{3,120}?)\s+(?:has\s+|have\s+|had\s+)?(?:rose|risen|fell|fallen|"
                     r"increased|decreased|dropped|grew|grown|declined|doubled|halved)\s+(?:from|to|by)\s")
 TIME_UNITS = frozenset({"hours", "days", "weeks", "months", "years"})
-# "100 days before the first IMRF", "six months after release": a span of time before or after an event
+# "90 days before the next review", "six months after release": a span of time before or after an event
 TIME_TO = re.compile(r"^\s+(before|after|ahead\s+of|until|since)\s+((?:the\s+|its\s+|their\s+)?[\w-]+"
                      r"(?:\s+(?!(?:and|or|but|which|who|that|to|in|on|at)\b)[\w-]+){0,3})")
 # "64 have completed …", "14 could no longer be reached", "1,140 who had registered": a number as the subject
@@ -223,7 +223,7 @@ class StatisticsReader:
         if n.unit.isupper() and (rate := RATE.match(rest)):
             return f"cost per {rate.group(1)}", n.end + rate.end()  # "$164 a day": a daily cost
         if n.unit in TIME_UNITS and (when := TIME_TO.match(rest)):
-            # "just over 100 days before the first IMRF": the time to an event, named after it
+            # "some 90 days before the next review": the time to an event, named after it
             return f"time {when.group(1)} {when.group(2)}", n.end + when.end(2)
         if done := DONE_TO.match(rest):
             # "312 were referred to a case manager", "29 of them had been made to wear …": the number is the
