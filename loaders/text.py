@@ -16,7 +16,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-BULLET_RE = re.compile(r"^(?:[-•·◦▪●*–]|o)\s+(?=\S)")
+BULLET_RE = re.compile(r"^(?:[-•·◦▪●*–✓✔»›➢➤►■□◆❖→]|o)\s+(?=\S)")
+# the lines of a box drawn in text ("┌──┐", "│ … │"): layout, read as spaces (offsets are kept: same length)
+BOX_DRAWING = re.compile(r"[\u2500-\u257f]")
 # An item's numbering, as lists number them: "1." "1)" "(1)" "1-" (a dash only before a capital: "3 – 12 months"
 # opens no item), "a)" "(a)" "a." and lowercase Roman "i." "(iv)". Capital letters and Roman numerals number
 # headings ("A. Background", "II. Findings") and are left to the section reader. Labelled items ("R1  The …",
@@ -122,6 +124,8 @@ def physical_lines(original: str) -> list[_Physical]:
             text = text[:-1]
         if lineno == 1 and text.startswith("\ufeff"):
             text, start = text[1:], start + 1
+        if BOX_DRAWING.search(text):
+            text = BOX_DRAWING.sub(" ", text)
         out.append(_Physical(text, start, lineno, pending_break))
         if text.strip():
             pending_break = False
@@ -390,6 +394,8 @@ ENTRY_START = re.compile(r"^(?:(?:Mr|Mrs|Ms|Mx|Dr|Prof|H\.E)\.?\s+[A-ZÀ-Þ]|[A-
 def _opens_entry(prev: str, body: str) -> bool:
     """Does ``body`` begin an entry of its own after ``prev``, which leaves no sentence open?"""
     last = prev.rstrip()
+    if LETTERED_ITEM.match(body) and last.endswith((".", ";", ":")):
+        return True  # "… in law." / "B. Fund case management …": the next lettered item
     return (ENTRY_START.match(body) is not None and bool(last) and not last.endswith((",", "-", "–", "&", "/", "("))
             and last.rsplit(None, 1)[-1].lower() not in FUNCTION_WORDS)
 
@@ -507,6 +513,7 @@ def normalise(original: str, corpus_vocabulary: set[str] | None = None) -> Norma
             lines.append(Line(body.text(), body.starts, body.ends, lineno, kind, number, time, bno))
     _numbered_headings(lines)
     _labelled_items(lines)
+    _lettered_items(lines)
     furniture = [(phys[i].lineno, phys[i].text.strip()) for i in sorted(drop) if phys[i].text.strip()]
     return Normalised(lines, furniture)
 
@@ -527,6 +534,33 @@ def _labelled_items(lines: list[Line]) -> None:
         for line, n, cut in items:
             line.text, line.starts, line.ends = line.text[cut:], line.starts[cut:], line.ends[cut:]
             line.kind, line.number = "number", n
+
+
+LETTERED_ITEM = re.compile(r"^(?P<letter>[A-Z])[.)]\s+(?=\S)")
+
+
+def _lettered_items(lines: list[Line]) -> None:
+    """"A. Prohibit …", "B. Designate …", "C. …": capital letters in order on consecutive lines that are sentences
+    (not short headings, "A. Background") are a list, numbered A = 1, B = 2 …"""
+    run: list[tuple[Line, re.Match]] = []
+
+    def close() -> None:
+        if len(run) >= 2 and all(len(ln.text.split()) >= 5 and ln.text.rstrip().endswith(TERMINAL_PUNCT)
+                                 for ln, _ in run):
+            for ln, m in run:
+                cut = m.end()
+                ln.text, ln.starts, ln.ends = ln.text[cut:], ln.starts[cut:], ln.ends[cut:]
+                ln.kind, ln.number = "number", ord(m.group("letter")) - ord("A") + 1
+        run.clear()
+    for line in lines:
+        m = LETTERED_ITEM.match(line.text) if line.kind == "text" else None
+        if m and (ord(m.group("letter")) - ord("A") == len(run)):
+            run.append((line, m))
+            continue
+        close()
+        if m and m.group("letter") == "A":
+            run.append((line, m))
+    close()
 
 
 def _numbered_headings(lines: list[Line]) -> None:

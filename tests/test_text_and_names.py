@@ -208,3 +208,23 @@ def test_a_table_of_contents_is_furniture_and_labelled_findings_are_a_numbered_l
         ("text", None, "Table 1. Costs per day")]
     assert [t for _, t in norm.furniture] == ["1. Background ........................ 1",
                                               "2. Summary of the talks .............. 2"]
+
+
+def test_a_box_drawn_in_text_is_layout_and_its_check_marks_are_bullets():
+    text = ("┌──────────────────────────┐\n│ KEY MESSAGES             │\n│                          │\n"
+            "│ ✓ Ending detention is    │\n│   within reach.          │\n│ » Children first.        │\n"
+            "└──────────────────────────┘\n")
+    norm = normalise(text)
+    assert [(ln.kind, ln.text) for ln in norm.lines] == [
+        ("text", "KEY MESSAGES"), ("bullet", "Ending detention is within reach."), ("bullet", "Children first.")]
+    first = norm.lines[1]
+    assert text[first.starts[0]:first.ends[-1]].startswith("Ending detention is")  # offsets stay exact
+
+
+def test_capital_letters_in_order_before_sentences_are_a_list_but_a_lettered_heading_is_not():
+    text = ("A. Background\n\nThe exchange met online.\n\n"
+            "A. Prohibit the detention of children in law.\nB. Fund case management for every family.\n")
+    assert [(ln.kind, ln.number, ln.text) for ln in normalise(text).lines] == [
+        ("text", None, "A. Background"), ("text", None, "The exchange met online."),
+        ("number", 1, "Prohibit the detention of children in law."),
+        ("number", 2, "Fund case management for every family.")]
