@@ -485,8 +485,12 @@ OUTCOME_BE = re.compile(r"\b(?:being|been|be|is|are|was|were)\s+(?:\w+ly\s+)?(?:
 def _done(rc: RelationContext, masked: str) -> bool:
     """Has a verb of doing that no modal or wish governs ("has applied", not "will apply", "should train")?"""
     for m in rc.cues.practice_verb.finditer(masked):
-        # within the verb's own clause: "When a child wants to go home, we work with …" is done
-        before = masked[max(0, m.start() - 30):m.start()].rsplit(",", 1)[-1]
+        # within the verb's own clause: "When a child wants to go home, we work with …" is done; a participle
+        # belongs to the clause before it ("… will pilot it in two regions, working with UNHCR" is not done)
+        window = masked[max(0, m.start() - 30):m.start()]
+        before = window if m.group(0).endswith("ing") else window.rsplit(",", 1)[-1]
+        if m.group(0).endswith("ing") and rc.cues.not_done.search(masked[max(0, m.start() - 120):m.start()]):
+            continue
         # "to live": a purpose or a plan; "… Report which provides …": what a thing does, not an actor; "funded
         # by": the funder's partnership, read there, not the project's practice
         if (not rc.cues.not_done.search(before)
