@@ -25,7 +25,7 @@ from .sources import SourceError
 
 CUES_FILE = Path("gazetteer") / "mention_cues.yaml"
 KEYS = ("anonymous_quantifiers", "anonymous_state_nouns", "anonymous_person_nouns", "speech_verbs", "not_named_cues",
-        "org_heads", "anonymous_org_nouns")
+        "org_heads", "anonymous_org_nouns", "anonymous_region_adjectives")
 
 
 class AnonymousCueError(SourceError):
@@ -44,19 +44,21 @@ class AnonymousReader:
     state_nouns: set[str]
     org_heads: frozenset[str] = frozenset()  # organisation words: "of the Lowland Council" names a body
     bodies: re.Pattern | None = None  # organisations left unnamed as doers or partners ("a faith-based NGO")
+    org_nouns: frozenset[str] = frozenset()  # "one national human rights institution said": an organisation speaks
 
     @classmethod
     def load(cls, data_dir: Path) -> AnonymousReader:
         path = Path(data_dir) / CUES_FILE
         raw = cuefile.read(path, AnonymousCueError)
         lists = {key: cuefile.words(raw, key, path, AnonymousCueError) for key in KEYS}
-        nouns = lists["anonymous_state_nouns"] + lists["anonymous_person_nouns"]
+        nouns = lists["anonymous_state_nouns"] + lists["anonymous_person_nouns"] + lists["anonymous_org_nouns"]
         # quantifier, up to three lower-case modifiers, the noun; then an optional "of/from/at/in a …" tail
         # that an indefinite article makes anonymous too ("a representative of a civil society organisation")
         # (an acronym may qualify the noun too: "an ICE deportation officer"; the longest noun wins: "a government
         # representative" is a person, not "a government")
+        # a modifier: a lower-case word, an acronym, or a region's adjective ("a European diplomat", "a Gulf State")
         mod = (r"(?!(?:a|an|the|when|where|which|who|that|of|in|on|at|to|and|or|for|with|by|from)\s)"
-               r"(?:[a-z][\w-]*|[A-Z]{2,6})\s+")
+               rf"(?:[a-z][\w-]*|[A-Z]{{2,6}}|{_alternatives(lists['anonymous_region_adjectives'])})\s+")
         verbs = _alternatives(lists["speech_verbs"])
         phrase = re.compile(
             rf"(?<![\w-])(?:(?P<q>(?i:{_alternatives(lists['anonymous_quantifiers'])}))"
@@ -79,7 +81,7 @@ class AnonymousReader:
             rf"(?:(?i:{quantifiers})(?:\s+other)?|\d+\s+other)\s+(?:{mod}){{0,3}}"
             rf"(?P<noun>{_alternatives(lists['anonymous_org_nouns'])})s?(?![\w-])(?!\s*,?\s*(?:the\s+)?[A-Z])")
         return cls(phrase, speech, not_named, {n.lower() for n in lists["anonymous_state_nouns"]},
-                   frozenset(lists["org_heads"]), bodies)
+                   frozenset(lists["org_heads"]), bodies, frozenset(n.lower() for n in lists["anonymous_org_nouns"]))
 
     def speakers(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, kind) of the anonymous speakers of a line."""
@@ -102,7 +104,8 @@ class AnonymousReader:
                                                        or w.strip(",.")[:-1] in self.org_heads for w in tail.split()))
             if named_body and not self.not_named.match(after):
                 continue  # "a representative of the Lowland Council": the organisation speaks, through someone
-            kind = "State" if re.sub(r"\s+", " ", m.group("noun")).lower() in self.state_nouns else "person"
+            noun = re.sub(r"\s+", " ", m.group("noun")).lower()
+            kind = "State" if noun in self.state_nouns else "organisation" if noun in self.org_nouns else "person"
             out.append((m.start(), end, kind))
         return out
 

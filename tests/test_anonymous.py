@@ -91,3 +91,10 @@ def test_organisations_left_unnamed_as_doers_or_partners_are_unnamed_organisatio
     assert ("organisation", "40 other organisations") in kinds
     assert not any("international organisation" in d for _, d in kinds), kinds  # the participant's, a person
     assert ("person", "A former detainee") in kinds
+
+
+def test_an_anonymous_institution_or_a_diplomat_of_a_region_speaks_unnamed(parse_text):
+    pd = parse_text("One national human rights institution reported visits to nine facilities. A European diplomat, "
+                    "speaking on condition of anonymity, said the plan was costed.\n")
+    assert sorted((u.kind, u.description) for u in pd.unnamed) == [
+        ("organisation", "One national human rights institution"), ("person", "A European diplomat")]
