@@ -62,6 +62,7 @@ class RelationCues:
     reported: re.Pattern  # "… noted that …": what follows is what the speaker reports, with its own subject
     naming: re.Pattern  # verbs that name the practice they do ("they monitor two depots")
     outcomes: frozenset[str]  # forms of verbs whose passive tells what happened to people ("were released")
+    begun: re.Pattern  # "began accompanying", "continued to …" — a practice begun or continued
 
     @classmethod
     def load(cls, data_dir: Path) -> RelationCues:
@@ -73,6 +74,8 @@ class RelationCues:
                              "meeting_nouns", "practice_list_labels", "reporting_verbs", "practice_lemmas",
                              "practice_lemmas_past", "practice_naming_lemmas", "outcome_lemmas")}
         lists["practice_naming"] = sorted(verb_forms(lists["practice_naming_lemmas"]))
+        lists["practice_gerunds"] = sorted(verb_forms(lists["practice_lemmas"] + lists["practice_lemmas_past"]
+                                                      + lists["practice_naming_lemmas"], gerund=True))
         lists["practice_lemmas"] = [*lists["practice_lemmas"], *lists["practice_naming_lemmas"]]
         lists["practice_verbs"] = sorted({*lists["practice_verbs"], *verb_forms(lists["practice_lemmas"]),
                                           *verb_forms(lists["practice_lemmas_past"], base=False)})
@@ -97,16 +100,19 @@ class RelationCues:
                    re.compile(rf"^\W*(?:[\w-]+\s+){{0,3}}(?:{words('practice_list_labels')})\s*:\s*", re.I),
                    re.compile(rf"\b(?:{words('reporting_verbs')})\s+(?:that\s+|how\s+)"),
                    re.compile(rf"(?<![\w-])(?:{words('practice_naming')})\b"),
-                   frozenset(verb_forms(lists["outcome_lemmas"])))
+                   frozenset(verb_forms(lists["outcome_lemmas"])),
+                   # "we began accompanying clients": a practice begun or continued
+                   re.compile(r"\b(?:began|begun|begin|begins|started|starts|start|continued|continues|continue)"
+                              rf"\s+(?:{words('practice_gerunds')})\b"))
 
 
-def verb_forms(lemmas: list[str], base: bool = True) -> set[str]:
+def verb_forms(lemmas: list[str], base: bool = True, gerund: bool = False) -> set[str]:
     """The finite forms of each verb ("monitor" -> monitors, monitored; "carry out" -> carries out, carried out),
     by lemminflect's dictionary (irregular verbs included: "run" -> ran). ``base``: also the present ("they
     monitor", "it monitors"); left out for verbs whose present is mostly a noun ("support", "places")."""
     from lemminflect import getAllInflections, getAllInflectionsOOV
 
-    tags = ("VBD", "VBN", *(("VBZ", "VBP") if base else ()))
+    tags = ("VBG",) if gerund else ("VBD", "VBN", *(("VBZ", "VBP") if base else ()))
     out: set[str] = set()
     for lemma in lemmas:
         verb, _, particle = lemma.partition(" ")
@@ -474,7 +480,8 @@ def _is_heading(s: Sentence) -> bool:
 
 
 # a verb form right after an article is a noun (one space: a name blanked in the masked text is many)
-ARTICLE_BEFORE = re.compile(r"\b(?:a|an|the|each|every|ankle|electronic|peer) $", re.I)
+ARTICLE_BEFORE = re.compile(r"\b(?:a|an|the|each|every|ankle|electronic|peer|in|on|at|of|for|into|from|with) $",
+                            re.I)  # "in open family units": after a preposition, an adjective or a noun
 # "the decision of the Ministry to open …", "agreed to admit": what is decided or begun is done, not a purpose
 DECIDED_TO = re.compile(r"\b(?:decision|decided|decides|agreed|agrees|began|begun|begins|started|starts)\b[^.;]{0,100}"
                         r"\bto\s$")
@@ -484,6 +491,9 @@ OUTCOME_BE = re.compile(r"\b(?:being|been|be|is|are|was|were)\s+(?:\w+ly\s+)?(?:
 
 def _done(rc: RelationContext, masked: str) -> bool:
     """Has a verb of doing that no modal or wish governs ("has applied", not "will apply", "should train")?"""
+    if (begun := rc.cues.begun.search(masked)) and not rc.cues.not_done.search(
+            masked[max(0, begun.start() - 30):begun.start()]):
+        return True
     for m in rc.cues.practice_verb.finditer(masked):
         # within the verb's own clause: "When a child wants to go home, we work with …" is done; a participle
         # belongs to the clause before it ("… will pilot it in two regions, working with UNHCR" is not done)

@@ -392,3 +392,11 @@ def test_a_definite_body_the_text_names_no_other_way_is_its_author(gazetteer, vo
     src = Source("009", "doc.txt", "document", "", "2024-03-05", "t", "UNICEF Lowland", "en", "0" * 64)
     pd = parse_document(tmp_path, src, gazetteer, vocab, set())
     assert [who(p.actor) for p in pd.practices] == ["UNICEF Lowland"]
+
+
+def test_a_practice_begun_and_a_passive_practice_with_its_practice_word(parse):
+    pd = parse("In Lowland, families with children have for years been placed in open family units with a dedicated "
+               "coach rather than in closed centres.\n\n"
+               "The Harbour Refugee Council began accompanying clients to their detention review hearings in 2022.\n\n"
+               "The border police kept stopping families at checkpoints.\n")
+    assert [p.label.split()[0] for p in pd.practices] == ["In", "The"]
