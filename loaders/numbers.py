@@ -43,6 +43,12 @@ FIELD_BEFORE = re.compile(r"(?:^|[;|•·]\s*|[.!?]\s+|\s{2,})(?P<label>[A-Z][\w
 CHANGE = re.compile(r"(?:^|[,;:]\s+)(?P<np>[^,;:]{3,120}?)\s+(?:has\s+|have\s+|had\s+)?(?:rose|risen|fell|fallen|"
                     r"increased|decreased|dropped|grew|grown|declined|doubled|halved)\s+(?:from|to|by)\s")
 TIME_UNITS = frozenset({"hours", "days", "weeks", "months", "years"})
+# "a third of whom", "two-thirds of", "nearly half", "a quarter": a share told by a fraction
+FRACTION_DENOMINATORS = {"half": 2, "third": 3, "quarter": 4, "fifth": 5}
+ORDINAL_BEFORE = re.compile(r"\b(?:the|first|second|third|fourth|last|this|that|each|per|by|in)\s+$", re.I)
+FRACTION = re.compile(r"(?<![\w-])(?:(?P<num>a|one|two|three|four)[-\s])?(?P<den>half|thirds?|quarters?|fifths?)"
+                      r"(?P<of>(?=\s+(?:of|the|their|its|all|them|those|these|[a-z]+\s+(?:of|were|are|had|have)\b)))?"
+                      r"(?![\w-])", re.I)
 # "90 days before the next review", "six months after release": a span of time before or after an event
 TIME_TO = re.compile(r"^\s+(before|after|ahead\s+of|until|since)\s+((?:the\s+|its\s+|their\s+)?[\w-]+"
                      r"(?:\s+(?!(?:and|or|but|which|who|that|to|in|on|at)\b)[\w-]+){0,3})")
@@ -213,6 +219,30 @@ class StatisticsReader:
                 start = money_start
             out.append(_Number(start, end, value, unit, qualifier, upper))
             consumed = end
+        return sorted(out + self._fractions(text, out), key=lambda n: n.start)
+
+    def _fractions(self, text: str, found: list[_Number]) -> list[_Number]:
+        """"a third of whom", "two-thirds of the case workers", "nearly half": the numerator, "in 3" (as "9 in 10")."""
+        taken = Disjoint((n.start, n.end) for n in found)
+        out = []
+        for m in FRACTION.finditer(text):
+            if taken.overlaps(m.start(), m.end()) or (not m.group("num") and ORDINAL_BEFORE.search(
+                    text, max(0, m.start() - 12), m.start())):
+                continue  # "the first half of 2024", "the third quarter": a part of a period, no share
+            word = (m.group("num") or "a").lower()
+            value = Decimal(1) if word in ("a", "one") else Decimal(self.cues.number_words.get(word, 0))
+            if not value:
+                continue
+            denominator = FRACTION_DENOMINATORS[m.group("den").lower().rstrip("s")]
+            before = text[max(0, m.start() - 60):m.start()]
+            qualifier = None
+            start = m.start()
+            if q := self.qualifier.search(before):
+                qualifier, start = q.group(1).lower(), max(0, m.start() - 60) + q.start(1)
+            elif m.group("of") is None:
+                continue  # "the first half", "in half": no share of anyone
+            ratio = f"in {denominator}"
+            out.append(_Number(start, m.end(), value, "count", f"{qualifier}, {ratio}" if qualifier else ratio))
         return out
 
     def counted(self, text: str, n: _Number, sentence_start: int, previous: str = "") -> tuple[str, int]:
@@ -236,7 +266,7 @@ class StatisticsReader:
             lead = share.end()  # "116 of 118 households": households are counted, 118 is the whole
             rest = rest[lead:]
         window = len(rest) + lead
-        if n.unit != "count" or re.match(r"^\s*of\s+(?:the|them|these|those|their)\b", rest):
+        if n.unit != "count" or re.match(r"^\s*of\s+(?:the|them|these|those|their|his|her|our|its|all)\b", rest):
             rest = re.sub(r"^\s*(?:of|after|before|from|for)\s+", "", rest)
         words: list[str] = []
         pos = phrase_end = 0

@@ -157,3 +157,10 @@ def test_limits_ranges_and_averages_are_qualifiers_not_what_is_counted(parse_tex
     assert (stats["10"].qualifier, stats["10"].upper, stats["10"].counted) == ("between", "45", "stays")
     assert stats["6"].qualifier == "no more than" and stats["6"].counted != "no"
     assert stats["90"].unit == "EUR" and stats["90"].counted == "detention"
+
+
+def test_a_share_told_by_a_fraction_is_its_numerator_in_its_denominator(parse_text):
+    stats = parse_text("Nearly half of the States rely on circulars. Two-thirds of her organisation's case workers "
+                       "left. In the first half of 2024 and the third quarter, nothing changed.\n").statistics
+    got = sorted((s.value, s.qualifier) for s in stats)
+    assert got == [("1", "nearly, in 2"), ("2", "in 3")], got
