@@ -482,6 +482,24 @@ def _is_heading(s: Sentence) -> bool:
 # a verb form right after an article is a noun (one space: a name blanked in the masked text is many)
 ARTICLE_BEFORE = re.compile(r"\b(?:a|an|the|each|every|ankle|electronic|peer|in|on|at|of|for|into|from|with) $",
                             re.I)  # "in open family units": after a preposition, an adjective or a noun
+# "works" is done with someone or on something ("works with the Council", "worked on screening"); "the model works"
+# and "we know what works" say it succeeds
+WORKS_WITH = re.compile(r"\s+(?:[\w-]+\s+){0,3}?(?:with|alongside|together|on|in|to|closely|across)\b")
+MADE_SO = re.compile(r"(?:made|makes|make)\s+(?:[\w-]+\s+){0,3}?(?:impossible|possible|difficult|easier|harder|"
+                     r"hard|easy|clear|worse|better|necessary)\b")
+# a sentence that opens with a subordinate clause: "Since it was signed, …", "When it began, …"
+OPENING_CLAUSE = re.compile(r"^\W*(?:Since|When|After|Before|Once|Until|If|Although|Because|While|As soon as)\s+"
+                            r"(?!\d|(?:January|February|March|April|May|June|July|August|September|October|"
+                            r"November|December|then|the\s+start|the\s+beginning|last|early|mid)\b)[^,;]{0,120},")
+
+
+def _in_opening_clause(masked: str, at: int) -> bool:
+    """Is the verb at ``at`` in the sentence's opening subordinate clause ("Since it was signed, 3,000 children …"):
+    the circumstance of what the sentence reports, not what it reports."""
+    m = OPENING_CLAUSE.match(masked)
+    return m is not None and at < m.end()
+
+
 # "the decision of the Ministry to open …", "agreed to admit": what is decided or begun is done, not a purpose
 DECIDED_TO = re.compile(r"\b(?:decision|decided|decides|agreed|agrees|began|begun|begins|started|starts)\b[^.;]{0,100}"
                         r"\bto\s$")
@@ -508,6 +526,9 @@ def _done(rc: RelationContext, masked: str) -> bool:
                     masked, max(0, m.start() - 120), m.start()))
                 and not re.match(r"(?:works?|worked|working)\s+as\b", masked[m.start():])  # a job, not a practice
                 and not ARTICLE_BEFORE.search(before)  # "an ankle monitor", "the places": a noun
+                and not (m.group(0) in ("works", "work", "worked") and not WORKS_WITH.match(masked, m.end()))
+                and not MADE_SO.match(masked, m.start())  # "made follow-up impossible": a cause, not a doing
+                and not _in_opening_clause(masked, m.start())
                 and not (m.group(0) in ("funded", "financed") and masked[m.end():].lstrip().startswith("by "))
                 and not (m.group(0) in rc.cues.outcomes and OUTCOME_BE.search(masked, max(0, m.start() - 60),
                                                                               m.start()))):

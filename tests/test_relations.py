@@ -400,3 +400,13 @@ def test_a_practice_begun_and_a_passive_practice_with_its_practice_word(parse):
                "The Harbour Refugee Council began accompanying clients to their detention review hearings in 2022.\n\n"
                "The border police kept stopping families at checkpoints.\n")
     assert [p.label.split()[0] for p in pd.practices] == ["In", "The"]
+
+
+def test_what_succeeds_causes_or_frames_is_no_practice(parse):
+    pd = parse("We know the model works because families keep showing up.\n\n"
+               "Since it was signed, over 3,000 children have been released from detention.\n\n"
+               "Caseloads of 30 children per worker made meaningful follow-up impossible.\n\n"
+               "A participant urged Governments to fund community case management.\n\n"
+               "The Harbour Refugee Council has worked since 2021 with the Lowland Border Police on screening.\n\n"
+               "The Lowland Ombuds Office had made 27 monitoring visits to detention facilities in 2023.\n")
+    assert [p.label.split()[0] for p in pd.practices] == ["The", "The"]
