@@ -261,6 +261,16 @@ def _ministry_of(rc: RelationContext, s: Sentence, at: int) -> OrgRef | None:
     return None
 
 
+def _of_body(s: Sentence, person: PersonRef) -> OrgRef | None:
+    """The body a person is "of", "from" or "at", named right after the name ("Dr Rahman of the Institute")."""
+    end = _line_offset(s.line, person.span.end)
+    m = re.match(r"\s+(?:of|from|at)\s+(?:the\s+)?", s.line.text[end:end + 12])
+    if m is None:
+        return None
+    return next((a for _, a in s.actors if isinstance(a, OrgRef)
+                 and _line_offset(s.line, a.span.start) == end + m.end()), None)
+
+
 def _affiliation(s: Sentence, at: int, person: PersonRef) -> Actor | None:
     """The organisation an apposition after a person's name gives ("…, Director of the Division, Agency, …")."""
     end = _line_offset(s.line, person.span.end)
@@ -391,7 +401,7 @@ def _subject(rc: RelationContext, s: Sentence) -> Actor | None:
         # "We interviewed 62 people", "The Office carried out 14 visits": the text's author, whom the manifest
         # names as its publisher
         return _publisher(rc, rc.ctx.span(s.line, s.start + we.start(1), s.start + we.end(1)))
-    agent = None
+    agent: Actor | None = None
     person = None
     excluded: Actor | None = None  # the last actor set after a preposition, and which
     excluded_by = ""
@@ -402,6 +412,9 @@ def _subject(rc: RelationContext, s: Sentence) -> Actor | None:
                 # "Ms. Williams, Regional Coordinator of the Network, presented …": the body she speaks for;
                 # "The Director of the Service, Ms. Owusu, said …": the body her post is of
                 person = _affiliation(s, at, a) or (excluded if post_of else None) or _ministry_of(rc, s, at) or a
+            if isinstance(a, PersonRef) and agent is None and re.search(
+                    r"\bby\s+(?:[A-Z][a-z]{0,4}\.?\s+)?$", s.line.text[max(s.start, at - 18):at]):  # "by Dr …"
+                agent = _of_body(s, a) or a  # "… was presented by Dr Rahman of the Institute for …"
             continue
         before = [w for w in re.findall(r"[\w’'-]+", s.line.text[max(s.start, at - 20):at]) if w.lower() != "the"]
         last = before[-1].lower() if before else ""
@@ -442,9 +455,14 @@ def _clauses(s: Sentence) -> list[tuple[int, int]]:
 SHARE = re.compile(r"%|\bper\s*cent\b|\bpercent\b|\b\d+\s+(?:of|out\s+of|in)\s+(?:the\s+)?\d+\b", re.I)
 RESULT = re.compile(SHARE.pattern + r"|^\W*(?:No|None|Not\s+a\s+single|Neither)\b", re.I)
 # "we" as the subject of a sentence in a text its publisher wrote ("Between March and May we interviewed …")
-WE = re.compile(r"(?:^\W*|[^\w\s]\s+|\b\d{4}\s+|\b(?:then|also|now|since)\s+|\S\s{2,})(we|We)\b"
+# (and "our host programme found …": what the author's own programme did)
+WE = re.compile(r"(?:^\W*|[^\w\s]\s+|\b\d{4}\s+|\b(?:then|also|now|since)\s+|\S\s{2,})"
+                r"(we|We|(?:our|Our)(?=\s+[a-z-]+(?:\s+[a-z-]+)?\s+[a-z]+\b))\b"
                 r"(?!\s+(?:should|must|need|hope|would|will)\b)")
 PASSIVE = re.compile(r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn|t)\b", re.I)
+# a clause whose subject is a share: "(She found that) 6 of the 16 participating States prohibit …"
+SHARE_SUBJECT = re.compile(r"(?:^\W*|\bthat\s+)(?:only\s+|some\s+|about\s+)?\d+\s+(?:of|out\s+of|in)\s+"
+                           r"(?:the\s+)?\d+\b")
 BE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being|be)\s+(?:\w+ly\s+|also\s+|now\s+|then\s+)?$", re.I)
 
 
@@ -684,8 +702,9 @@ def practices(rc: RelationContext, s: Sentence) -> None:
         lo, hi = object_from, (clauses[told][1] if told == k + 1 else b)
         if who is None and not listed and (RESULT.search(s.masked[lo:hi]) or not _unattributed_practice(rc, clause)):
             continue  # "87% were released …": a result told by its figures; or no practice stated of anyone
-        if not listed and SHARE.search(clause) and PASSIVE.search(clause):
-            continue  # "… that 6 out of 10 of the people they meet are referred to legal aid": what it achieved
+        if not listed and SHARE.search(clause) and (PASSIVE.search(clause) or SHARE_SUBJECT.search(clause)):
+            continue  # "… that 6 out of 10 of the people they meet are referred", "6 of the 16 States prohibit …":
+            # a figure, what it achieved or found
         while hi > lo and text[hi - 1] in " .;,":
             hi -= 1
         label = " ".join(text[lo:hi].split())

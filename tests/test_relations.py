@@ -410,3 +410,16 @@ def test_what_succeeds_causes_or_frames_is_no_practice(parse):
                "The Harbour Refugee Council has worked since 2021 with the Lowland Border Police on screening.\n\n"
                "The Lowland Ombuds Office had made 27 monitoring visits to detention facilities in 2023.\n")
     assert [p.label.split()[0] for p in pd.practices] == ["The", "The"]
+
+
+def test_who_presented_for_a_body_and_what_the_authors_own_programme_did(gazetteer, vocab, tmp_path):
+    from atdkg.loaders.parse import parse_document
+    from atdkg.loaders.sources import Source
+    (tmp_path / "doc.txt").write_text(
+        "[Fictional.]\n\nANNUAL REPORT\n\nThe regional mapping was presented by Dr Ana Reis of the Lowland Institute "
+        "for Migration Studies.\n\nIn 2023 our host programme housed 40 families in community "
+        "accommodation.\n\nShe found that 6 of the 16 States prohibit the detention of children.\n",
+        encoding="utf-8")
+    src = Source("009", "doc.txt", "document", "", "2024-03-05", "t", "Harbour Aid", "en", "0" * 64)
+    pd = parse_document(tmp_path, src, gazetteer, vocab, set())
+    assert [who(p.actor) for p in pd.practices] == ["Lowland Institute for Migration Studies", "Harbour Aid"]
