@@ -375,13 +375,7 @@ def _line_statistics(ctx: Context, reader: StatisticsReader, line: Line, taken: 
         value = _lexical(n.value)
         if n.unit == "percent" and not Decimal(0) <= n.value <= Decimal(100):
             continue
-        key = base = f"{ctx.doc}-{slug(counted)[:40]}-{value}"
-        k = 1
-        while key in keys:  # the same figure stated again: numbered in reading order, whatever the layout
-            k += 1
-            key = f"{base}-{k}"
-        keys.add(key)
-        out.append(Statistic(key, value, counted, span,
+        out.append(Statistic(_key(ctx, counted, value, keys), value, counted, span,
                              unit=n.unit, qualifier=n.qualifier,
                              upper=_lexical(n.upper) if n.upper is not None else None))
         taken.add(span.start, span.end)
@@ -389,6 +383,7 @@ def _line_statistics(ctx: Context, reader: StatisticsReader, line: Line, taken: 
 
 
 def _key(ctx: Context, counted: str, value: str, keys: set[str]) -> str:
+    """The statistic's key: document, what it counts, its value — and its rank among the same figure's mentions."""
     key = base = f"{ctx.doc}-{slug(counted)[:40]}-{value}"
     k = 1
     while key in keys:  # the same figure stated again: numbered in reading order, whatever the layout

@@ -337,14 +337,9 @@ def test_partnerships_in_what_was_done_with_whom_and_who_was_only_led_or_funded(
 
 
 def test_a_text_commissioned_by_a_body_is_its_authors_partnership_with_it(gazetteer, vocab, tmp_path):
-    from atdkg.loaders.parse import parse_document
-    from atdkg.loaders.sources import Source
-    (tmp_path / "doc.txt").write_text("[Fictional.]\n\nEVALUATION OF A PILOT\n\nCommissioned by the UNHCR "
-                                      "Representation in Bulgaria.\n\nThe Lowland Centre for Migration Studies "
-                                      "evaluated the pilot.\n", encoding="utf-8")
-    src = Source("009", "doc.txt", "document", "", "2024-03-05", "t", "Lowland Centre for Migration Studies", "en",
-                 "0" * 64)
-    pd = parse_document(tmp_path, src, gazetteer, vocab, set())
+    pd = _parse_published(gazetteer, vocab, tmp_path, "EVALUATION OF A PILOT\n\nCommissioned by the UNHCR "
+                          "Representation in Bulgaria.\n\nThe Lowland Centre for Migration Studies evaluated the "
+                          "pilot.\n", publisher="Lowland Centre for Migration Studies")
     got = [sorted(who(p) for p in ps.partners) for ps in pd.partnerships]
     assert got == [["Lowland Centre for Migration Studies", "UNHCR Representation in Bulgaria"]], got
 
@@ -365,14 +360,11 @@ def test_a_decision_is_its_deciders_and_questions_jobs_and_noun_forms_are_no_pra
 
 
 def test_we_in_the_answers_of_an_interview_is_the_interviewees_organisation(gazetteer, vocab, tmp_path):
-    from atdkg.loaders.parse import parse_document
-    from atdkg.loaders.sources import Source
-    (tmp_path / "doc.txt").write_text(
-        "[Fictional.]\n\nTHE HARBOUR MAGAZINE\n\nOur editor spoke to Ana Lima, director of the Coastal Legal Aid "
-        "Society, about families.\n\nQ: How did it start?\n\nA: Together with UNICEF we trained 58 border officials "
-        "on case management in 2023.\n\nQ: And next?\n\nA: More of the same.\n", encoding="utf-8")
-    src = Source("009", "doc.txt", "document", "", "2024-03-05", "t", "Harbour Foundation", "en", "0" * 64)
-    pd = parse_document(tmp_path, src, gazetteer, vocab, set())
+    pd = _parse_published(
+        gazetteer, vocab, tmp_path, "THE HARBOUR MAGAZINE\n\nOur editor spoke to Ana Lima, director of the Coastal "
+        "Legal Aid Society, about families.\n\nQ: How did it start?\n\nA: Together with UNICEF we trained 58 border "
+        "officials on case management in 2023.\n\nQ: And next?\n\nA: More of the same.\n",
+        publisher="Harbour Foundation")
     assert [who(p.actor) for p in pd.practices] == ["Coastal Legal Aid Society"]
 
 
@@ -384,13 +376,9 @@ def test_what_a_practice_found_is_no_second_practice_but_what_a_body_does_is(par
 
 
 def test_a_definite_body_the_text_names_no_other_way_is_its_author(gazetteer, vocab, tmp_path):
-    from atdkg.loaders.parse import parse_document
-    from atdkg.loaders.sources import Source
-    (tmp_path / "doc.txt").write_text("[Fictional.]\n\nANNUAL RESULTS 2023\n\nTogether with the Lowland Refugee "
-                                      "Council, the Country Office launched a foster care programme in two "
-                                      "districts.\n", encoding="utf-8")
-    src = Source("009", "doc.txt", "document", "", "2024-03-05", "t", "UNICEF Lowland", "en", "0" * 64)
-    pd = parse_document(tmp_path, src, gazetteer, vocab, set())
+    pd = _parse_published(gazetteer, vocab, tmp_path, "ANNUAL RESULTS 2023\n\nTogether with the Lowland Refugee "
+                          "Council, the Country Office launched a foster care programme in two districts.\n",
+                          publisher="UNICEF Lowland")
     assert [who(p.actor) for p in pd.practices] == ["UNICEF Lowland"]
 
 
@@ -413,13 +401,9 @@ def test_what_succeeds_causes_or_frames_is_no_practice(parse):
 
 
 def test_who_presented_for_a_body_and_what_the_authors_own_programme_did(gazetteer, vocab, tmp_path):
-    from atdkg.loaders.parse import parse_document
-    from atdkg.loaders.sources import Source
-    (tmp_path / "doc.txt").write_text(
-        "[Fictional.]\n\nANNUAL REPORT\n\nThe regional mapping was presented by Dr Ana Reis of the Lowland Institute "
-        "for Migration Studies.\n\nIn 2023 our host programme housed 40 families in community "
+    pd = _parse_published(
+        gazetteer, vocab, tmp_path, "ANNUAL REPORT\n\nThe regional mapping was presented by Dr Ana Reis of the "
+        "Lowland Institute for Migration Studies.\n\nIn 2023 our host programme housed 40 families in community "
         "accommodation.\n\nShe found that 6 of the 16 States prohibit the detention of children.\n",
-        encoding="utf-8")
-    src = Source("009", "doc.txt", "document", "", "2024-03-05", "t", "Harbour Aid", "en", "0" * 64)
-    pd = parse_document(tmp_path, src, gazetteer, vocab, set())
+        publisher="Harbour Aid")
     assert [who(p.actor) for p in pd.practices] == ["Lowland Institute for Migration Studies", "Harbour Aid"]
