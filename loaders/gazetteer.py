@@ -39,6 +39,14 @@ class State:
     ambiguous: set[str] = field(default_factory=set)  # names that are also ordinary words ("Chad", "Turkey")
 
 
+def _name_pattern(name: str) -> str:
+    """A listed name as a pattern: its first letter as written, the rest in any case ("Special Rapporteur on the
+    human rights of migrants" is the listed "… Human Rights of Migrants"); an acronym exactly ("IOM", not "Iom")."""
+    if len(name) <= 6 or name.isupper() or " " not in name:
+        return re.escape(name)
+    return re.escape(name[0]) + "(?i:" + re.escape(name[1:]) + ")"
+
+
 @dataclass
 class Org:
     key: str
@@ -213,7 +221,7 @@ class Gazetteer:
         for o in self.orgs.values():
             names.update(n for n in o.names if len(n) > 2 and not n.lower().startswith(("the ", "working group")))
         ordered = sorted(names, key=len, reverse=True)
-        return re.compile(r"(?<![\w/])(" + "|".join(re.escape(n) for n in ordered) + r")(?![\w/])")
+        return re.compile(r"(?<![\w/])(" + "|".join(_name_pattern(n) for n in ordered) + r")(?![\w/])")
 
     def resolve_org(self, name: str, state: str | None = None) -> str | None:
         """The key of a listed organisation called ``name`` (honouring its State), else None."""
@@ -221,7 +229,7 @@ class Gazetteer:
         if m := re.fullmatch(r"Government of (?:the )?(.+)", text, flags=re.I):
             iso = self.resolve_state(m.group(1))
             return f"GOV-{iso}" if iso else None
-        if m := re.fullmatch(r"Permanent Mission of (?:the )?(.+?)(?: to the (?:UN|United Nations))?"
+        if m := re.fullmatch(r"Permanent Mission of (?:the )?(.+?)(?: to the (?:UN|United Nations)(?: Office)?)?"
                              r"(?: (?:in|at) Geneva)?", text, flags=re.I):
             iso = self.resolve_state(m.group(1))
             return f"PM-{iso}" if iso else None

@@ -38,6 +38,10 @@ CUE_KEYS = ("org_heads", "not_org_heads", "posts", "connectors", "government_nou
             "facility_heads", "head_first_words")
 # a word: letters, then letters, digits, apostrophes, hyphens or inner full stops ("H.E.", "Children's")
 WORD_RE = re.compile(r"[^\W\d_](?:[\w'’.-]*[\w’'])?|&")
+# the world's regions, as names of regional offices join them ("East Asia and Pacific", "Europe and Central Asia")
+REGIONS = frozenset({"Asia", "Pacific", "Europe", "Africa", "Americas", "America", "Caribbean", "East", "Middle",
+                     "Central", "North", "South", "West", "Eastern", "Western", "Southern", "Northern", "Arab",
+                     "Latin", "Gulf", "Mediterranean", "Balkans"})
 HONORIFIC_WORDS = frozenset({"Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Professor", "Rev", "Sr", "Sra", "Dame", "Sir"})
 ACRONYM_RE = re.compile(r"\(([A-Z][A-Za-z&]{0,8}[A-Z]s?)\)")
 POSSESSIVE = ("'s", "’s")
@@ -486,6 +490,8 @@ def _split_names(mc: MentionContext, words: list[Token]) -> list[list[Token]]:
             # "Strategy and Planning Directorate" is one name: a single word before "and" is part of it,
             # unless it is a name of its own ("UNICEF and the Riverside Council")
             left = _trim(mc, words[:i])
+            if left and right and left[-1].text in REGIONS and right[0].text in REGIONS:
+                continue  # "… Office for East Asia and Pacific": one region joined to another, in one name
             whole = len(left) >= 2 or (len(left) == 1 and (left[0].text.isupper()
                                                            or mc.gazetteer.resolve_org(left[0].text) is not None))
             if len(right) >= 2 and whole and _is_head(mc, right, heads | plural):
@@ -649,8 +655,16 @@ def defined_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
                     # "JRS Portugal" and "Jesuit Refugee Service Portugal": one office, one name
                     listed_org = mc.gazetteer.org(k)
                     written = f"{(listed_org.acronyms or [listed_org.label])[0]} {place}"  # "UNICEF Mozambique"
-            elif inside or mc.gazetteer.resolve_org(written) or taken.overlaps(s, e):
+            elif inside or taken.overlaps(s, e):
                 continue  # the gazetteer recogniser has it, or the name is a part of a listed one's
+            elif derived := mc.gazetteer.resolve_org(written):
+                if derived.startswith(("GOV-", "PM-")) and not listed_spans.overlaps(s, e):
+                    # "the Permanent Mission of Mexico to the United Nations Office at Geneva": the State's mission,
+                    # which no listed name spells
+                    taken.add(s, e)
+                    yield Mention(OrgRef(written, mc.span(line, s, e), key=derived, anonymous_context=anonymous),
+                                  "defined organisations")
+                continue
             if parent is None and (split := _unit_of(mc, name)):
                 # "Migration Directorate of the Ministry of Interior": the ministry, and its directorate
                 right = split[1]

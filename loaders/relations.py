@@ -172,6 +172,7 @@ class RelationContext:
     commitments: Intervals = field(default_factory=lambda: Intervals([]))  # items of lists of what is to be done
     parsed_practice_spans: Intervals = field(default_factory=lambda: Intervals([]))
     field_line: Sentence | None = None  # the whole of a "Partners: …" line, while its sentences are read
+    host_spans: list[Span] = field(default_factory=list)  # where the genre parser read the exchange's hosts
     interviewee: OrgRef | None = None  # an interview's: whose "we" its answers speak
     answering: bool = False  # is the line being read an answer of an interview ("A: …")?
 
@@ -378,6 +379,8 @@ def partnerships(rc: RelationContext, s: Sentence) -> None:
         return
     if rc.commitments.overlaps(s.span):
         return  # a next step or a recommendation: a collaboration planned or asked for, not one that is
+    if sum(s.span.start <= h.start and h.end <= s.span.end for h in rc.host_spans) >= 2:
+        return  # "co-hosted by A and B": the genre parser read them as the exchange's hosts (a hosting, not twice)
     partners = _partners(rc, s)
     if publisher is None and rc.ctx.publisher and AUTHOR_BY.match(s.masked):
         # "Commissioned by the UNHCR Representation in Bulgaria." above a report: the text's author is the other
@@ -741,6 +744,7 @@ def read_relations(ctx: Context, cues: RelationCues, vocab: Vocabulary) -> None:
                          commitments=Intervals(to_be_done),
                          parsed_practice_spans=Intervals([p.span for p in ctx.out.practices]))
     rc.interviewee = _interviewee(ctx)
+    rc.host_spans = [h.span for h in ctx.out.exchange.hosts]
     for line in ctx.lines:
         rc.previous_actor = None  # a new paragraph introduces its actor again
         rc.field_line = None

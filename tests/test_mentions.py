@@ -344,3 +344,13 @@ def test_an_office_of_a_listed_body_in_a_state_has_one_name_however_it_is_writte
     ms = read("The Jesuit Refugee Service Portugal (JRS Portugal) runs the project. JRS Portugal employs twelve "
               "case managers.\n")
     assert {o.name for o in orgs(ms) if o.parent is not None} == {"JRS Portugal"}
+
+
+def test_a_mission_to_the_un_office_at_geneva_is_the_states_mission_and_listed_names_match_in_any_case(read):
+    ms = read("It was hosted together with the Permanent Mission of Mexico to the United Nations Office at Geneva. "
+              "The group will write to the Special Rapporteur on the human rights of migrants. The Secretary of State "
+              "for Internal Affairs spoke. UNICEF East Asia and Pacific Regional Office replied.\n")
+    keys = {o.key for o in orgs(ms)}
+    assert {"PM-MEX", "SR-MIGRANTS"} <= keys, keys
+    names = org_names(ms)
+    assert not any(n.startswith("State for") or n == "Pacific Regional Office" for n in names), names
