@@ -88,7 +88,8 @@ class RelationCues:
             return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(lists[key], key=len, reverse=True))
 
         return cls(partnership,
-                   re.compile(rf"^\s*(?:{words('partnership_fields')})\s*:", re.I),
+                   # "Partners: …", "Thank you to our funders: …"
+                   re.compile(rf"^\W*(?:[\w’']+\s+){{0,4}}?(?:{words('partnership_fields')})\s*:", re.I),
                    # lower case: "Working Group" is no verb of doing
                    re.compile(rf"(?<![\w-])(?:{words('practice_verbs')})\b"),  # "Co-leads" neither
                    re.compile(rf"(?<![\w-])(?:{words('practice_nouns')})s?(?![\w-])", re.I),
@@ -362,6 +363,23 @@ def _publisher(rc: RelationContext, span: Span) -> OrgRef:
     return OrgRef(rc.ctx.publisher, span, key=rc.ctx.gazetteer.resolve_org(rc.ctx.publisher))
 
 
+def _planned(rc: RelationContext, masked: str, cue: re.Match) -> bool:
+    """Does a modal govern the cue — in its own clause, or, for a participle ("…, working with UNHCR"), in the
+    clause it hangs on ("the Home Office will pilot it in two regions, working with UNHCR")?"""
+    window = masked[max(0, cue.start() - 80):cue.start()]
+    if not re.match(r"\w+ing\b", cue.group(0)):
+        window = window.rsplit(",", 1)[-1]
+    return rc.cues.not_done.search(window) is not None
+
+
+def _person_agent(s: Sentence, at: int) -> bool:
+    """Is the first actor after a cue that ends in "by" a person ("… delivered by Ms X, Director-General of …")?"""
+    if not s.masked[:at].rstrip().endswith("by"):
+        return False
+    after = [a for pos, a in s.actors if pos - s.start >= at]
+    return bool(after) and isinstance(after[0], PersonRef)
+
+
 # a sentence that opens on the agent phrase, with no subject: the document itself was commissioned or funded
 AUTHOR_BY = re.compile(r"^\W*(?:Commissioned|Funded|Financed|Supported|Sponsored)\s+(?:jointly\s+)?by\b")
 
@@ -374,17 +392,24 @@ def partnerships(rc: RelationContext, s: Sentence) -> None:
     publisher = _publisher_as_subject(rc, s)  # "we run the project together with A and B": the author too
     if sum(not isinstance(a, PersonRef) for _, a in s.actors) + (publisher is not None) < 2:
         return  # fewer than two actors who could be partners: the cue patterns need not be searched
-    if not (rc.cues.partnership.search(s.masked) or rc.cues.partnership_field.match(s.masked)
-            or _joint_subject(rc, s)):
+    cue = rc.cues.partnership.search(s.masked)
+    field_label = rc.cues.partnership_field.match(s.masked)
+    if not (cue or field_label or _joint_subject(rc, s)):
         return
-    if rc.commitments.overlaps(s.span):
-        return  # a next step or a recommendation: a collaboration planned or asked for, not one that is
+    if rc.commitments.overlaps(s.span) or s.text.rstrip().endswith("?"):
+        return  # a next step, a recommendation or a question: a collaboration planned or asked for, not one that is
+    if cue and not field_label and (_planned(rc, s.masked, cue) or _person_agent(s, cue.end())):
+        return  # "… will pilot it, working with UNHCR": planned; "delivered by Ms X, Director of …": a speech
     if sum(s.span.start <= h.start and h.end <= s.span.end for h in rc.host_spans) >= 2:
         return  # "co-hosted by A and B": the genre parser read them as the exchange's hosts (a hosting, not twice)
     partners = _partners(rc, s)
     if publisher is None and rc.ctx.publisher and AUTHOR_BY.match(s.masked):
         # "Commissioned by the UNHCR Representation in Bulgaria." above a report: the text's author is the other
         publisher = _publisher(rc, rc.ctx.span(s.line, s.start, s.start + len(s.masked.split(None, 1)[0])))
+    if publisher is None and rc.ctx.publisher and field_label and re.search(r"\b(?:our|we)\b", field_label.group(0),
+                                                                          re.I):
+        # "Thank you to our funders: A, B and C": the author is the partner of each
+        publisher = _publisher(rc, rc.ctx.span(s.line, s.start + field_label.start(), s.start + field_label.end()))
     if publisher is not None and all(_key(p) != _key(publisher) for p in partners):
         partners.insert(0, publisher)
     if len(partners) < 2 or rc.parsed_partnerships.overlaps(s.span):

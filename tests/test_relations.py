@@ -407,3 +407,15 @@ def test_who_presented_for_a_body_and_what_the_authors_own_programme_did(gazette
         "accommodation.\n\nShe found that 6 of the 16 States prohibit the detention of children.\n",
         publisher="Harbour Aid")
     assert [who(p.actor) for p in pd.practices] == ["Lowland Institute for Migration Studies", "Harbour Aid"]
+
+
+def test_questions_plans_and_speeches_are_no_partnerships_and_our_funders_are_the_authors(gazetteer, vocab,
+                                                                                             tmp_path):
+    pd = _parse_published(
+        gazetteer, vocab, tmp_path, "Can you still work with the Lowland Border Police and UNHCR?\n\n"
+        "The Home Office will pilot case management in two regions, working with UNHCR and IOM.\n\n"
+        "Opening remarks were delivered by Ms Ana Lima, Director of the Child Welfare Department, Lowland Ministry of "
+        "Human Security.\n\nThank you to our funders: Cedar Grove Foundation, the Pacific Legal Access Fund and "
+        "UNICEF.\n", publisher="Harbour Aid")
+    assert [sorted(who(p) for p in ps.partners) for ps in pd.partnerships] == [
+        ["Cedar Grove Foundation", "Harbour Aid", "Pacific Legal Access Fund", "UNICEF"]]
