@@ -40,8 +40,8 @@ class State:
 
 
 def _name_pattern(name: str) -> str:
-    """A listed name as a pattern: its first letter as written, the rest in any case ("Special Rapporteur on the
-    human rights of migrants" is the listed "… Human Rights of Migrants"); an acronym exactly ("IOM", not "Iom")."""
+    """A listed name as a pattern: its first letter as written, the rest in any case ("the Council of europe" is the
+    listed "Council of Europe"); an acronym exactly ("IOM", not "Iom")."""
     if len(name) <= 6 or name.isupper() or " " not in name:
         return re.escape(name)
     return re.escape(name[0]) + "(?i:" + re.escape(name[1:]) + ")"

@@ -528,6 +528,10 @@ def _is_heading(s: Sentence) -> bool:
 # a verb form right after an article is a noun (one space: a name blanked in the masked text is many)
 ARTICLE_BEFORE = re.compile(r"\b(?:a|an|the|each|every|ankle|electronic|peer|in|on|at|of|for|into|from|with) $",
                             re.I)  # "in open family units": after a preposition, an adjective or a noun
+# "The figures below were provided by the Inspectorate": where data came from, not a practice
+DATA_GIVEN = re.compile(r"^\W*(?:[\d.]+\s+)?(?:the\s+|these\s+|those\s+|all\s+)?(?:figures|data|statistics|numbers|"
+                        r"information)\b[^.;]{0,40}?\b(?:were|was|are|is|have\s+been|has\s+been)\s+(?:kindly\s+)?"
+                        r"(?:provided|supplied|compiled|collected|given|shared|taken)\b", re.I)
 # "works" is done with someone or on something ("works with the Council", "worked on screening"); "the model works"
 # and "we know what works" say it succeeds
 WORKS_WITH = re.compile(r"\s+(?:[\w-]+\s+){0,3}?(?:with|alongside|together|on|in|to|closely|across)\b")
@@ -685,7 +689,7 @@ def practices(rc: RelationContext, s: Sentence) -> None:
         actor = rc.previous_actor
     if actor is not None:
         rc.previous_actor = actor
-    if (rc.cues.not_practice.search(s.masked) or rc.cues.meeting_subject.match(s.masked)
+    if (rc.cues.not_practice.search(s.masked) or rc.cues.meeting_subject.match(s.masked) or DATA_GIVEN.match(text)
             or rc.commitments.overlaps(s.span) or text.lstrip()[:1] in "\"“‘" or _is_heading(s)):
         return
     listed = rc.cues.practice_list.match(s.masked)

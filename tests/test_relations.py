@@ -419,3 +419,9 @@ def test_questions_plans_and_speeches_are_no_partnerships_and_our_funders_are_th
         "UNICEF.\n", publisher="Harbour Aid")
     assert [sorted(who(p) for p in ps.partners) for ps in pd.partnerships] == [
         ["Cedar Grove Foundation", "Harbour Aid", "Pacific Legal Access Fund", "UNICEF"]]
+
+
+def test_where_figures_came_from_and_what_a_thing_was_used_for_are_no_practices(parse):
+    pd = parse("1.2 The figures below were provided by the Lowland Migration Inspectorate, which runs the centre.\n\n"
+               "UNICEF developed a case management toolkit in 2023; it has since been used to train 2,000 workers.\n")
+    assert [p.label.split()[0] for p in pd.practices] == ["UNICEF"]
