@@ -390,6 +390,9 @@ def partnerships(rc: RelationContext, s: Sentence) -> None:
         return  # a "Partners: A; B; C" line is one partnership, read whole (see read_relations)
     text = s.text
     publisher = _publisher_as_subject(rc, s)  # "we run the project together with A and B": the author too
+    if publisher is None and rc.ctx.publisher and AUTHOR_BY.match(s.masked):
+        # "Commissioned by the UNHCR Representation in Bulgaria." above a report: the text's author is the other
+        publisher = _publisher(rc, rc.ctx.span(s.line, s.start, s.start + len(s.masked.split(None, 1)[0])))
     if sum(not isinstance(a, PersonRef) for _, a in s.actors) + (publisher is not None) < 2:
         return  # fewer than two actors who could be partners: the cue patterns need not be searched
     cue = rc.cues.partnership.search(s.masked)
@@ -403,9 +406,6 @@ def partnerships(rc: RelationContext, s: Sentence) -> None:
     if sum(s.span.start <= h.start and h.end <= s.span.end for h in rc.host_spans) >= 2:
         return  # "co-hosted by A and B": the genre parser read them as the exchange's hosts (a hosting, not twice)
     partners = _partners(rc, s)
-    if publisher is None and rc.ctx.publisher and AUTHOR_BY.match(s.masked):
-        # "Commissioned by the UNHCR Representation in Bulgaria." above a report: the text's author is the other
-        publisher = _publisher(rc, rc.ctx.span(s.line, s.start, s.start + len(s.masked.split(None, 1)[0])))
     if publisher is None and rc.ctx.publisher and field_label and re.search(r"\b(?:our|we)\b", field_label.group(0),
                                                                           re.I):
         # "Thank you to our funders: A, B and C": the author is the partner of each
@@ -750,18 +750,33 @@ def practices(rc: RelationContext, s: Sentence) -> None:
     rc.ctx.out.practices += found
 
 
+def _nested(spans: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The spans that lie inside a longer one (in one sweep: sorted by start, longest first)."""
+    out: set[tuple[int, int]] = set()
+    reach = -1
+    for start, end in sorted(set(spans), key=lambda sp: (sp[0], -sp[1])):
+        if end <= reach:
+            out.add((start, end))
+        reach = max(reach, end)
+    return out
+
+
 def read_relations(ctx: Context, cues: RelationCues, vocab: Vocabulary) -> None:
     """Run every registered relation over every sentence; a failing one is a warning, not a refused document."""
     orgs = [m.actor.span for m in ctx.out.mentions if isinstance(m.actor, OrgRef)]
     org_starts = {o.start for o in orgs}
     # "the Thai government": the government acts, not the State its adjective names; "U.S. Immigration and
     # Customs Enforcement": the State's name qualifies the body right after it
+    # "HIAS Ecuador shared …", "the UNHCR Representation in Bulgaria": the office acts, not the body whose name
+    # its own name begins with
+    nested = _nested([(o.start, o.end) for o in orgs])
     actors: list[tuple[int, Actor]] = [
         (m.actor.span.start, m.actor) for m in ctx.out.mentions
         if not (isinstance(m.actor, StateRef)
                 and (any(o.start <= m.actor.span.start and m.actor.span.end <= o.end and o != m.actor.span
                          for o in orgs)
-                     or m.actor.span.end + 1 in org_starts))]
+                     or m.actor.span.end + 1 in org_starts))
+        and not (isinstance(m.actor, OrgRef) and (m.actor.span.start, m.actor.span.end) in nested)]
     actors += [(u.span.start, u) for u in ctx.out.unnamed]
     actors.sort(key=lambda x: x[0])
     starts = [at for at, _ in actors]

@@ -425,3 +425,8 @@ def test_where_figures_came_from_and_what_a_thing_was_used_for_are_no_practices(
     pd = parse("1.2 The figures below were provided by the Lowland Migration Inspectorate, which runs the centre.\n\n"
                "UNICEF developed a case management toolkit in 2023; it has since been used to train 2,000 workers.\n")
     assert [p.label.split()[0] for p in pd.practices] == ["UNICEF"]
+
+
+def test_an_office_acts_not_the_body_its_name_begins_with(parse):
+    pd = parse("UNICEF Mozambique shared its family case management model with the Lowland Welfare Office.\n")
+    assert [who(p.actor) for p in pd.practices] == ["UNICEF Mozambique"]
