@@ -450,14 +450,15 @@ def _subject(rc: RelationContext, s: Sentence) -> Actor | None:
                 r"[\s,]*(?:\([^()]*\))?[\s,]*(?:and|or)\s+(?:the\s+)?",
                 s.line.text[_line_offset(s.line, excluded.span.end):at]):
             last = excluded_by  # "with UNICEF and IDC": the second is as much a partner as the first
-        if last in ("by", "from") and agent is None and not isinstance(a, StateRef):
+        funds = len(before) >= 2 and before[-2].lower() in FUNDING_NOUNS  # "with financial support from X"
+        if last in ("by", "from") and agent is None and not isinstance(a, StateRef) and not funds:
             agent = a  # a State after "by"/"from" is where people came from or were sent by: never the doer
         if last in rc.cues.place_prepositions | {"by", "with"}:
             excluded, excluded_by = a, last
             continue
         return a
-    if agent is None and isinstance(person, PersonRef) and (body := _definite_body(rc, s)):
-        return body  # "Mr. Haddad presented the platform's new mapping": the platform named before
+    if agent is None and (person is None or isinstance(person, PersonRef)) and (body := _definite_body(rc, s)):
+        return body  # "Mr. Haddad presented the platform's new mapping", "Under the ministry's programme …"
     return agent or person  # "Mr. Haddad presented the new mapping": the person the text says did it
 
 
@@ -532,6 +533,9 @@ ARTICLE_BEFORE = re.compile(r"\b(?:a|an|the|each|every|ankle|electronic|peer|in|
 DATA_GIVEN = re.compile(r"^\W*(?:[\d.]+\s+)?(?:the\s+|these\s+|those\s+|all\s+)?(?:figures|data|statistics|numbers|"
                         r"information)\b[^.;]{0,40}?\b(?:were|was|are|is|have\s+been|has\s+been)\s+(?:kindly\s+)?"
                         r"(?:provided|supplied|compiled|collected|given|shared|taken)\b", re.I)
+# what a funder gives: "with financial support from X" names a partner, not who did it
+FUNDING_NOUNS = frozenset({"support", "funding", "assistance", "help", "contribution", "contributions", "grant",
+                           "grants", "donation", "donations", "money", "finance", "financing"})
 # "works" is done with someone or on something ("works with the Council", "worked on screening"); "the model works"
 # and "we know what works" say it succeeds
 WORKS_WITH = re.compile(r"\s+(?:[\w-]+\s+){0,3}?(?:with|alongside|together|on|in|to|closely|across)\b")

@@ -430,3 +430,10 @@ def test_where_figures_came_from_and_what_a_thing_was_used_for_are_no_practices(
 def test_an_office_acts_not_the_body_its_name_begins_with(parse):
     pd = parse("UNICEF Mozambique shared its family case management model with the Lowland Welfare Office.\n")
     assert [who(p.actor) for p in pd.practices] == ["UNICEF Mozambique"]
+
+
+def test_a_funder_is_no_doer_and_the_bodys_possessive_names_the_doer(parse):
+    pd = parse("Ms Ana Lima spoke for the Lowland Ministry of Social Affairs. Under the ministry's community placement "
+               "programme, run with financial support from the Harbour Foundation, children are placed with foster "
+               "families.\n")
+    assert [who(p.actor) for p in pd.practices][-1:] == ["Lowland Ministry of Social Affairs"]
