@@ -35,7 +35,7 @@ CUES_FILE = Path("gazetteer") / "mention_cues.yaml"
 CUE_KEYS = ("org_heads", "not_org_heads", "posts", "connectors", "government_nouns", "org_cues", "honorifics",
             "person_before", "person_after", "not_person_words", "not_state_places", "sentence_openers",
             "generic_modifiers", "public_body_heads", "located_heads", "name_possessives", "org_nouns_after",
-            "facility_heads", "head_first_words")
+            "facility_heads", "head_first_words", "local_government_heads")
 # a word: letters, then letters, digits, apostrophes, hyphens or inner full stops ("H.E.", "Children's")
 WORD_RE = re.compile(r"[^\W\d_](?:[\w'’.-]*[\w’'])?|&")
 # the world's regions, as names of regional offices join them ("East Asia and Pacific", "Europe and Central Asia")
@@ -82,6 +82,7 @@ class Cues:
     org_nouns_after: frozenset[str]
     facility_heads: frozenset[str]
     head_first_words: frozenset[str]
+    local_government_heads: frozenset[str]
 
     @classmethod
     def load(cls, data_dir: Path) -> Cues:
@@ -296,10 +297,13 @@ def governments(mc: MentionContext, line: Line) -> Iterable[Mention]:
 def listed_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
     """Organisations of the gazetteer by name, acronym or alias."""
     for s, e, key in mc.listed(line):
+        if prefix := UN_PREFIX.search(line.text, max(0, s - 16), s):
+            s = prefix.start()  # "the U.N. Human Rights Council": the name as the text writes it
         yield Mention(OrgRef(line.text[s:e], mc.span(line, s, e), key=key,
                              anonymous_context=line.lineno in mc.anonymous_lines), "listed organisations")
 
 
+UN_PREFIX = re.compile(r"(?<![\w.])(?:U\.N\.|UN|United Nations)\s+$")
 LIST_LABEL = re.compile(r"^[A-Z][^:;]{0,60}:\s+")  # "Partners: …", "Members of the network: …"
 SEGMENT_LEAD = re.compile(r"^(?:and|&|the|The)\s+")
 MOST_WORDS = 12  # a list segment longer than this is a clause, not a name
@@ -435,6 +439,8 @@ def _is_head(mc: MentionContext, words: list[Token], vocabulary: frozenset[str])
     bodies = _superset(vocabulary, mc.cues.org_heads)
     if _bare(head.text) in vocabulary or (bodies and words[0].text in mc.cues.head_first_words):
         return True  # "… Council", "Council of …" — and head-first names ("Fundación Puentes")
+    if bodies and len(words) >= 3 and words[0].text in mc.cues.local_government_heads and words[1].text == "of":
+        return True  # "City of Vancouver", "County of Lowland": a local government (not "Mexico City", a place)
     if (bodies and head.text.endswith("s") and head.text[:-1] in vocabulary
             and head.text not in mc.cues.not_org_heads):
         return True  # "Independent Monitoring Boards": a body made of several
@@ -674,6 +680,8 @@ def defined_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
                 yield Mention(parent, "defined organisations")
                 s, e = split[0][0].start, split[0][-1].end  # the unit is named by its own words
                 written = text[s:e]
+            if parent is None and (prefix := UN_PREFIX.search(text, max(0, s - 16), s)):
+                s, written = prefix.start(), text[prefix.start():e]  # "the U.N. Human Rights Council"
             key = mc.gazetteer.resolve_org(f"{written} ({acronym})") if acronym else None
             public = parent is None and _has(name[:1], mc.cues.public_body_heads)  # "Ministry of …": whose?
             ref = OrgRef(written, mc.span(line, s, e), acronym=acronym, key=key, parent=parent,

@@ -354,3 +354,11 @@ def test_a_mission_to_the_un_office_at_geneva_is_the_states_mission_and_listed_n
     assert {"PM-MEX", "SR-MIGRANTS"} <= keys, keys
     names = org_names(ms)
     assert not any(n.startswith("State for") or n == "Pacific Regional Office" for n in names), names
+
+
+def test_a_city_of_a_place_is_its_local_government_and_a_un_prefix_is_part_of_the_name(read):
+    ms = read("The City of Lowtown funds the shelter; Mexico City hosts the office. The U.N. Human Rights Council "
+              "met.\n")
+    names = org_names(ms)
+    assert "City of Lowtown" in names and "Mexico City" not in names, names
+    assert "U.N. Human Rights Council" in names, names
