@@ -76,8 +76,7 @@ class AnonymousReader:
         # 40 other organisations"): after "by", "with", "and" ("a participant from an NGO" is a person), and not
         # followed by its name
         quantifiers = _alternatives(lists["anonymous_quantifiers"])
-        bodies = re.compile(
-            rf"(?:(?<=\bby )|(?<=\bwith )|(?<=\band ))"
+        bodies = re.compile(  # matched where "by ", "with " or "and " ends (see unnamed_bodies)
             rf"(?:(?i:{quantifiers})(?:\s+other)?|\d+\s+other)\s+(?:{mod}){{0,3}}"
             rf"(?P<noun>{_alternatives(lists['anonymous_org_nouns'])})s?(?![\w-])(?!\s*,?\s*(?:the\s+)?[A-Z])")
         return cls(phrase, speech, not_named, {n.lower() for n in lists["anonymous_state_nouns"]},
@@ -112,8 +111,14 @@ class AnonymousReader:
 
     def unnamed_bodies(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, "organisation") of the organisations a line leaves unnamed as doers or partners."""
-        return [(m.start(), m.end("noun") + (1 if text[m.end("noun"):m.end("noun") + 1] == "s" else 0),
-                 "organisation") for m in (self.bodies.finditer(text) if self.bodies else ())]
+        if self.bodies is None:
+            return []
+        out = []
+        for cue in AGENT_CUE.finditer(text):  # only where a doer or partner can follow: one match try each
+            if m := self.bodies.match(text, cue.end()):
+                end = m.end("noun") + (1 if text[m.end("noun"):m.end("noun") + 1] == "s" else 0)
+                out.append((m.start(), end, "organisation"))
+        return out
 
 
 @lru_cache(maxsize=4)
@@ -123,6 +128,7 @@ def reader_for(data_dir: Path) -> AnonymousReader:
 
 
 END = re.compile(r"[.;!?](?:\s|$)")
+AGENT_CUE = re.compile(r"\b(?:by|with|and) ")
 
 
 def _sentence_end(text: str, start: int, within: int = 300) -> int:
