@@ -35,7 +35,7 @@ CUES_FILE = Path("gazetteer") / "mention_cues.yaml"
 CUE_KEYS = ("org_heads", "not_org_heads", "posts", "connectors", "government_nouns", "org_cues", "honorifics",
             "person_before", "person_after", "not_person_words", "not_state_places", "sentence_openers",
             "generic_modifiers", "public_body_heads", "located_heads", "name_possessives", "org_nouns_after",
-            "facility_heads", "head_first_words", "local_government_heads")
+            "facility_heads", "head_first_words", "local_government_heads", "institutions")
 # a word: letters, then letters, digits, apostrophes, hyphens or inner full stops ("H.E.", "Children's")
 WORD_RE = re.compile(r"[^\W\d_](?:[\w'’.-]*[\w’'])?|&")
 # the world's regions, as names of regional offices join them ("East Asia and Pacific", "Europe and Central Asia")
@@ -83,6 +83,7 @@ class Cues:
     facility_heads: frozenset[str]
     head_first_words: frozenset[str]
     local_government_heads: frozenset[str]
+    institutions: frozenset[str]
 
     @classmethod
     def load(cls, data_dir: Path) -> Cues:
@@ -223,6 +224,14 @@ class MentionContext:
             # "Rapporteur: Jane Doe", "Chairs: …": a post as a label
             (re.compile(rf"\b(?:{posts})s?\s*:\s+(?P<name>{name})(?=\s*(?:[,;|.()]|$))"), False),
         ]
+
+    @property
+    def institution_regex(self) -> re.Pattern:
+        return self._shared("institution_regex")
+
+    def _build_institution_regex(self) -> re.Pattern:
+        words = "|".join(re.escape(w) for w in sorted(self.cues.institutions, key=len, reverse=True))
+        return re.compile(rf"(?<![\w-])(?:{words})(?![\w-])")
 
     @property
     def name_line(self) -> re.Pattern:
@@ -874,6 +883,21 @@ def _used_later(mc: MentionContext, line: Line, acronym: str) -> bool:
                 return True
             pos = text.find(acronym, end)
     return False
+
+
+@recogniser("institutions")
+def institutions(mc: MentionContext, line: Line) -> Iterable[Mention]:
+    """A State's institutions named by their one word ("submitted to Cabinet", "We urge Congress", "the
+    Parliament"): not at a sentence's start, where any word is capitalised; scoped to the document, as a ministry
+    found by pattern is (every State has one)."""
+    text = line.text
+    for m in mc.institution_regex.finditer(text):
+        before = text[:m.start()].rstrip()
+        if not before or before.endswith((".", ":", "!", "?", "•", "-", "–")) or text[m.end():m.end() + 3] == " of" \
+                or re.search(r"\bMembers? of$", before):
+            continue  # a sentence's first word, "Parliament of Moldova" (read whole elsewhere), "Member of Parliament"
+        yield Mention(OrgRef(m.group(0), mc.span(line, m.start(), m.end()), scope=f"doc-{mc.ctx.doc}",
+                             anonymous_context=line.lineno in mc.anonymous_lines), "institutions")
 
 
 # -- people ------------------------------------------------------------------------------------------------

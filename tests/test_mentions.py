@@ -362,3 +362,9 @@ def test_a_city_of_a_place_is_its_local_government_and_a_un_prefix_is_part_of_th
     names = org_names(ms)
     assert "City of Lowtown" in names and "Mexico City" not in names, names
     assert "U.N. Human Rights Council" in names, names
+
+
+def test_a_states_institutions_by_their_one_word_but_not_at_a_sentence_start_or_in_a_title(read):
+    ms = read("The draft was submitted to Cabinet in June. We urge Congress to act. Parliament met. Ms Lima, Member "
+              "of Parliament, spoke to the House of Commons.\n")
+    assert sorted(org_names(ms)) == ["Cabinet", "Congress", "House of Commons"]
