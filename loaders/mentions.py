@@ -312,6 +312,7 @@ def listed_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
                              anonymous_context=line.lineno in mc.anonymous_lines), "listed organisations")
 
 
+LABEL_PATTERN = 3  # the index of the "Post: Name" pattern among the people patterns
 UN_PREFIX = re.compile(r"(?<![\w.])(?:U\.N\.|UN|United Nations)\s+$")
 LIST_LABEL = re.compile(r"^[A-Z][^:;]{0,60}:\s+")  # "Partners: …", "Members of the network: …"
 SEGMENT_LEAD = re.compile(r"^(?:and|&|the|The)\s+")
@@ -912,7 +913,9 @@ def people(mc: MentionContext, line: Line) -> Iterable[Mention]:
     patterns = mc.people_patterns
     found: list[tuple[int, int, str | None]] = []
     taken = Disjoint()
-    for pattern, honorific in patterns:
+    for k, (pattern, honorific) in enumerate(patterns):
+        if k == LABEL_PATTERN and ":" not in text:
+            continue  # "Rapporteur: …" needs its colon: the long alternation of posts is not scanned for nothing
         for m in pattern.finditer(text):
             s, e = m.span("name")
             if taken.overlaps(s, e):
