@@ -157,3 +157,54 @@ def render_pdf(text: str, font: Path, title: str, creator: str = "atd-kg") -> by
             pdf.set_y(pdf.h - MARGIN)
             pdf.cell(0, LINE_HEIGHT, footer, align="C")
     return bytes(pdf.output())
+
+
+# -- the text typeset, as a word processor or a designer sets a report ----------------------------------------
+HEADING_MAX_WORDS = 12  # a short line that ends no sentence is set as a heading
+
+
+def typeset_pdf(text: str, font: Path, title: str, columns: int = 1, creator: str = "atd-kg") -> bytes:
+    """A web-converted text (one paragraph per line) set as a report is: a proportional font, justified
+    paragraphs flowing in ``columns`` columns from page to page, short lines as bold headings, a running header
+    with the title and "Page N" at the foot. Unlike ``render_pdf`` the lines of type are the typesetter's, so
+    what an extractor reads back is the same words with other line breaks (and, in two columns, side by side on
+    the page). ``font`` is a proportional font; its bold (same folder, "-Bold") is used when present."""
+    from fpdf import FPDF
+    from fpdf.enums import Align
+
+    bold = font.with_name(font.stem + "-Bold" + font.suffix)
+
+    class Report(FPDF):
+        def header(self) -> None:
+            if self.page_no() == 1:  # a different first page, as reports have: the title is on it
+                self.ln(8)
+                return
+            self.set_font("body", size=7)
+            self.cell(0, 5, title[:90], align="R", new_x="LMARGIN", new_y="NEXT")
+            self.ln(3)
+
+        def footer(self) -> None:
+            self.set_y(-15)
+            self.set_font("body", size=7)
+            self.cell(0, 5, f"Page {self.page_no()}", align="C")
+
+    pdf = Report(format="A4", unit="mm")
+    pdf.set_creation_date(FIXED_DATE)
+    pdf.set_title(title)
+    pdf.set_creator(creator)
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.set_auto_page_break(True, margin=MARGIN)
+    pdf.add_font("body", fname=str(font))
+    pdf.add_font("body", style="B", fname=str(bold if bold.is_file() else font))
+    pdf.add_page()
+    with pdf.text_columns(ncols=columns, gutter=8, text_align="J", line_height=1.3) as body:
+        for line in plain(text).split("\n"):
+            line = line.strip()
+            if not line:
+                continue
+            heading = len(line.split()) <= HEADING_MAX_WORDS and not line.endswith((".", ";", ":", ","))
+            pdf.set_font("body", style="B" if heading else "", size=11 if heading else 9.5)
+            with body.paragraph(text_align=Align.L if heading else Align.J, top_margin=2 if heading else 0,
+                                bottom_margin=2.5) as paragraph:
+                paragraph.write(line)
+    return bytes(pdf.output())

@@ -956,6 +956,10 @@ def _name_line(mc: MentionContext, line: Line) -> list[tuple[int, int, str | Non
     return out
 
 
+# "Scaling-up", "Community-based", "Follow-up": a compound of words, where a name joins capitals ("Jean-Pierre")
+LOWER_AFTER_HYPHEN = re.compile(r"^[A-Z][a-z]+-[a-z]")
+
+
 def _person_words(mc: MentionContext, words: list[str], strict: bool = True) -> bool:
     """Could these words be a person's name? After an honorific only posts and honorifics are ruled out
     ("H.E. Mrs. …", "Ms. Counsellor"); elsewhere cue words, organisation words, States and acronyms too."""
@@ -965,7 +969,8 @@ def _person_words(mc: MentionContext, words: list[str], strict: bool = True) -> 
         return False
     if not strict:  # an honorific before it; but "Justice Collaborative" is a body's name, not Justice Collaborative
         return not any(w in cues.org_heads for w in words)
-    if any(w in cues.not_person_words or w in cues.org_heads or w in cues.posts or w.isupper() for w in words):
+    if any(w in cues.not_person_words or w in cues.org_heads or w in cues.posts or w.isupper()
+           or LOWER_AFTER_HYPHEN.search(w) for w in words):
         return False
     joined = " ".join(words)
     return not (mc.gazetteer.resolve_state(joined) or mc.gazetteer.resolve_org(joined)

@@ -34,6 +34,114 @@ def is_pdf(path: Path) -> bool:
         return f.read(MAGIC_WINDOW).find(PDF_MAGIC) >= 0
 
 
+# Two columns set side by side come out of a layout-keeping extraction on the same lines, the left column's
+# line, a gutter of spaces, the right column's line. A gutter is a band of columns, blank on every line of a
+# run of lines, in the middle of the page, with prose on both sides: lines of several words that fill most of
+# their column (a table's cells are short and leave their columns mostly empty).
+GUTTER_MIN = 2  # spaces
+GUTTER_ZONE = (0.25, 0.75)  # where on the line a gutter can stand, as fractions of the page's width
+COLUMN_MIN_ROWS = 4  # lines with text on both sides of the gutter
+COLUMN_FILL = 0.45  # how much of its column a line of prose fills, on average (ragged agenda lines too)
+COLUMN_MIN_WORDS = 3  # words in a column's line, on average
+# a line that ends on one of these leaves its sentence open
+OPEN_WORDS = frozenset(("a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the",
+                        "to", "with"))
+TERMINAL = tuple(".:;?!\"”’)")
+
+
+def _blank_columns(line: str, lo: int, hi: int) -> set[int]:
+    return {i for i in range(lo, hi) if i >= len(line) or line[i] == " "}
+
+
+def _widest_band(columns: set[int]) -> tuple[int, int] | None:
+    """The longest run of consecutive positions, [start, end), if it is a gutter's width."""
+    best: tuple[int, int] | None = None
+    for i in sorted(columns):
+        if i - 1 in columns:
+            continue
+        j = i
+        while j in columns:
+            j += 1
+        if j - i >= GUTTER_MIN and (best is None or j - i > best[1] - best[0]):
+            best = (i, j)
+    return best
+
+
+def _is_two_columns(rows: list[str], band: tuple[int, int], width: int) -> bool:
+    start, end = band
+    both = [(r[:start].strip(), r[end:].strip()) for r in rows if r[:start].strip() and r[end:].strip()]
+    if len(both) < COLUMN_MIN_ROWS or 2 * len(both) < sum(1 for r in rows if r.strip()):
+        return False
+    left_width, right_width = start, width - end
+    return (sum(len(a) for a, _ in both) >= COLUMN_FILL * left_width * len(both)
+            and sum(len(b) for _, b in both) >= COLUMN_FILL * right_width * len(both)
+            and all(sum(len(side.split()) for side in sides) >= COLUMN_MIN_WORDS * len(both)
+                    for sides in zip(*both)))
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _column(lines: list[str]) -> list[str]:
+    """One column's lines. The two columns' lines do not stand at the same heights, so the rows of the page
+    put a blank line in one column where the other has a gap between paragraphs: a blank line after a line
+    that fills its column and leaves its sentence open (no full stop; a comma, a small word, or a next line in
+    lower case or opening on a dash) is such a row."""
+    width = max((len(line) for line in lines), default=0)
+    kept: list[str] = []
+    for k, line in enumerate(lines):
+        if not line.strip() and kept and k + 1 < len(lines):
+            before, after = kept[-1].strip(), lines[k + 1].strip()
+            if (len(kept[-1].rstrip()) >= 0.75 * width and not before.endswith(TERMINAL)
+                    and (after[:1].islower() or after[:1] in "–—-(" or before.endswith(",")
+                         or before.rsplit(None, 1)[-1].lower() in OPEN_WORDS)):
+                continue
+        kept.append(line)
+    return kept
+
+
+def unfold_columns(page: str) -> str:
+    """A page set in two columns, as layout-keeping extraction gives it (the columns side by side), read the way
+    a person reads it: the left column, then the right. Lines above and below the columns (a title across the
+    page, a running header, a page number) stay where they are; a page in one column comes back unchanged."""
+    rows = page.split("\n")
+    width = max((len(r.rstrip()) for r in rows), default=0)
+    lo, hi = int(width * GUTTER_ZONE[0]), int(width * GUTTER_ZONE[1])
+    out: list[str] = []
+    i = 0
+    while i < len(rows):
+        gap = _blank_columns(rows[i], lo, hi)
+        j = i + 1
+        while j < len(rows) and _widest_band(narrower := gap & _blank_columns(rows[j], lo, hi)):
+            gap, j = narrower, j + 1
+        band = _widest_band(gap)
+        if band and j - i >= COLUMN_MIN_ROWS and _is_two_columns(rows[i:j], band, width):
+            start, end = band
+            # the columns run from their first line with text on both sides (what stands above, a running
+            # header, a title, stays above) to their last, and on over lines that continue one column alone
+            both = [k for k in range(i, j) if rows[k][:start].strip() and rows[k][end:].strip()]
+            first, last = both[0], both[-1] + 1
+            margins = (min(_indent(rows[k]) for k in both), min(_indent(rows[k][end:]) for k in both) + end)
+            while last < j and (not rows[last].strip() or _indent(rows[last]) in margins):
+                last += 1
+            while not rows[last - 1].strip():
+                last -= 1
+            out += rows[i:first]
+            right = [r[end:] for r in rows[first:last]]
+            indent = min((_indent(r) for r in right if r.strip()), default=0)
+            left = _column([r[:start].rstrip() for r in rows[first:last]])
+            out += left
+            if left and left[-1].rstrip().endswith(TERMINAL):
+                out.append("")  # the left column ends a sentence: the right one starts a paragraph
+            out += _column([r[indent:].rstrip() for r in right])
+            i = last
+        else:
+            out.append(rows[i])
+            i += 1
+    return "\n".join(out)
+
+
 def join_pages(pages: Iterable[str]) -> str:
     """The text of a PDF's pages as one document: form feeds between pages, each line without trailing
     spaces (layout mode pads lines to the page's width), a run of blank lines as one (the size of a gap says
@@ -43,7 +151,7 @@ def join_pages(pages: Iterable[str]) -> str:
     for page in pages:
         # a form feed inside a page would add a page; a lone surrogate (an unmapped glyph) cannot be written
         page = page.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-        page = page.encode("utf-8", "replace").decode("utf-8")
+        page = unfold_columns(page.encode("utf-8", "replace").decode("utf-8"))
         kept: list[str] = []
         for line in (ln.rstrip() for ln in page.split("\n")):
             if line or (kept and kept[-1]):

@@ -327,7 +327,9 @@ def _join(buf: _Buffer, ln: _Physical, vocab: set[str]) -> None:
     tail = _tail_word(buf)
     m = re.search(r"(?<![\w-])([A-Za-z][A-Za-z-]*)-$", tail)
     n = re.match(r"([A-Za-z0-9][A-Za-z]*)", body)
-    if m and n:
+    if tail.endswith("\u00ad"):
+        pass  # a soft hyphen: the word was split there, and the hyphen goes with the other invisibles
+    elif m and n:
         if not keep_hyphen(m.group(1), n.group(1), vocab):
             buf.chars.pop(), buf.starts.pop(), buf.ends.pop()  # a word split by hyphenation
     elif buf.chars and buf.chars[-1] not in (" ", "/"):
@@ -447,8 +449,30 @@ def _apply(buf: _Buffer, pattern: re.Pattern, keep_group: int = 1) -> _Buffer:
     return out
 
 
+# What a PDF's text layer holds that a reader does not see: a soft hyphen (where a word may break), zero-width
+# spaces and joiners, a byte-order mark; and what it sets as one glyph: the ligatures "ﬁ" "ﬂ" "ﬀ" …, and the
+# Unicode hyphens. Out, or spelled as letters, so "ﬁnancial" and "co‐led" read as they are typed.
+INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+COMPATIBILITY = {"\u2010": "-", "\u2011": "-", **{chr(c): unicodedata.normalize("NFKC", chr(c))
+                                                  for c in range(0xFB00, 0xFB07)}}
+
+
+def _typeset_characters(buf: _Buffer) -> _Buffer:
+    """Invisible characters out, ligatures and Unicode hyphens spelled out; each letter keeps its glyph's span."""
+    if buf.text().isascii():
+        return buf
+    out = _Buffer()
+    for ch, s, e in zip(buf.chars, buf.starts, buf.ends):
+        if ch in INVISIBLE:
+            continue
+        for letter in COMPATIBILITY.get(ch, ch):
+            out.add(letter, s, e)
+    return out
+
+
 def _nfc(buf: _Buffer) -> _Buffer:
     """Unicode NFC per base character and its combining marks, keeping offsets."""
+    buf = _typeset_characters(buf)
     text = buf.text()
     if text.isascii() or (unicodedata.is_normalized("NFC", text)
                           and not any(unicodedata.combining(ch) for ch in text if not ch.isascii())):

@@ -19,14 +19,14 @@ from rdflib import Graph, URIRef
 from atdkg import evaluate as ev
 from atdkg.build import build_graph
 from atdkg.cli import main
-from atdkg.layouts import find_font, pdf_layout, render_pdf
+from atdkg.layouts import PROPORTIONAL, find_font, pdf_layout, plain, render_pdf, typeset_pdf
 from atdkg.loaders.emit import OA, SCHEMA
 from atdkg.loaders.gazetteer import Gazetteer
 from atdkg.loaders.parse import parse_document
-from atdkg.loaders.pdf import extract_text, join_pages
+from atdkg.loaders.pdf import extract_text, join_pages, unfold_columns
 from atdkg.loaders.records import what_it_states
 from atdkg.loaders.sources import COLUMNS, PDF_COLUMNS, Limits, SourceError, load_manifest, read_text
-from atdkg.loaders.text import vocabulary
+from atdkg.loaders.text import normalise, vocabulary
 from atdkg.loaders.vocab import Vocabulary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,6 +103,124 @@ def test_the_gold_pdf_reads_back_as_its_text_exactly():
 def test_pages_are_joined_by_form_feeds_and_gaps_become_one_blank_line():
     pages = ["\n\n  Title   \n\n\n\nFirst paragraph\nwraps.\n\n\n", "", "Next page\r\nline\fsplit  \n"]
     assert join_pages(pages) == "  Title\n\nFirst paragraph\nwraps.\n\f\n\fNext page\nline\nsplit\n"
+
+
+# -- reports as typesetters set them: proportional type, justified, one or two columns ------------------------
+LEFT = ["The exchange brought together 86", "participants from 24 States, with",
+        "officials of ministries of the", "interior and civil society groups.", "",
+        "One government described how case", "managers meet every family within", "48 hours of arrival."]
+RIGHT = ["The Ministry of Interior of Ecuador", "presented its community reception",
+         "programme, which was supported", "by the European Union.", "Participants recommended that",
+         "States end the detention of", "children."]
+HEADER = "                                   Running header of the report"
+
+
+def test_two_columns_side_by_side_are_read_left_column_then_right():
+    rows = [f"{a:<40}      {b}".rstrip() for a, b in zip(LEFT, [*RIGHT, ""])]
+    page = "\n".join([HEADER, "", "2. Practices shared", "", *rows, "", "                      Page 2"])
+    lines = unfold_columns(page).split("\n")
+    assert lines[:4] == [HEADER, "", "2. Practices shared", ""]
+    body = [ln for ln in lines[4:] if ln.strip()]
+    assert body == [*LEFT[:4], *LEFT[5:], *RIGHT, "                      Page 2"]
+    # the left column ends a sentence, so the right one opens a paragraph
+    assert lines[lines.index(LEFT[-1]) + 1] == ""
+
+
+def test_a_table_a_label_column_and_one_column_prose_are_left_as_they_are():
+    table = "\n".join(["Indicator            Baseline    Target    Result",
+                       "Children released         12        40        38",
+                       "Families in case work      30        60        71",
+                       "Staff trained               8        20        25",
+                       "Hearings attended          15        30        29"])
+    fields = [("Country:", "Ecuador"), ("Implementing actors:", "Ministry of the Interior"),
+              ("Target group:", "Families with children"), ("Period:", "2021 to 2023"), ("Budget:", "USD 1.2 million")]
+    labels = "\n".join(f"{k:<22}{v}" for k, v in fields)
+    prose = "\n".join(LEFT)
+    for page in (table, labels, prose):
+        assert unfold_columns(page) == page
+
+
+def test_a_blank_row_the_other_column_puts_in_a_sentence_is_not_a_paragraph_break():
+    left = ["Participants from 24 States described", "their work with case managers and", "",
+            "One government described how its", "officers meet each family within two",
+            "days of arrival in the country."]
+    right = ["The Ministry of Interior presented its", "community programme, supported by the", "",
+             "European Union and carried out with", "two civil society partners in the",
+             "capital and three provinces."]
+    page = "\n".join(f"{a:<42}    {b}".rstrip() for a, b in zip(left, right))
+    lines = unfold_columns(page).split("\n")
+    # "…supported by the" fills its column and leaves its sentence open: the blank row after it is the other
+    # column's gap between paragraphs, not one of its own
+    assert lines[lines.index("community programme, supported by the") + 1] == "European Union and carried out with"
+
+
+def test_typographic_characters_of_a_pdf_read_as_typed():
+    text = ("The co\u2010led pro\u00adgramme was \ufb01nanced by a Fund.\n"
+            "It was a long pro\u00ad\ngramme of re\ufb02ection.\n")
+    lines = normalise(text).lines
+    assert [ln.text for ln in lines] == [
+        "The co-led programme was financed by a Fund. It was a long programme of reflection."]
+    # a ligature's letters both point at the one glyph they came from: offsets stay exact
+    k = lines[0].text.index("financed")
+    assert text[slice(*lines[0].span(k, k + 2))] == "\ufb01"
+
+
+@pytest.fixture(scope="module")
+def typeset(corpus, tmp_path_factory) -> dict[tuple[str, int], str]:
+    """Document id and number of columns -> the text read back from the source set as a typeset report."""
+    proportional = find_font(PROPORTIONAL)
+    if proportional is None:
+        pytest.fail("no DejaVu Sans font (fonts-dejavu-core) to set the PDFs in")
+    folder = tmp_path_factory.mktemp("typeset")
+    manifest, texts = corpus[0], corpus[1]
+    out = {}
+    for src in manifest:
+        for columns in (1, 2):
+            pdf = folder / f"{src.id}-{columns}.pdf"
+            pdf.write_bytes(typeset_pdf(texts[src.id], proportional, src.title, columns))
+            out[src.id, columns] = extract_text(pdf)
+    return out
+
+
+def _unordered(records: dict) -> dict:
+    """Records with each list as a multiset: two line layouts may find the same mentions in another order."""
+    return {k: sorted(map(repr, v)) if isinstance(v, list) else v for k, v in records.items()}
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_a_source_typeset_in_one_column_gives_the_records_of_its_text(corpus, typeset, doc):
+    manifest, texts, gazetteer, vocab, events, words = corpus
+    src = next(s for s in manifest if s.id == doc)
+    original = what_it_states(parse_document(DATA / "sources", src, gazetteer, vocab, events, words, texts[doc]))
+    from_pdf = what_it_states(parse_document(DATA / "sources", src, gazetteer, vocab, events, words,
+                                             typeset[doc, 1]))
+    if doc == "002":
+        # its title, set large, wraps onto a second line, and the extraction puts a blank line between the two:
+        # the title is read as its first line only. Everything else is the same.
+        assert from_pdf["exchange"].pop("title") == "Highlighting alternatives to detention in the International"
+        original["exchange"].pop("title")
+        for records in (from_pdf, original):
+            records.pop("coverage")
+    assert _unordered(from_pdf) == _unordered(original)
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_a_source_typeset_in_two_columns_reads_its_paragraphs_in_order(corpus, typeset, doc):
+    texts = corpus[1]
+    words = lambda t: sorted(re.findall(r"\w+", t))  # noqa: E731
+    found = typeset[doc, 2]
+    # (a web address is no word: a narrow column breaks it anywhere)
+    assert set(words(re.sub(r"<?https?://\S+", "", plain(texts[doc])))) <= set(words(found)), "a word was lost"
+    read = " \n ".join(ln.text for ln in normalise(found).lines)
+    # each paragraph of prose (a line of 25 words or more, not a list item) comes back whole, in order
+    prose = [ln.strip() for ln in plain(texts[doc]).split("\n")
+             if len(ln.split()) >= 25 and not re.match(r"\s*(?:[-•]|\d{1,2}[.):])", ln)]
+    assert prose
+    whole = [p for p in prose if " ".join(p.split()) in read]
+    # measured: 52 of 60 paragraphs whole over the four (without unfolding the columns: 2 of 60). What is lost
+    # is where the extraction sets lines of both columns on one row at other places than their columns'
+    # (the row is left as it is) — a paragraph is then cut, its words all there
+    assert 3 * len(whole) >= 2 * len(prose), [p[:80] for p in prose if p not in whole]
 
 
 # -- records: a PDF of each source says what its text says --------------------------------------------------
