@@ -322,44 +322,92 @@ MOST_WORDS = 12  # a list segment longer than this is a clause, not a name
 def _organisation_list(mc: MentionContext, line: Line) -> list[tuple[int, int, str | None]]:
     """Members and partners set out as "A; B (Country); C (ACR); and D": each segment is one name, whether or
     not it has an organisation word ("Asylum Access Mexico"), once most of the segments show they are
-    organisations (a listed name or acronym, an organisation word, an acronym defined for it)."""
+    organisations (a listed name or acronym, an organisation word, an acronym defined for it). The same for
+    names one to a line (signatories, members, partners under a heading): see ``_organisation_column``."""
     text = line.text
     if text.count(";") < 2:
-        return []
+        return _organisation_column(mc, line)
     start = m.end() if (m := LIST_LABEL.match(text)) else 0
     names: list[tuple[int, int, str | None]] = []
     evidence = segments = 0
     for part in re.finditer(r"[^;]+", text[start:]):
         segments += 1
-        a, b = start + part.start(), start + part.end()
-        seg = text[a:b]
-        a += len(seg) - len(seg.lstrip())
-        if lead := SEGMENT_LEAD.match(text, a, b):
-            a = lead.end()
-        cut = text.find("(", a, b)  # "Servicio … (SJM) Chile", "… Office (observer)": the name ends at "("
-        end = (cut if cut >= 0 else b)
-        while end > a and (text[end - 1].isspace() or text[end - 1] in ".,"):
-            end -= 1
-        words = text[a:end].split()
-        lower = [w for w in words if not w[:1].isupper() and w not in mc.cues.connectors]
-        if not words or not words[0][:1].isupper() or len(words) > MOST_WORDS or 3 * len(lower) > len(words):
-            continue
-        acronym = m.group(1) if cut >= 0 and (m := ACRONYM_RE.match(text, cut)) else None
-        toks = tokens(text[a:end])
-        org_like = bool(acronym or mc.gazetteer.find_orgs(text[a:end]) or words[0] in mc.acronyms
-                        or _has(toks, mc.cues.org_heads))
-        evidence += org_like
-        # "Directorate General of Immigration, Ministry of Law": a unit and its ministry, when each side of the
-        # comma is built on an organisation word ("… Office for Central America, North America …" is one name)
-        sides = [(a + k.start(), a + k.end()) for k in re.finditer(r"[^,]+", text[a:end])]
-        sides = [(x + len(text[x:y]) - len(text[x:y].lstrip()), y) for x, y in sides]
-        if len(sides) > 1 and all(_has(tokens(text[x:y]), mc.cues.org_heads) and text[x].isupper() for x, y in sides):
-            names += [(x, y, None) for x, y in sides[:-1]]
-            a = sides[-1][0]
-        elif len(sides) > 1 and any(_has(tokens(text[x:y]), mc.cues.posts) for x, y in sides[:-1]):
-            a = sides[-1][0]  # "Jane Doe, Senior Protection Officer, UNHCR": a person, her post, her organisation
-        names.append((a, end, acronym))
+        found = _segment(mc, text, start + part.start(), start + part.end())
+        if found is not None:
+            evidence += found[1]
+            names += found[0]
     return names if segments >= 3 and 2 * evidence >= segments and 4 * len(names) >= 3 * segments else []
+
+
+def _segment(mc: MentionContext, text: str, a: int, b: int) -> tuple[list[tuple[int, int, str | None]], bool] | None:
+    """The name(s) one segment of a list holds, and whether it shows itself an organisation; None if the segment
+    is no name (a clause, a lower-case phrase)."""
+    seg = text[a:b]
+    a += len(seg) - len(seg.lstrip())
+    if lead := SEGMENT_LEAD.match(text, a, b):
+        a = lead.end()
+    cut = text.find("(", a, b)  # "Servicio … (SJM) Chile", "… Office (observer)": the name ends at "("
+    end = (cut if cut >= 0 else b)
+    while end > a and (text[end - 1].isspace() or text[end - 1] in ".,"):
+        end -= 1
+    words = text[a:end].split()
+    lower = [w for w in words if not w[:1].isupper() and w not in mc.cues.connectors]
+    if not words or not words[0][:1].isupper() or len(words) > MOST_WORDS or 3 * len(lower) > len(words):
+        return None
+    acronym = m.group(1) if cut >= 0 and (m := ACRONYM_RE.match(text, cut)) else None
+    toks = tokens(text[a:end])
+    org_like = bool(acronym or mc.gazetteer.find_orgs(text[a:end]) or words[0] in mc.acronyms
+                    or _has(toks, mc.cues.org_heads))
+    names: list[tuple[int, int, str | None]] = []
+    # "Directorate General of Immigration, Ministry of Law": a unit and its ministry, when each side of the
+    # comma is built on an organisation word ("… Office for Central America, North America …" is one name)
+    sides = [(a + k.start(), a + k.end()) for k in re.finditer(r"[^,]+", text[a:end])]
+    sides = [(x + len(text[x:y]) - len(text[x:y].lstrip()), y) for x, y in sides]
+    if len(sides) > 1 and all(_has(tokens(text[x:y]), mc.cues.org_heads) and text[x].isupper() for x, y in sides):
+        names += [(x, y, None) for x, y in sides[:-1]]
+        a = sides[-1][0]
+    elif len(sides) > 1 and any(_has(tokens(text[x:y]), mc.cues.posts) for x, y in sides[:-1]):
+        a = sides[-1][0]  # "Jane Doe, Senior Protection Officer, UNHCR": a person, her post, her organisation
+    names.append((a, end, acronym))
+    return names, org_like
+
+
+COLUMN_LEAST = 3  # names one to a line: a run of at least this many
+
+
+def _organisation_column(mc: MentionContext, line: Line) -> list[tuple[int, int, str | None]]:
+    """Names one to a line, as signatories, members or partners are set out: a run of at least three lines, each
+    only a name (with its country or acronym in brackets), most of them showing they are organisations. Each
+    line's name is then one, with or without an organisation word ("Dignity Without Borders (United Kingdom)")."""
+    if line.kind not in ("text", "bullet") or not _name_only(line.text):
+        return []
+    lines, k = mc.ctx.lines, mc.index(line)
+    first = k
+    while first > 0 and _in_column(lines[first - 1], line) and _name_only(lines[first - 1].text):
+        first -= 1
+    last = k + 1
+    while last < len(lines) and _in_column(lines[last], line) and _name_only(lines[last].text):
+        last += 1
+    if last - first < COLUMN_LEAST:
+        return []
+    honorifics = tuple(h + " " for h in mc.cues.honorifics)
+    if any(ln.text.startswith(honorifics) or _has(tokens(ln.text)[:4], mc.cues.posts) for ln in lines[first:last]):
+        return []  # a person, a post: an address block or a signature, where the other lines are her office
+    found = [_segment(mc, ln.text, 0, len(ln.text)) for ln in lines[first:last]]
+    if any(f is None for f in found) or 2 * sum(f[1] for f in found if f) < len(found):
+        return []
+    return found[k - first][0] if found[k - first] else []
+
+
+def _in_column(other: Line, line: Line) -> bool:
+    """Lines of one run: the same block, the same kind (all bullets, or all plain lines)."""
+    return other.block == line.block and other.kind == line.kind
+
+
+def _name_only(text: str) -> bool:
+    """A line that is only a name: short, capitalised, no sentence in it (no stop followed by more, no colon)."""
+    return (0 < len(text) <= 120 and text[:1].isupper() and ":" not in text and ";" not in text
+            and not re.search(r"[.!?]\s", text) and not text.rstrip().endswith((".", "!", "?", ",")))
 
 
 @recogniser("organisation lists")

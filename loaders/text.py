@@ -408,6 +408,7 @@ def _logical_lines(block: list[_Physical], block_no: int, vocab: set[str], width
     prev_ln: _Physical | None = None
     buf: _Buffer | None = None
     prev_text = ""
+    alone = 0  # how many short lines in a row, up to the last, stood alone: names one to a line, an address
     for ln in block:
         body = ln.text.strip()
         # a marker is short: the buffer's first characters tell its kind without re-reading the paragraph
@@ -418,15 +419,29 @@ def _logical_lines(block: list[_Physical], block_no: int, vocab: set[str], width
                 or _is_label_line(prev_text) or body.startswith("Moderated by")
                 or _opens_entry(prev_text, body)
                 or (prev_ln is not None and buf is not None
-                    and _stands_alone(prev_ln, body, width, "".join(buf.chars[-200:])))):
+                    and _stands_alone(prev_ln, body, width, "".join(buf.chars[-200:])))
+                or (alone >= 2 and prev_ln is not None and _short_and_closed(prev_ln.text, width)
+                    and _short_and_closed(body, width))):
             buf = _Buffer()
             lead = len(ln.text) - len(ln.text.lstrip())
             buf.extend(body, ln.start + lead)
             out.append((buf, ln.lineno, block_no))
+            alone = alone + 1 if _short_and_closed(body, width) else 0
         else:
             _join(buf, ln, vocab)
+            alone = 0
         prev_text, prev_ln = body, ln
     return out
+
+
+def _short_and_closed(text: str, width: int) -> bool:
+    """A line that stops well short of the margin and leaves nothing open (no comma, hyphen or small word at its
+    end). After two such lines that each stood alone, a third is a line of its own too, whatever its first letter:
+    a run of them is a column of names or an address, not a paragraph ("… Project (United States)" / "and nine
+    other organisations …")."""
+    last = text.rstrip()
+    return (bool(last) and len(last) < SHORT_LINE * width and not last.endswith((",", "-", "–", "&", "/", "("))
+            and last.split()[-1].lower() not in FUNCTION_WORDS)
 
 
 def _apply(buf: _Buffer, pattern: re.Pattern, keep_group: int = 1) -> _Buffer:

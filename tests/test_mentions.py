@@ -214,6 +214,28 @@ def test_a_semicolon_list_of_people_or_places_is_not_read_as_organisations(read)
     assert org_names(ms) == []
 
 
+def test_names_one_to_a_line_under_a_heading_are_organisations_once_most_show_it(read):
+    ms = read("This statement on the detention of children is supported by the civil society organisations listed "
+              "below, in no order.\n\nSignatories\n\n"
+              "Harbour Support Foundation (Lowland)\nRed Puentes Network\nCamino Abierto Collective\n"
+              "Stone Bridge Legal Aid Centre (Upland)\nOpen Doors Without Fences (Valley)\n"
+              "and four other organisations that asked not to be named\n")
+    names = org_names(ms)
+    # with no organisation word, "Open Doors Without Fences" is one because its neighbours are
+    for name in ("Harbour Support Foundation", "Red Puentes Network", "Camino Abierto Collective",
+                 "Stone Bridge Legal Aid Centre", "Open Doors Without Fences"):
+        assert name in names
+    assert not any("four other" in n for n in names)
+
+
+def test_an_address_block_or_a_list_of_places_one_to_a_line_is_not_a_column_of_organisations(read):
+    ms = read("Ms Lena Brandt\nMember of Parliament\nCommittee on Human Rights\nParliament of Lowland\n\n"
+              "Dear Ms Brandt,\n")
+    assert "Ms Lena Brandt" not in org_names(ms) and "Member of Parliament" not in org_names(ms)
+    ms = read("Stops on the route\n\nPort Alba\nGreen Valley\nStone Bridge\nUpper Ford\n")
+    assert org_names(ms) == []
+
+
 def test_a_unit_and_its_ministry_in_one_list_segment_are_two_organisations(read):
     ms = read("Implementing partners: Directorate of Reception, Ministry of Lowland Affairs; Harbour Support "
               "Foundation; Upland Relief Society.\n")

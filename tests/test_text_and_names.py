@@ -228,3 +228,13 @@ def test_capital_letters_in_order_before_sentences_are_a_list_but_a_lettered_hea
         ("text", None, "A. Background"), ("text", None, "The exchange met online."),
         ("number", 1, "Prohibit the detention of children in law."),
         ("number", 2, "Fund case management for every family.")]
+
+
+def test_after_two_short_lines_that_stood_alone_a_third_does_too_whatever_its_first_letter():
+    text = ("A paragraph of running text that is long enough to set the width of this document's lines, as prose "
+            "does.\n\nHarbour Support Foundation (Lowland)\nRed Puentes Network (Upland)\n"
+            "Terre des amis International Federation\nAsia Pacific Friends Network\n"
+            "and four other organisations\n")
+    assert [ln.text for ln in normalise(text).lines[1:]] == [
+        "Harbour Support Foundation (Lowland)", "Red Puentes Network (Upland)",
+        "Terre des amis International Federation", "Asia Pacific Friends Network", "and four other organisations"]
