@@ -330,13 +330,30 @@ def _organisation_list(mc: MentionContext, line: Line) -> list[tuple[int, int, s
     start = m.end() if (m := LIST_LABEL.match(text)) else 0
     names: list[tuple[int, int, str | None]] = []
     evidence = segments = 0
-    for part in re.finditer(r"[^;]+", text[start:]):
+    for a, b in _list_segments(text, start):
         segments += 1
-        found = _segment(mc, text, start + part.start(), start + part.end())
+        found = _segment(mc, text, a, b)
         if found is not None:
             evidence += found[1]
             names += found[0]
     return names if segments >= 3 and 2 * evidence >= segments and 4 * len(names) >= 3 * segments else []
+
+
+# "…; Secretariat of the Network. Civil society: IDC; …": a sentence ends, a new label opens the next list
+NEXT_LABEL = re.compile(r"(?<=[\w)])\.\s+[A-Z][^:;.]{0,60}:\s+")
+
+
+def _list_segments(text: str, start: int) -> list[tuple[int, int]]:
+    """The spans of a list's segments from ``start``: between semicolons, and where a sentence ends and a new
+    label begins another list in the same paragraph."""
+    out = []
+    for part in re.finditer(r"[^;]+", text[start:]):
+        a, b = start + part.start(), start + part.end()
+        for m in NEXT_LABEL.finditer(text, a, b):
+            out.append((a, m.start()))
+            a = m.end()
+        out.append((a, b))
+    return out
 
 
 def _segment(mc: MentionContext, text: str, a: int, b: int) -> tuple[list[tuple[int, int, str | None]], bool] | None:
@@ -410,6 +427,9 @@ def _name_only(text: str) -> bool:
             and not re.search(r"[.!?]\s", text) and not text.rstrip().endswith((".", "!", "?", ",")))
 
 
+IN_BRACKETS = re.compile(r"\s*\(([^()]{2,60})\)")
+
+
 @recogniser("organisation lists")
 def organisation_lists(mc: MentionContext, line: Line) -> Iterable[Mention]:
     """The names of a semicolon list of organisations that no other recogniser knows whole (see
@@ -428,8 +448,18 @@ def organisation_lists(mc: MentionContext, line: Line) -> Iterable[Mention]:
         parent = next((OrgRef(line.text[s:e], mc.span(line, s, e), key=k, anonymous_context=anonymous)
                        for s, e, k in listed if s == a and e < b), None)
         key = mc.gazetteer.resolve_org(f"{written} ({acronym})") if acronym else None
-        public = parent is None and _has(tokens(written)[:1], mc.cues.public_body_heads)
-        ref = OrgRef(written, mc.span(line, a, b), acronym=acronym, key=key, parent=parent,
+        public = parent is None and _public_body(mc, tokens(written))
+        based_in = None
+        if (country := IN_BRACKETS.match(line.text, b)) and not anonymous and \
+                (form := mc.state_forms.get(country.group(1))) and not form[1]:
+            # "Directorate General of Immigration (Indonesia)": Indonesia's; "Kituo Legal Aid (Kenya)": based there
+            if public:
+                a2, b2 = country.span(1)
+                parent, public = OrgRef(line.text[a2:b2], mc.span(line, a2, b2), key=f"GOV-{form[0]}",
+                                        state=form[0]), False
+            elif parent is None:
+                based_in = form[0]
+        ref = OrgRef(written, mc.span(line, a, b), acronym=acronym, key=key, parent=parent, based_in=based_in,
                      anonymous_context=anonymous, scope=f"doc-{mc.ctx.doc}" if public else None)
         if acronym:
             mc.acronyms.setdefault(acronym, ref)
@@ -458,6 +488,15 @@ def _chunks(text: str, toks: list[Token], connectors: frozenset[str]) -> list[li
         if r:
             trimmed.append(r)
     return trimmed
+
+
+def _public_body(mc: MentionContext, words: list[Token]) -> bool:
+    """Is the name built like a body every State has ("Ministry of …", "State Secretariat for …", "National
+    Police"): a public body's word first, or after words that only qualify it?"""
+    k = 0
+    while k < len(words) - 1 and words[k].text in mc.cues.generic_modifiers:
+        k += 1
+    return _has(words[k:k + 1], mc.cues.public_body_heads)
 
 
 def _has(words: list[Token], vocabulary: frozenset[str]) -> bool:
@@ -732,7 +771,7 @@ def defined_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
             if parent is None and (split := _unit_of(mc, name)):
                 # "Migration Directorate of the Ministry of Interior": the ministry, and its directorate
                 right = split[1]
-                r_public = _has(right[:1], mc.cues.public_body_heads)
+                r_public = _public_body(mc, right)
                 parent = OrgRef(text[right[0].start:right[-1].end], mc.span(line, right[0].start, right[-1].end),
                                 anonymous_context=anonymous, scope=f"doc-{mc.ctx.doc}" if r_public else None)
                 yield Mention(parent, "defined organisations")
@@ -740,8 +779,14 @@ def defined_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
                 written = text[s:e]
             if parent is None and (prefix := UN_PREFIX.search(text, max(0, s - 16), s)):
                 s, written = prefix.start(), text[prefix.start():e]  # "the U.N. Human Rights Council"
+            if parent is None and not anonymous and _public_body(mc, name) and \
+                    (of_state := _of_state(mc, text, s, e)):
+                # "the Ministry of the Interior of Senegal": Senegal's ministry, named by its own words
+                cut, (a, b, iso) = of_state
+                parent = OrgRef(text[a:b], mc.span(line, a, b), key=f"GOV-{iso}", state=iso)
+                e, written = cut, text[s:cut]
             key = mc.gazetteer.resolve_org(f"{written} ({acronym})") if acronym else None
-            public = parent is None and _has(name[:1], mc.cues.public_body_heads)  # "Ministry of …": whose?
+            public = parent is None and _public_body(mc, name)  # "Ministry of …": whose?
             ref = OrgRef(written, mc.span(line, s, e), acronym=acronym, key=key, parent=parent,
                          anonymous_context=anonymous, scope=f"doc-{mc.ctx.doc}" if public else None)
             taken.add(s, e)
@@ -758,6 +803,23 @@ def defined_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
                                  key=defined.key, parent=defined.parent, anonymous_context=anonymous,
                                  scope=defined.scope),
                           "defined organisations")
+
+
+OF_STATE = re.compile(r"\s+of\s+(?:the\s+)?$")
+
+
+def _of_state(mc: MentionContext, text: str, s: int, e: int) -> tuple[int, tuple[int, int, str]] | None:
+    """(where the body's own name ends, (start, end, ISO3) of its State) for "… of Ecuador", "… of the Republic of
+    Moldova" ending the name text[s:e]; None if the name ends in no State."""
+    for m in mc.state_regex.finditer(text, s, e):
+        if m.end() != e or not (of := OF_STATE.search(text, s, m.start())):
+            continue
+        form = mc.state_forms.get(m.group(0))
+        # the State's name, not an adjective ("of Ecuadorian …"); the body named by two words or more of its own
+        # ("the Government of Ecuador", "the Parliament of Moldova" are the State's, named by the State)
+        if form and not form[1] and len(text[s:of.start()].split()) >= 2:
+            return of.start(), (m.start(), m.end(), form[0])
+    return None
 
 
 def _comma_names(mc: MentionContext, text: str, chunks: list[list[Token]]) -> list[list[Token]]:
@@ -844,7 +906,7 @@ def _defined_by_initials(mc: MentionContext, line: Line, toks: list[Token], take
                 break  # a listed name (and its units) the other readings have; not an organisation
             taken.add(s, e)
             ref = OrgRef(text[s:e], mc.span(line, s, e), acronym=acronym, anonymous_context=anonymous,
-                         scope=f"doc-{mc.ctx.doc}" if _has(tail[:1], mc.cues.public_body_heads) else None)
+                         scope=f"doc-{mc.ctx.doc}" if _public_body(mc, tail) else None)
             mc.acronyms.setdefault(acronym, ref)
             yield Mention(ref, "defined organisations")
             break
@@ -902,6 +964,10 @@ def _named(mc: MentionContext, line: Line, part: list[Token], acronym: str | Non
            ) -> tuple[list[Token] | None, str | None]:
     """(the organisation's name in ``part``, the acronym defined for it) — or (None, None)."""
     if acronym and (tail := _acronym_for(part, acronym)):
+        k = part.index(tail[0])
+        while k > 0 and part[k - 1].capitalised and part[k - 1].text in mc.cues.generic_modifiers:
+            k -= 1  # "State Secretariat for Migration (SEM)": the shortest tail the letters allow, and its modifiers
+        tail = part[k:]
         if _org_name(mc, tail) is not None:
             return tail, acronym
         before = line.text[max(0, tail[0].start - 40):tail[0].start].split()
@@ -1048,7 +1114,24 @@ def find_mentions(ctx: Context, cues: Cues) -> list[Mention]:
                     out.append(m)
     _full_names(out)
     _as_parsed(ctx, out)
+    _bodies_of_one_state(out)
     return out
+
+
+def _bodies_of_one_state(mentions: list[Mention]) -> None:
+    """"the Ministry of Foreign Affairs" after (or before) "the Ministry of Foreign Affairs of Ecuador": where a
+    document gives a public body's State once, its other mentions are that State's body too — if the document
+    gives one State for the name, not two."""
+    states: dict[str, dict[str, OrgRef]] = {}
+    for m in mentions:
+        ref = m.actor
+        if isinstance(ref, OrgRef) and ref.parent is not None and (ref.parent.key or "").startswith("GOV-"):
+            states.setdefault(fold(ref.name), {})[ref.parent.key or ""] = ref.parent
+    for m in mentions:
+        ref = m.actor
+        if isinstance(ref, OrgRef) and ref.key is None and ref.parent is None and (ref.scope or "").startswith(
+                "doc-") and not ref.anonymous_context and len(one := states.get(fold(ref.name), {})) == 1:
+            ref.parent, ref.scope = next(iter(one.values())), None
 
 
 def _as_parsed(ctx: Context, mentions: list[Mention]) -> None:

@@ -143,7 +143,7 @@ def _furniture(lines: list[_Physical]) -> set[int]:
     boundary ("Q & A" in an agenda) are content and stay.
     """
     drop = {i for i, ln in enumerate(lines) if PAGE_NUMBER_RE.match(ln.text.strip() or "x")
-            or CONTENTS_LINE.match(ln.text.strip())}
+            or CONTENTS_LINE.match(ln.text.strip()) or FOOTNOTE_RULE.match(ln.text)}
 
     def near_boundary(i: int) -> bool:
         if lines[i].page_break_before:
@@ -232,19 +232,39 @@ def _continues(prev: str, nxt: str, page_break: bool = True) -> bool:
         ("&", "–", "-", ",") if page_break else ("&", "–", "-"))
 
 
+# the rule a word processor sets above a page's footnotes; what stands below it, down to the page's end, is notes
+FOOTNOTE_RULE = re.compile(r"^\s*[_‗—–-]{5,}\s*$")
+NOTE_START = re.compile(r"^\s*(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\d{1,3}[.)]?\s|\*+)")
+
+
 def _blocks(lines: list[_Physical], drop: set[int]) -> list[list[_Physical]]:
-    """Blank-line separated blocks, rejoined where a page break cut a sentence in two."""
+    """Blank-line separated blocks, rejoined where a page break cut a sentence in two. A page's footnotes (below
+    a rule at its foot) are blocks of their own, read after the paragraph the page break cut, so a sentence
+    that runs over the page is not cut by its notes."""
     blocks: list[list[_Physical]] = []
     page_break_before: list[bool] = []
+    is_note: list[bool] = []
     current: list[_Physical] = []
-    broke = False
+    broke = in_notes = False
     for i, ln in enumerate(lines):
+        if ln.page_break_before:
+            in_notes = False
+        if FOOTNOTE_RULE.match(ln.text):  # (furniture itself)
+            if current:
+                blocks.append(current)
+                current = []
+            in_notes = True
+            continue
         broke = broke or i in drop or ln.page_break_before
         if i in drop:
             continue
         if ln.text.strip():
+            if current and in_notes and NOTE_START.match(ln.text):
+                blocks.append(current)  # the next note
+                current = []
             if not current:
                 page_break_before.append(broke)
+                is_note.append(in_notes)
             current.append(ln)
             broke = False
         elif current:
@@ -253,13 +273,19 @@ def _blocks(lines: list[_Physical], drop: set[int]) -> list[list[_Physical]]:
     if current:
         blocks.append(current)
     merged: list[list[_Physical]] = []
-    for b, page_break in zip(blocks, page_break_before):
+    notes: list[list[_Physical]] = []
+    for b, page_break, note in zip(blocks, page_break_before, is_note):
+        if note:
+            notes.append(b)
+            continue
         prev = merged[-1] if merged else None
         if prev and (_continues(prev[-1].text, b[0].text, page_break) or (page_break and _cut_by_page(prev, b))):
             merged[-1].extend(b)
         else:
             merged.append(b)
-    return merged
+        merged += notes
+        notes = []
+    return merged + notes
 
 
 def _cut_by_page(prev: list[_Physical], nxt: list[_Physical]) -> bool:

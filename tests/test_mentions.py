@@ -236,6 +236,41 @@ def test_an_address_block_or_a_list_of_places_one_to_a_line_is_not_a_column_of_o
     assert org_names(ms) == []
 
 
+def test_a_public_body_of_a_named_state_is_that_states_whatever_the_document_writes_after(read):
+    ms = read("Ms Ana Ruiz, Director at the Ministry of Social Inclusion of Ecuador, presented the protocol.\n\n"
+              "Later the Ministry of Social Inclusion reported on it.\n\n"
+              "Government institutions: Ministry of Social Inclusion (Ecuador); Directorate of Reception (Chile); "
+              "Harbour Support Foundation (Peru); Upland Relief Society.\n")
+    bodies = [o for o in orgs(ms) if o.name == "Ministry of Social Inclusion"]
+    assert len(bodies) == 3 and all(o.parent is not None and o.parent.key == "GOV-ECU" for o in bodies)
+    directorate = next(o for o in orgs(ms) if o.name == "Directorate of Reception")
+    assert directorate.parent is not None and directorate.parent.key == "GOV-CHL"
+    ngo = next(o for o in orgs(ms) if o.name == "Harbour Support Foundation")
+    assert ngo.parent is None and ngo.based_in == "PER"  # an NGO is based in its country, not its government's
+    # the government itself, named by its State, stays the government
+    assert "Government" not in org_names(read("The Government of Ecuador adopted a protocol.\n"))
+
+
+def test_a_state_named_inside_an_anonymous_passage_is_not_the_bodys_state(parse_text):
+    pd = parse_text("One government explained that its Ministry of Social Inclusion of Ecuador had adopted a "
+                    "protocol.\n")
+    anonymous = [m.actor for m in pd.mentions if isinstance(m.actor, OrgRef) and m.actor.anonymous_context]
+    assert anonymous and not any(o.parent is not None and o.parent.key == "GOV-ECU" for o in anonymous)
+
+
+def test_modifiers_before_the_shortest_name_an_acronym_allows_are_part_of_the_name(read):
+    ms = read("Ms Ana Ruiz of the State Secretariat for Migration (SEM) confirmed support.\n")
+    assert "State Secretariat for Migration" in org_names(ms)
+
+
+def test_a_sentence_that_ends_and_a_new_label_start_another_list_in_one_paragraph(read):
+    ms = read("UN entities: IOM; UNHCR; UNICEF; Secretariat of the Harbour Network. Civil society: Harbour Support "
+              "Foundation; Upland Relief Society; Red Puentes Network.\n")
+    names = org_names(ms)
+    assert "Secretariat of the Harbour Network" in names and "Harbour Support Foundation" in names
+    assert not any("Civil society" in n for n in names)
+
+
 def test_a_unit_and_its_ministry_in_one_list_segment_are_two_organisations(read):
     ms = read("Implementing partners: Directorate of Reception, Ministry of Lowland Affairs; Harbour Support "
               "Foundation; Upland Relief Society.\n")
