@@ -758,6 +758,16 @@ def defined_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
                     # "JRS Portugal" and "Jesuit Refugee Service Portugal": one office, one name
                     listed_org = mc.gazetteer.org(k)
                     written = f"{(listed_org.acronyms or [listed_org.label])[0]} {place}"  # "UNICEF Mozambique"
+            elif (len(inside) == 1 and inside[0][1] == e and not taken.overlaps(s, inside[0][0])
+                  and (of := OF_OWNER.search(text, s, inside[0][0]))
+                  and (own := [t for t in name if t.end <= of.start()])
+                  and _org_name(mc, own) is not None and len(own) >= 2 and _own_words(mc, own)):
+                # "the Migration Unit of OHCHR", "the Working Group on Returns of the Harbour Network": a unit
+                # named by its own words, of the listed body after "of"
+                a, b, k = inside[0]
+                parent = OrgRef(text[a:b], mc.span(line, a, b), key=k, anonymous_context=anonymous)
+                e = own[-1].end
+                written = text[s:e]
             elif inside or taken.overlaps(s, e):
                 continue  # the gazetteer recogniser has it, or the name is a part of a listed one's
             elif derived := mc.gazetteer.resolve_org(written):
@@ -805,14 +815,22 @@ def defined_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
                           "defined organisations")
 
 
-OF_STATE = re.compile(r"\s+of\s+(?:the\s+)?$")
+def _own_words(mc: MentionContext, name: list[Token]) -> bool:
+    """Does the name have a word of its own, beyond organisation words and their modifiers ("Migration Unit",
+    not "Working Groups")?"""
+    kinds = mc.cues.org_heads | mc.cues.generic_modifiers
+    return any(t.capitalised and _bare(t.text) not in kinds and _bare(t.text).rstrip("s") not in kinds for t in name)
+
+
+# "… of the" before the name of whose body this is: a State's, or a listed organisation's
+OF_OWNER = re.compile(r"\s+of\s+(?:the\s+)?$")
 
 
 def _of_state(mc: MentionContext, text: str, s: int, e: int) -> tuple[int, tuple[int, int, str]] | None:
     """(where the body's own name ends, (start, end, ISO3) of its State) for "… of Ecuador", "… of the Republic of
     Moldova" ending the name text[s:e]; None if the name ends in no State."""
     for m in mc.state_regex.finditer(text, s, e):
-        if m.end() != e or not (of := OF_STATE.search(text, s, m.start())):
+        if m.end() != e or not (of := OF_OWNER.search(text, s, m.start())):
             continue
         form = mc.state_forms.get(m.group(0))
         # the State's name, not an adjective ("of Ecuadorian …"); the body named by two words or more of its own

@@ -258,6 +258,17 @@ def test_a_state_named_inside_an_anonymous_passage_is_not_the_bodys_state(parse_
     assert anonymous and not any(o.parent is not None and o.parent.key == "GOV-ECU" for o in anonymous)
 
 
+def test_a_unit_named_before_of_and_a_listed_body_is_that_bodys_unit(read):
+    ms = read("Ms Lena Brandt, Senior Officer in the Migration Unit of OHCHR, spoke. Since all of the Working Groups "
+              "of the UN Network on Migration meet, the Working Group on Returns of the UN Network on Migration "
+              "reported.\n")
+    unit = next(o for o in orgs(ms) if o.name == "Migration Unit")
+    assert unit.parent is not None and unit.parent.key == "OHCHR"
+    group = next(o for o in orgs(ms) if o.name == "Working Group on Returns")
+    assert group.parent is not None and group.parent.key == "UNNM"
+    assert "Working Groups" not in org_names(ms)  # a kind of body, not a name
+
+
 def test_modifiers_before_the_shortest_name_an_acronym_allows_are_part_of_the_name(read):
     ms = read("Ms Ana Ruiz of the State Secretariat for Migration (SEM) confirmed support.\n")
     assert "State Secretariat for Migration" in org_names(ms)
