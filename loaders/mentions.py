@@ -325,12 +325,13 @@ def _organisation_list(mc: MentionContext, line: Line) -> list[tuple[int, int, s
     organisations (a listed name or acronym, an organisation word, an acronym defined for it). The same for
     names one to a line (signatories, members, partners under a heading): see ``_organisation_column``."""
     text = line.text
-    if text.count(";") < 2:
+    separator = next((sep for sep in LIST_SEPARATORS if text.count(sep) >= 2), None)
+    if separator is None:
         return _organisation_column(mc, line)
     start = m.end() if (m := LIST_LABEL.match(text)) else 0
     names: list[tuple[int, int, str | None]] = []
     evidence = segments = 0
-    for a, b in _list_segments(text, start):
+    for a, b in _list_segments(text, start, separator):
         segments += 1
         found = _segment(mc, text, a, b)
         if found is not None:
@@ -343,12 +344,21 @@ def _organisation_list(mc: MentionContext, line: Line) -> list[tuple[int, int, s
 NEXT_LABEL = re.compile(r"(?<=[\w)])\.\s+[A-Z][^:;.]{0,60}:\s+")
 
 
-def _list_segments(text: str, start: int) -> list[tuple[int, int]]:
-    """The spans of a list's segments from ``start``: between semicolons, and where a sentence ends and a new
+# what sets the names of a list apart on one line: semicolons, or the dots and bars of a web page's footer
+LIST_SEPARATORS = (";", " · ", " | ", " • ")
+
+
+def _list_segments(text: str, start: int, separator: str = ";") -> list[tuple[int, int]]:
+    """The spans of a list's segments from ``start``: between separators, and where a sentence ends and a new
     label begins another list in the same paragraph."""
     out = []
-    for part in re.finditer(r"[^;]+", text[start:]):
-        a, b = start + part.start(), start + part.end()
+    parts, a = [], start
+    for piece in text[start:].split(separator):
+        parts.append((a, a + len(piece)))
+        a += len(piece) + len(separator)
+    for a, b in parts:
+        if not text[a:b].strip():
+            continue
         for m in NEXT_LABEL.finditer(text, a, b):
             out.append((a, m.start()))
             a = m.end()
@@ -787,6 +797,12 @@ def defined_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
                 yield Mention(parent, "defined organisations")
                 s, e = split[0][0].start, split[0][-1].end  # the unit is named by its own words
                 written = text[s:e]
+            if parent is None and (owner := _of_institution(mc, text, name)):
+                # "the Portfolio Committee on Home Affairs of Parliament": the committee, of the State's parliament
+                cut, (a, b) = owner
+                parent = OrgRef(text[a:b], mc.span(line, a, b), scope=f"doc-{mc.ctx.doc}",
+                                anonymous_context=anonymous)
+                e, written = cut, text[s:cut]
             if parent is None and (prefix := UN_PREFIX.search(text, max(0, s - 16), s)):
                 s, written = prefix.start(), text[prefix.start():e]  # "the U.N. Human Rights Council"
             if parent is None and not anonymous and _public_body(mc, name) and \
@@ -813,6 +829,16 @@ def defined_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
                                  key=defined.key, parent=defined.parent, anonymous_context=anonymous,
                                  scope=defined.scope),
                           "defined organisations")
+
+
+def _of_institution(mc: MentionContext, text: str, name: list[Token]) -> tuple[int, tuple[int, int]] | None:
+    """(where the body's own name ends, the span of the institution) for a name that ends "… of Parliament", "…
+    of the National Assembly": a body of a State's institution, named by two words or more of its own."""
+    s, e = name[0].start, name[-1].end
+    for m in mc.institution_regex.finditer(text, s, e):
+        if m.end() == e and (of := OF_OWNER.search(text, s, m.start())) and len(text[s:of.start()].split()) >= 2:
+            return of.start(), (m.start(), m.end())
+    return None
 
 
 def _own_words(mc: MentionContext, name: list[Token]) -> bool:

@@ -258,6 +258,21 @@ def test_a_state_named_inside_an_anonymous_passage_is_not_the_bodys_state(parse_
     assert anonymous and not any(o.parent is not None and o.parent.key == "GOV-ECU" for o in anonymous)
 
 
+def test_names_set_apart_by_dots_or_bars_on_one_line_are_a_list(read):
+    ms = read("Our partners\n\nHarbour Advice Centre (HAC) · Red Puentes Network (RPN) · Lawyers for Harbour Justice "
+              "(LHJ) · Upland Migration Policy Forum (UMPF) · Stone Bridge Shelter Collective\n")
+    for name in ("Harbour Advice Centre", "Red Puentes Network", "Lawyers for Harbour Justice",
+                 "Upland Migration Policy Forum", "Stone Bridge Shelter Collective"):
+        assert name in org_names(ms)
+    assert not any(n.startswith("·") for n in org_names(ms))
+
+
+def test_a_body_of_a_states_institution_is_named_by_its_own_words(read):
+    ms = read("Our policy team briefs the Portfolio Committee on Home Affairs of Parliament on the cost of detention.\n")
+    committee = next(o for o in orgs(ms) if o.name == "Portfolio Committee on Home Affairs")
+    assert committee.parent is not None and committee.parent.name == "Parliament"
+
+
 def test_a_unit_named_before_of_and_a_listed_body_is_that_bodys_unit(read):
     ms = read("Ms Lena Brandt, Senior Officer in the Migration Unit of OHCHR, spoke. Since all of the Working Groups "
               "of the UN Network on Migration meet, the Working Group on Returns of the UN Network on Migration "
