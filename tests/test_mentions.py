@@ -268,7 +268,7 @@ def test_names_set_apart_by_dots_or_bars_on_one_line_are_a_list(read):
 
 
 def test_a_body_of_a_states_institution_is_named_by_its_own_words(read):
-    ms = read("Our policy team briefs the Portfolio Committee on Home Affairs of Parliament on the cost of detention.\n")
+    ms = read("Our team briefs the Portfolio Committee on Home Affairs of Parliament on the cost of detention.\n")
     committee = next(o for o in orgs(ms) if o.name == "Portfolio Committee on Home Affairs")
     assert committee.parent is not None and committee.parent.name == "Parliament"
 
