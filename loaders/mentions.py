@@ -421,9 +421,10 @@ def _organisation_column(mc: MentionContext, line: Line) -> list[tuple[int, int,
     if any(ln.text.startswith(honorifics) or _has(tokens(ln.text)[:4], mc.cues.posts) for ln in lines[first:last]):
         return []  # a person, a post: an address block or a signature, where the other lines are her office
     found = [_segment(mc, ln.text, 0, len(ln.text)) for ln in lines[first:last]]
-    if any(f is None for f in found) or 2 * sum(f[1] for f in found if f) < len(found):
+    read = [f for f in found if f is not None]
+    if len(read) < len(found) or 2 * sum(f[1] for f in read) < len(read):
         return []
-    return found[k - first][0] if found[k - first] else []
+    return read[k - first][0]
 
 
 def _in_column(other: Line, line: Line) -> bool:

@@ -10,7 +10,7 @@ time, or a count of the noun phrase that follows ("64 police officers"). Numbers
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
@@ -49,6 +49,26 @@ ORDINAL_BEFORE = re.compile(r"\b(?:the|first|second|third|fourth|last|this|that|
 FRACTION = re.compile(r"(?<![\w-])(?:(?P<num>a|one|two|three|four)[-\s])?(?P<den>half|thirds?|quarters?|fifths?)"
                       r"(?P<of>(?=\s+(?:of|the|their|its|all|them|those|these|[a-z]+\s+(?:of|were|are|had|have)\b)))?"
                       r"(?![\w-])", re.I)
+# "under 18", "over the age of 15": an age, when nothing follows the number that it could count
+AGE_BEFORE = re.compile(r"\b(under|over|below|above|aged)\s+(?:the\s+age\s+of\s+)?$", re.I)
+AGE_AFTER = re.compile(r"(?:\s*(?:[,.;:)]|$)|\s+(?:and|or|but|who|at|in|years?\b))")
+AGE_VERB_AFTER = re.compile(r"\s+(?:is|are|was|were|must|may|can|cannot|should|will|shall)\b")  # "under 18 is"
+AGE_LEAST, AGE_MOST = 5, 25
+# "none of the 650 children", "none of them": a count of zero
+NONE_OF = re.compile(r"(?<![\w-])(?:[Nn]one|[Nn]ot\s+one|[Nn]ot\s+a\s+single\s+one)\s+of\s+"
+                     r"(?:(?P<them>them|these|those)\b|(?:the|its|their|all)\s+)")
+# "Four years ago, …", "Four years on, …": the time since what the clause tells
+AGO = re.compile(r"^\s+(?:ago|on|later)\b")
+# "30 of them relied on …": a share of the number before, and what that share did
+OF_THEM = re.compile(r"^\s+of\s+(?:them|these|those|whom)\b")
+# "only seven had public funding": what they had
+HAD = re.compile(r"^\s+(?:had|have|has|held|received|got)\s+(?P<what>(?!been\b|not\b)[a-z][^\n]{0,120})")
+# small words that lead on to what follows, not end what is said ("… organisations within", "… sent to the")
+TRAILING = frozenset({"within", "in", "after", "before", "for", "over", "under", "about", "by", "than", "of", "to",
+                      "at", "on", "from", "with", "and", "or", "the", "a", "an", "their", "its"})
+# "released within 72 hours", "released to community organisations within 48 hours": the time an action took
+TIME_TAKEN = re.compile(rf"({WORD})(?P<to>\s+(?:to|into|with|by)(?:\s+(?!within\b|in\b|after\b)[a-z][\w'’-]*){{1,4}})?"
+                        r"\s+(?:(?:within|in|after)\s*)?$")
 # "90 days before the next review", "six months after release": a span of time before or after an event
 TIME_TO = re.compile(r"^\s+(before|after|ahead\s+of|until|since)\s+((?:the\s+|its\s+|their\s+)?[\w-]+"
                      r"(?:\s+(?!(?:and|or|but|which|who|that|to|in|on|at)\b)[\w-]+){0,3})")
@@ -94,6 +114,7 @@ class NumberCues:
     not_before: set[str]
     counted_stop: set[str]
     measure_nouns: set[str]
+    unit_multiples: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, data_dir: Path) -> NumberCues:
@@ -112,6 +133,13 @@ class NumberCues:
                 raise NumberCueError(f"{path}: {key!r} holds {bad[0]!r}, not a word or number (quote it)")
             out[key] = {str(k): v[k] for k in v} if kind is dict else (
                 set(map(str, v)) if kind is set else sorted(map(str, v), key=len, reverse=True))
+        multiples = raw.get("unit_multiples", {})
+        if not isinstance(multiples, dict) or any(
+                not (isinstance(v, list) and len(v) == 2 and isinstance(v[0], int) and str(v[1]) in
+                     set(out["time_units"].values())) for v in multiples.values()):
+            raise NumberCueError(f"{path}: 'unit_multiples' must map a word to [a whole number, a unit of time "
+                                 f"of time_units] (\"decade: [10, years]\")")
+        out["unit_multiples"] = {str(k): (v[0], str(v[1])) for k, v in multiples.items()}
         return cls(**out)
 
 
@@ -123,6 +151,7 @@ class _Number:
     unit: str
     qualifier: str | None
     upper: Decimal | None = None
+    counted: str | None = None  # what it counts, when the words that made the number say it ("under 18": age)
 
 
 class StatisticsReader:
@@ -140,10 +169,14 @@ class StatisticsReader:
         self.percent = re.compile(r"\s*(" + "|".join(map(re.escape, cues.percent)) + r")(?!\w)")
         self.time_unit = re.compile(r"\s+(" + "|".join(map(re.escape, sorted(cues.time_units, key=len, reverse=True)))
                                     + r")\b")
+        self.multiple = re.compile(r"\s+(" + "|".join(map(re.escape, sorted(cues.unit_multiples, key=len,
+                                                                               reverse=True))) + r")\b") \
+            if cues.unit_multiples else None
         money = "|".join(map(re.escape, sorted(cues.currencies, key=len, reverse=True)))
         self.money_before = re.compile(rf"(?:^|(?<=[\s(]))({money})\s*$")
         self.money_after = re.compile(rf"\s*({money})\b")
         self.qualifier = re.compile(r"(?i:\b(" + "|".join(map(re.escape, cues.qualifiers)) + r"))\s+$")
+        self.qualifier_words = {w for q in cues.qualifiers for w in q.lower().split()}
         self.range = re.compile(rf"\s*(?:–|-|to|and)\s*(?P<d>{DIGITS})(?![\w.,]\d)")
         self.ratio = re.compile(rf"\s+(?:in|out of)\s+(?P<d>\d+|(?i:{words}))\b")
         refs = "|".join(re.escape(w) for w in sorted(cues.not_before, key=len, reverse=True))
@@ -188,14 +221,18 @@ class StatisticsReader:
                 value *= self.cues.scales[s.group(1)]
                 end = s.end()
             r = self.range.match(text, end)
+            aged = AGE_BEFORE.search(before)
             if r and (self.time_unit.match(text, r.end()) or self.percent.match(text, r.end())
-                      or re.search(r"(?i)\bbetween\s+$", before)):
+                      or re.search(r"(?i)\bbetween\s+$", before) or aged):
                 upper, end = Decimal(r.group("d").replace(",", "")), r.end()
             money_start = None  # a currency written before the number starts the evidence
             if p := self.percent.match(text, end):
                 unit, end = "percent", p.end()
             elif t := self.time_unit.match(text, end):
                 unit, end = self.cues.time_units[t.group(1)], t.end()
+            elif self.multiple and (x := self.multiple.match(text, end)):
+                times, unit = self.cues.unit_multiples[x.group(1)]  # "a decade": ten years
+                value, end = value * times, x.end()
             elif c := self.money_before.search(before):
                 unit, money_start = self.cues.currencies[c.group(1)], window + c.start(1)
             elif c := self.money_after.match(text, end):
@@ -209,6 +246,14 @@ class StatisticsReader:
             word = (m.group("w") or "").lower()
             if word in self.cues.weak_number_words and unit not in self.cues.time_units.values() and not rt:
                 continue  # "one State", "a day" without a unit: an article, not a number
+            preset = None
+            if aged and unit in ("count", "years") and AGE_LEAST <= value <= AGE_MOST \
+                    and (upper is not None or unit == "years" or AGE_AFTER.match(text, end)
+                         or (aged.group(1).lower() in ("under", "below", "aged") and AGE_VERB_AFTER.match(text, end))):
+                # "anyone who says they are under 18", "children under the age of 15", "aged 7 to 15"
+                unit, preset = "years", "age"
+                if aged.group(1).lower() != "aged":
+                    qualifier = qualifier or aged.group(1).lower()
             if m.group("d") and not m.group("ord") and "," not in m.group("d") and unit in ("count",) \
                     and 1900 <= value <= 2099 and value == value.to_integral():
                 continue  # a year
@@ -217,9 +262,23 @@ class StatisticsReader:
                 start = window + q.start(1)
             if money_start is not None:
                 start = money_start
-            out.append(_Number(start, end, value, unit, qualifier, upper))
+            out.append(_Number(start, end, value, unit, qualifier, upper, preset))
             consumed = end
+        out = self._none_of(text, out)
         return sorted(out + self._fractions(text, out), key=lambda n: n.start)
+
+    def _none_of(self, text: str, found: list[_Number]) -> list[_Number]:
+        """"none of the 650 children assessed was detained": zero, out of the whole the number after it gives
+        (which is then no statistic of its own, as "116 of 118 households" counts the 116)."""
+        for m in NONE_OF.finditer(text):
+            whole = next((n for n in found if n.start == m.end() and n.unit == "count"), None)
+            if whole is None and m.group("them") is None:
+                continue  # "none of the above": no count
+            if whole is not None:
+                found = [n for n in found if n is not whole]
+            found.append(_Number(m.start(), whole.end if whole else m.end(), Decimal(0), "count",
+                                 f"of {_lexical(whole.value)}" if whole else None))
+        return found
 
     def _fractions(self, text: str, found: list[_Number]) -> list[_Number]:
         """"a third of whom", "two-thirds of the case workers", "nearly half": the numerator, "in 3" (as "9 in 10")."""
@@ -245,11 +304,38 @@ class StatisticsReader:
             out.append(_Number(start, m.end(), value, "count", f"{qualifier}, {ratio}" if qualifier else ratio))
         return out
 
+    def _said(self, what: str) -> list[str]:
+        """The words of a clause that say what a number counts: up to its first punctuation, conjunction or next
+        number, at most seven, without what only leads to the next number ("… organisations within 48 hours")."""
+        said = re.split(r"[,;:.()]|\s\d|\s(?:and|or|but|while|whereas)\s", what)[0].split()[:7]
+        while said and (said[-1].lower() in TRAILING or said[-1].lower() in self.qualifier_words):
+            said.pop()
+        return said
+
     def counted(self, text: str, n: _Number, sentence_start: int, previous: str = "") -> tuple[str, int]:
         """What the number counts — the noun phrase after it ("… of the people referred" for a percentage),
         else a measure the sentence names before it ("the daily cost of a bed … EUR 95") — and where the
         evidence ends (after the phrase when it follows the number)."""
         rest = text[n.end:n.end + 200]  # what is counted follows closely; never copy the paragraph's rest
+        if n.counted:
+            return n.counted, n.end
+        if n.unit in TIME_UNITS and (ago := AGO.match(rest)):
+            # "Four years ago, States promised …" (the clause after), "… ended it four years ago" (the clause before)
+            opening = not re.search(r"\w", re.sub(self.qualifier.pattern, "", text[sentence_start:n.start]))
+            clause = (re.split(r"[.;:!?]", rest[ago.end():].lstrip(" ,"))[0] if opening
+                      else re.split(r"[,;:]", text[sentence_start:n.start])[-1])
+            said = [w for w in re.findall(WORD, clause) if w.lower() not in ("ago", "on", "later")][:9]
+            if said:
+                return "time since " + " ".join(said), n.end + ago.end()
+        if n.unit == "count" and (share := OF_THEM.match(rest)) and (did := DID.match(rest[share.end():])) \
+                and _is_verb(did.group("verb")) and not re.search(r"\bthe\s+$", text[max(0, n.start - 5):n.start]):
+            # ("the three of them spent …" is the group itself, told as "them": what they did is no count of it)
+            said = self._said(did.group("what"))
+            return " ".join(said), n.end + share.end() + did.start("what") + len(" ".join(said))
+        if n.unit == "count" and (had := HAD.match(rest)):
+            said = self._said(had.group("what"))
+            if said and said[0].lower() not in self.cues.counted_stop:
+                return " ".join(said), n.end + had.start("what") + len(" ".join(said))
         if n.unit.isupper() and (rate := RATE.match(rest)):
             return f"cost per {rate.group(1)}", n.end + rate.end()  # "$164 a day": a daily cost
         if n.unit in TIME_UNITS and (when := TIME_TO.match(rest)):
@@ -258,7 +344,7 @@ class StatisticsReader:
         if done := DONE_TO.match(rest):
             # "312 were referred to a case manager", "29 of them had been made to wear …": the number is the
             # subject, and what was done to them says what it counts
-            said = re.split(r"[,;:.()]|\s\d|\s(?:and|or|but|while|whereas)\s", done.group("what"))[0].split()[:7]
+            said = self._said(done.group("what"))
             if said:
                 return " ".join(said), n.end + done.start("what") + len(" ".join(said))
         lead = 0
@@ -294,7 +380,7 @@ class StatisticsReader:
         if not phrase and n.unit == "count" and (did := DID.match(rest)) and _is_verb(did.group("verb")):
             # "64 have completed the course", "9 left the country", "1,140 who had registered": the number is
             # the subject, and what they did says what it counts
-            said = re.split(r"[,;:.()]|\s\d|\s(?:and|or|but|while|whereas)\s", did.group("what"))[0].split()[:7]
+            said = self._said(did.group("what"))
             return " ".join(said), n.end + did.start("what") + len(" ".join(said))
         sentence = text[sentence_start:n.start]
         if not phrase and (field := FIELD_BEFORE.search(text, max(0, n.start - 80), n.start)):
@@ -307,9 +393,11 @@ class StatisticsReader:
                 measured = measured[1:]
             if measured:
                 return " ".join(measured[:7]), n.end
-        if n.unit in TIME_UNITS and (verb := re.search(rf"({WORD})\s+(?:(?:within|in|after)\s*)?$", sentence)) \
+        if n.unit in TIME_UNITS and (verb := TIME_TAKEN.search(sentence)) \
                 and verb.group(1).lower().endswith("ed") and verb.group(1).lower() not in self.cues.counted_stop:
-            return f"time to {_base(verb.group(1).lower())}", n.end  # "released within 72 hours": time to release
+            # "released within 72 hours": time to release; "referred to a shelter within 24 hours": time to refer to
+            # a shelter
+            return " ".join(["time to", _base(verb.group(1).lower()), *(verb.group("to") or "").split()]), n.end
         found = list(self.measure.finditer(sentence))
         if found:
             measure = found[-1]

@@ -548,6 +548,7 @@ STAT_RE = re.compile(r"(?P<qual>just over|over|more than|at least|almost|nearly|
                      r"organizations|speakers)\b")
 
 
+NONE_OF_BEFORE = re.compile(r"(?i)\b(?:none|not\s+one)\s+of\s+(?:the\s+)?$")
 RATE_RE = re.compile(r"\b(?P<noun>[a-z]+ rates?)\b[^.;]{0,40}?\b(?P<qual>above|over|below|under|of|around|nearly)\s+"
                      r"(?P<value>\d+(?:\.\d+)?)\s*(?P<pct>%|per cent|percent)")
 
@@ -564,9 +565,9 @@ def parse_statistics(ctx: Context, line: Line, reported_by=None) -> list[Statist
     for m in STAT_RE.finditer(line.text):
         value = m.group("value").replace(",", "")
         noun = m.group("noun")
-        before = line.text[max(0, m.start() - 12):m.start()]
-        if re.search(r"(Objective|Article|paragraph|Session)\s*$", before, re.I):
-            continue
+        before = line.text[max(0, m.start("value") - 16):m.start("value")]
+        if re.search(r"(Objective|Article|paragraph|Session)\s*$", before, re.I) or NONE_OF_BEFORE.search(before):
+            continue  # a reference; or the whole of "none of the 650 children", which the statistics stage reads
         start = m.start("qual") if m.group("qual") else m.start("value")
         stat = Statistic(f"{ctx.doc}-{slug(noun)}-{value}", value, noun, ctx.span(line, start, m.end()),
                          unit="percent" if m.group("pct") else "count",

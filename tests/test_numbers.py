@@ -164,3 +164,39 @@ def test_a_share_told_by_a_fraction_is_its_numerator_in_its_denominator(parse_te
                        "left. In the first half of 2024 and the third quarter, nothing changed.\n").statistics
     got = sorted((s.value, s.qualifier) for s in stats)
     assert got == [("1", "nearly, in 2"), ("2", "in 3")], got
+
+
+def _read(stats, body: str) -> dict[str, tuple]:
+    """Statistics by their evidence: (value, upper, unit, counted, qualifier)."""
+    return {ev: (v, up, unit, counted, q) for v, up, unit, counted, q, ev in stats(body)}
+
+
+def test_none_of_a_whole_is_zero_out_of_it_and_the_whole_is_no_count_of_its_own(stats):
+    found = _read(stats, "None of the 650 children assessed was detained. None of them were detained again.\n")
+    assert found["None of the 650 children assessed"] == ("0", None, "count", "children assessed", "of 650")
+    assert not any(ev.startswith("650") for ev in found)
+    assert next(v for ev, v in found.items() if ev.startswith("None of them"))[:3] == ("0", None, "count")
+
+
+def test_an_age_after_under_or_aged_is_years_of_age_not_a_count(stats):
+    found = _read(stats, "Anyone under 18 is referred. Pupils aged 7 to 15 attend. Boys aged 16 were held. "
+                         "Over 20 were detained.\n")
+    assert found["under 18"] == ("18", None, "years", "age", "under")
+    assert found["7 to 15"] == ("7", "15", "years", "age", None)
+    assert found["16"][2:4] == ("years", "age")
+    assert next(v for ev, v in found.items() if ev.startswith("Over 20"))[2] == "count"  # people, not an age
+
+
+def test_a_decade_and_time_since_an_event_told_before_or_after(stats):
+    found = _read(stats, "The country has not detained a child for more than a decade. Four years ago, States "
+                         "promised to end child detention.\n")
+    assert found["more than a decade"][:3] == ("10", None, "years")
+    assert found["Four years"][3] == "time since States promised to end child detention"
+
+
+def test_a_share_of_them_and_what_a_number_had_say_what_is_counted(stats):
+    found = _read(stats, "Of the 40 programmes, 30 of them relied on case workers, and only seven had public "
+                         "funding. About a fifth of them were released to community groups within 48 hours.\n")
+    assert next(v for ev, v in found.items() if ev.startswith("30 of them"))[3] == "relied on case workers"
+    assert next(v for ev, v in found.items() if ev.startswith("only seven"))[3:] == ("public funding", "only")
+    assert found["within 48 hours"][2:] == ("hours", "time to release to community groups", "within")
