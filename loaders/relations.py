@@ -79,6 +79,9 @@ class RelationCues:
         lists["practice_lemmas"] = [*lists["practice_lemmas"], *lists["practice_naming_lemmas"]]
         lists["practice_verbs"] = sorted({*lists["practice_verbs"], *verb_forms(lists["practice_lemmas"]),
                                           *verb_forms(lists["practice_lemmas_past"], base=False)})
+        # their third person, a plural noun as often ("places", "supports"), is the verb right after a name
+        lists["after_name"] = sorted(verb_forms(lists["practice_lemmas_past"], present=True)
+                                     - set(lists["practice_verbs"]))
         try:
             partnership = re.compile("|".join(f"(?:{c})" for c in lists["partnership_cues"]), re.I)
         except re.error as e:
@@ -90,8 +93,10 @@ class RelationCues:
         return cls(partnership,
                    # "Partners: …", "Thank you to our funders: …"
                    re.compile(rf"^\W*(?:[\w’']+\s+){{0,4}}?(?:{words('partnership_fields')})\s*:", re.I),
-                   # lower case: "Working Group" is no verb of doing
-                   re.compile(rf"(?<![\w-])(?:{words('practice_verbs')})\b"),  # "Co-leads" neither
+                   # lower case: "Working Group" is no verb of doing; "Co-leads" neither. After a name (blanked in
+                   # the text searched: a run of spaces) or its acronym: "the Network places children …"
+                   re.compile(rf"(?<![\w-])(?:{words('practice_verbs')})\b"
+                              rf"|(?:(?<=\s\s)|(?<=\)\s))(?:{words('after_name')})\b"),
                    re.compile(rf"(?<![\w-])(?:{words('practice_nouns')})s?(?![\w-])", re.I),
                    frozenset(w.lower() for w in lists["place_prepositions"]),
                    re.compile(rf"^\s*(?:{words('continuing_subjects')})\b"),
@@ -107,13 +112,14 @@ class RelationCues:
                               rf"\s+(?:{words('practice_gerunds')})\b"))
 
 
-def verb_forms(lemmas: list[str], base: bool = True, gerund: bool = False) -> set[str]:
+def verb_forms(lemmas: list[str], base: bool = True, gerund: bool = False, present: bool = False) -> set[str]:
     """The finite forms of each verb ("monitor" -> monitors, monitored; "carry out" -> carries out, carried out),
     by lemminflect's dictionary (irregular verbs included: "run" -> ran). ``base``: also the present ("they
-    monitor", "it monitors"); left out for verbs whose present is mostly a noun ("support", "places")."""
+    monitor", "it monitors"); left out for verbs whose present is mostly a noun ("support", "places").
+    ``present``: only the third person of the present ("places")."""
     from lemminflect import getAllInflections, getAllInflectionsOOV
 
-    tags = ("VBG",) if gerund else ("VBD", "VBN", *(("VBZ", "VBP") if base else ()))
+    tags = ("VBG",) if gerund else ("VBZ",) if present else ("VBD", "VBN", *(("VBZ", "VBP") if base else ()))
     out: set[str] = set()
     for lemma in lemmas:
         verb, _, particle = lemma.partition(" ")

@@ -292,6 +292,16 @@ def test_every_form_of_a_verb_of_doing_counts_but_not_the_forms_that_are_mostly_
     assert not any("closed centres" in label for label in labels), labels
 
 
+def test_a_present_that_is_also_a_plural_noun_is_the_verb_right_after_a_name(parse):
+    pd = parse("The Harbour Child Rights Network (HCRN) places unaccompanied children with foster families.\n\n"
+               "Lawyers for Harbour Justice (LHJ) challenges unlawful detention in the courts.\n\n"
+               "The places and supports on offer were few in the region, the review said.\n")
+    found = {p.label.split(" (")[0].split(" places")[0].split(" challenges")[0]: who(p.actor) for p in pd.practices}
+    assert found.get("The Harbour Child Rights Network") == "Harbour Child Rights Network", found
+    assert found.get("Lawyers for Harbour Justice") == "Lawyers for Harbour Justice", found
+    assert not any("places and supports" in p.label for p in pd.practices)
+
+
 def test_verb_forms_come_from_the_lemmas():
     from atdkg.loaders.relations import verb_forms
     assert verb_forms(["run", "carry out"]) >= {"ran", "runs", "run", "carried out", "carries out"}
