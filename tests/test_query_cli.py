@@ -137,10 +137,16 @@ OK_JSON = (200, {"Content-Type": "application/sparql-results+json"},
            b'{"head":{"vars":["n"]},"results":{"bindings":[{"n":{"type":"literal","value":"1"}}]}}', 0)
 
 
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A client that gave up (what the timeout tests make happen) leaves a broken pipe behind. The default
+        prints its traceback to stderr, late, from the request's thread — into whatever later test is capturing."""
+
+
 @pytest.fixture
 def scripted():
     port = free_port()
-    server = ThreadingHTTPServer(("127.0.0.1", port), Script)
+    server = QuietServer(("127.0.0.1", port), Script)
     Script.responses, Script.seen = [], []
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{port}/query", Script
