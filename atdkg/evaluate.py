@@ -634,10 +634,13 @@ def score_document(gold: dict, found: Found, text: str) -> dict[str, Score]:
                                 lambda g: g["name"], _show_actor),
         "people": _score(gold["people"], found.people, lambda g, f: bool(spellings(g) & f.names),
                          lambda g: g["name"], _show_actor),
-        "statistics": _score(gold["statistics"], found.statistics, value_matches, stat_show, rec),
+        # a figure matches a gold one of the same value where the text gives it (the same value elsewhere in the
+        # document — "2 days" for "two of the five targets" — is another statistic)
+        "statistics": _score(gold["statistics"], found.statistics, lambda g, f: value_matches(g, f) and ev(g, f),
+                             stat_show, rec),
         "statistics+counted": _score(gold["statistics"], found.statistics,
-                                     lambda g, f: value_matches(g, f) and counted_matches(g["counted"], f.counted),
-                                     stat_show, rec),
+                                     lambda g, f: value_matches(g, f) and ev(g, f)
+                                     and counted_matches(g["counted"], f.counted), stat_show, rec),
         "practices": _score(gold["practices"], found.practices, ev, q, rec),
         "practices+actor": _score(gold["practices"], found.practices, with_actor,
                                   lambda g: f"[{', '.join(_as_list(g.get('actor'))) or '-'}] {q(g)}", rec),
