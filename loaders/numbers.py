@@ -59,6 +59,20 @@ NONE_OF = re.compile(r"(?<![\w-])(?:[Nn]one|[Nn]ot\s+one|[Nn]ot\s+a\s+single\s+o
                      r"(?:(?P<them>them|these|those)\b|(?:the|its|their|all)\s+)")
 # "Four years ago, …", "Four years on, …": the time since what the clause tells
 AGO = re.compile(r"^\s+(?:ago|on|later)\b")
+# "43 children, down from 118", "rose to 82%, up from 35%": the figure before counts the same
+FROM_BEFORE = re.compile(r"\b(?:down|up)\s+from\s+$")
+# "four times in 2024", "three times a week": how many times something was done
+TIMES_AFTER = re.compile(r"\s+times\b(?:\s+(?:a|an|per|each)\s+(?P<u>day|week|month|year)\b)?")
+# "every six months": an interval
+EVERY_BEFORE = re.compile(r"(?i)\b(every)\s+$")
+# a weak number ("a", "one") is a span of time only after a word that says so ("for a year", "within a day",
+# "more than a year"): "a day in detention costs …" names a unit, not a figure
+WEAK_TIME_BEFORE = re.compile(r"(?i)\b(?:for|within|in|after|under|over|than|about|nearly|almost|least|most|"
+                              r"only|just|around|some|up\s+to)\s+$")
+# "Publish, at least once a year, data …": a lone verb before the figure, and what it acts on after it
+AUXILIARIES = frozenset({"is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "will", "would",
+                         "shall", "should", "can", "could", "may", "might", "must", "do", "does", "did", "who",
+                         "which", "that", "also", "then", "still", "usually", "normally", "only"})
 # "30 of them relied on …": a share of the number before, and what that share did
 OF_THEM = re.compile(r"^\s+of\s+(?:them|these|those|whom)\b")
 # "only seven had public funding": what they had
@@ -76,6 +90,19 @@ TIME_TO = re.compile(r"^\s+(before|after|ahead\s+of|until|since)\s+((?:the\s+|it
 DID = re.compile(r"^\s+(?:who\s+|that\s+)?(?:(?:have|has|had|are|were|was|is|could|would|did|can|will|do)\s+)*"
                  r"(?:not\s+|no\s+longer\s+|never\s+|also\s+|then\s+)?(?:be\s+|been\s+)?"
                  r"(?P<what>(?P<verb>[a-z]+)\b[^\n]{0,120})")
+
+
+@lru_cache(maxsize=4096)
+def _lemma(word: str) -> str:
+    from lemminflect import getAllLemmas
+    return (getAllLemmas(word, upos="VERB").get("VERB") or (_base(word) if word.endswith("ed") else word,))[0]
+
+
+@lru_cache(maxsize=4096)
+def _only_verb(word: str) -> bool:
+    """A verb that is no noun ("ranged", "contribute", "renewed"; not "visits", "stay")."""
+    from lemminflect import getAllLemmas
+    return _is_verb(word) and not getAllLemmas(word, upos="NOUN")
 
 
 @lru_cache(maxsize=4096)
@@ -115,6 +142,9 @@ class NumberCues:
     counted_stop: set[str]
     measure_nouns: set[str]
     unit_multiples: dict[str, tuple[int, str]] = field(default_factory=dict)
+    frequency_words: dict[str, int] = field(default_factory=dict)
+    not_where: set[str] = field(default_factory=set)
+    not_after: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, data_dir: Path) -> NumberCues:
@@ -123,7 +153,8 @@ class NumberCues:
         out: dict[str, Any] = {}
         for key, kind in (("number_words", dict), ("weak_number_words", set), ("scales", dict), ("percent", list),
                           ("time_units", dict), ("currencies", dict), ("qualifiers", list), ("not_before", set),
-                          ("counted_stop", set), ("measure_nouns", set)):
+                          ("counted_stop", set), ("measure_nouns", set), ("frequency_words", dict),
+                          ("not_where", set), ("not_after", list)):
             v = raw.get(key)
             expected = "a mapping" if kind is dict else "a list"
             if not isinstance(v, dict if kind is dict else list):
@@ -152,6 +183,7 @@ class _Number:
     qualifier: str | None
     upper: Decimal | None = None
     counted: str | None = None  # what it counts, when the words that made the number say it ("under 18": age)
+    how: str = ""  # "frequency" ("twice a month"), "times" ("four times in 2024"), "every" ("every six months")
 
 
 class StatisticsReader:
@@ -166,7 +198,9 @@ class StatisticsReader:
                                  rf"|(?P<w>(?i:{words}))(?:-(?P<w2>(?i:{units})))?\b(?!-))")
         self.repeated = re.compile(r"\s*\((?P<d>\d[\d,]*)\)")  # "Thirty-four (34)": the figure said twice
         self.scale = re.compile(r"\s+(" + "|".join(map(re.escape, cues.scales)) + r")\b")
-        self.percent = re.compile(r"\s*(" + "|".join(map(re.escape, cues.percent)) + r")(?!\w)")
+        percent = "|".join(map(re.escape, cues.percent))
+        self.percent = re.compile(rf"\s*({percent})(?!\w)")
+        self.percent_range = re.compile(rf"\s*(?:–|-|to)\s*(?P<d>{DIGITS})\s*(?:{percent})(?!\w)")  # "… to 97%"
         self.time_unit = re.compile(r"\s+(" + "|".join(map(re.escape, sorted(cues.time_units, key=len, reverse=True)))
                                     + r")\b")
         self.multiple = re.compile(r"\s+(" + "|".join(map(re.escape, sorted(cues.unit_multiples, key=len,
@@ -178,6 +212,11 @@ class StatisticsReader:
         self.qualifier = re.compile(r"(?i:\b(" + "|".join(map(re.escape, cues.qualifiers)) + r"))\s+$")
         self.qualifier_words = {w for q in cues.qualifiers for w in q.lower().split()}
         self.range = re.compile(rf"\s*(?:–|-|to|and)\s*(?P<d>{DIGITS})(?![\w.,]\d)")
+        self.not_after = re.compile(r"\s*(?:" + "|".join(map(re.escape, cues.not_after)) + r")\b") \
+            if cues.not_after else None
+        often = "|".join(map(re.escape, cues.frequency_words))
+        self.frequency = re.compile(rf"(?<![\w-])(?i:({often}))\s+(?:a|an|per|each)\s+(day|week|month|year)\b") \
+            if often else None
         self.ratio = re.compile(rf"\s+(?:in|out of)\s+(?P<d>\d+|(?i:{words}))\b")
         refs = "|".join(re.escape(w) for w in sorted(cues.not_before, key=len, reverse=True))
         self.reference = re.compile(rf"(?:^|\W)(?:{refs})\s*(?:[\d.]+\s*(?:,|and|&|or)\s*)*$")
@@ -228,6 +267,10 @@ class StatisticsReader:
             money_start = None  # a currency written before the number starts the evidence
             if p := self.percent.match(text, end):
                 unit, end = "percent", p.end()
+                if self.not_after and self.not_after.match(text, end):
+                    continue  # "95% CI": the level of a confidence interval, a property of the method
+                if upper is None and (r := self.percent_range.match(text, end)):
+                    upper, end = Decimal(r.group("d").replace(",", "")), r.end()  # "from 84% to 97%"
             elif t := self.time_unit.match(text, end):
                 unit, end = self.cues.time_units[t.group(1)], t.end()
             elif self.multiple and (x := self.multiple.match(text, end)):
@@ -246,6 +289,18 @@ class StatisticsReader:
             word = (m.group("w") or "").lower()
             if word in self.cues.weak_number_words and unit not in self.cues.time_units.values() and not rt:
                 continue  # "one State", "a day" without a unit: an article, not a number
+            if word in self.cues.weak_number_words and not rt and not q and not WEAK_TIME_BEFORE.search(before) \
+                    and not EVERY_BEFORE.search(before):
+                continue  # "a day in detention costs …": the unit, not a span of time
+            how = ""
+            if unit == "count" and (repeat := TIMES_AFTER.match(text, end)):
+                how, end = ("frequency", repeat.end()) if repeat.group("u") else ("times", repeat.end())
+                if repeat.group("u"):
+                    unit = f"per {repeat.group('u')}"
+            elif unit in self.cues.time_units.values() and (every := EVERY_BEFORE.search(before)):
+                how, qualifier = "every", "every"
+                if not q:
+                    q = every  # the evidence starts at "every"
             preset = None
             if aged and unit in ("count", "years") and AGE_LEAST <= value <= AGE_MOST \
                     and (upper is not None or unit == "years" or AGE_AFTER.match(text, end)
@@ -258,14 +313,30 @@ class StatisticsReader:
                     and 1900 <= value <= 2099 and value == value.to_integral():
                 continue  # a year
             start = m.start()
-            if q:
-                start = window + q.start(1)
             if money_start is not None:
                 start = money_start
-            out.append(_Number(start, end, value, unit, qualifier, upper, preset))
+            if q:
+                start = min(start, window + q.start(1))  # "about $164": the qualifier before the currency too
+            if preset == "age" and aged:
+                start = min(start, window + aged.start(1))  # "aged 9"
+            out.append(_Number(start, end, value, unit, qualifier, upper, preset, how))
             consumed = end
-        out = self._none_of(text, out)
+        out = self._frequencies(text, self._none_of(text, out))
         return sorted(out + self._fractions(text, out), key=lambda n: n.start)
+
+    def _frequencies(self, text: str, found: list[_Number]) -> list[_Number]:
+        """"twice a month", "at least once a year": how often, per unit of time (the "a month" is no span)."""
+        if not self.frequency:
+            return found
+        for m in self.frequency.finditer(text):
+            found = [n for n in found if n.end <= m.start() or n.start >= m.end()]
+            before = text[max(0, m.start() - 60):m.start()]
+            qualifier, start = None, m.start()
+            if q := self.qualifier.search(before):
+                qualifier, start = q.group(1).lower(), max(0, m.start() - 60) + q.start(1)
+            found.append(_Number(start, m.end(), Decimal(self.cues.frequency_words[m.group(1).lower()]),
+                                 f"per {m.group(2).lower()}", qualifier, how="frequency"))
+        return found
 
     def _none_of(self, text: str, found: list[_Number]) -> list[_Number]:
         """"none of the 650 children assessed was detained": zero, out of the whole the number after it gives
@@ -312,6 +383,40 @@ class StatisticsReader:
             said.pop()
         return said
 
+    def _how_often(self, text: str, n: _Number, sentence_start: int) -> str:
+        """What is done "twice a month", "four times in 2024" or "every six months": the clause before the figure
+        ("… who visits at least twice a month": visits), or a lone verb there with what follows the figure
+        ("Publish, at least once a year, data by age": publish data)."""
+        parts = [p for p in re.split(r"[,;:()\[\]]", text[sentence_start:n.start]) if re.search(r"[a-z]{2}", p)]
+        words = [w for w in re.findall(WORD, parts[-1]) if len(w) > 1] if parts else []
+        while words and (words[0].lower() in AUXILIARIES or words[0].lower() in DETERMINERS
+                         or words[0].lower() in ("and", "but", "or", "so")):
+            words = words[1:]
+        lone_verb = len(words) == 1 and _is_verb(words[0].lower())
+        if lone_verb or not words:
+            after: list[str] = []
+            at, follow = 0, text[n.end:n.end + 80]
+            while (w := re.match(rf"\s*,?\s*({WORD})", follow[at:])) and len(after) < 3:
+                at += w.end()
+                if w.group(1).lower() in self.cues.counted_stop:
+                    break
+                if after or w.group(1).lower() not in DETERMINERS:
+                    after.append(w.group(1))
+            words = [*words, *after]
+        if not words:
+            return ""
+        clause = " ".join(words[-7:])
+        if n.how == "times":
+            return f"times {clause}"
+        if n.how == "every":
+            first = words[-7:][0]
+            if _is_verb(first.lower()) and first[:1].islower():
+                from lemminflect import getInflection
+                ing = getInflection(_lemma(first.lower()), "VBG")
+                return f"interval of {' '.join([ing[0] if ing else first, *words[-7:][1:]])}"
+            return f"interval at which {clause}"
+        return clause
+
     def counted(self, text: str, n: _Number, sentence_start: int, previous: str = "") -> tuple[str, int]:
         """What the number counts — the noun phrase after it ("… of the people referred" for a percentage),
         else a measure the sentence names before it ("the daily cost of a bed … EUR 95") — and where the
@@ -319,6 +424,10 @@ class StatisticsReader:
         rest = text[n.end:n.end + 200]  # what is counted follows closely; never copy the paragraph's rest
         if n.counted:
             return n.counted, n.end
+        if n.how:
+            return self._how_often(text, n, sentence_start), n.end
+        if previous and FROM_BEFORE.search(text, max(0, n.start - 30), n.start):
+            return previous, n.end  # "43 children …, down from 118": the same thing counted before
         if n.unit in TIME_UNITS and (ago := AGO.match(rest)):
             # "Four years ago, States promised …" (the clause after), "… ended it four years ago" (the clause before)
             opening = not re.search(r"\w", re.sub(self.qualifier.pattern, "", text[sentence_start:n.start]))
@@ -332,7 +441,7 @@ class StatisticsReader:
             # ("the three of them spent …" is the group itself, told as "them": what they did is no count of it)
             said = self._said(did.group("what"))
             return " ".join(said), n.end + share.end() + did.start("what") + len(" ".join(said))
-        if n.unit == "count" and (had := HAD.match(rest)):
+        if n.unit in ("count", "percent") and (had := HAD.match(rest)):
             said = self._said(had.group("what"))
             if said and said[0].lower() not in self.cues.counted_stop:
                 return " ".join(said), n.end + had.start("what") + len(" ".join(said))
@@ -341,6 +450,19 @@ class StatisticsReader:
         if n.unit in TIME_UNITS and (when := TIME_TO.match(rest)):
             # "some 90 days before the next review": the time to an event, named after it
             return f"time {when.group(1)} {when.group(2)}", n.end + when.end(2)
+        if n.unit in TIME_UNITS and (where := re.match(rf"^\s+(in|at|as|on)\s+(?:(?:a|an|the|their|his|her|its)\s+)?"
+                                                      rf"((?:{WORD}\s*){{1,5}})", rest)) \
+                and where.group(2).split()[0].lower() not in self.cues.not_where \
+                and where.group(2).split()[0].lower() not in self.cues.counted_stop \
+                and not self.date.match(where.group(2)) and not AGO.match(rest):
+            # "97 days in detention", "eight years as an immigration caseworker": the time spent there, so
+            place = []
+            for word in where.group(2).split():
+                if word.lower() in self.cues.counted_stop or word.lower() in TRAILING:
+                    break
+                place.append(word)
+            if place:
+                return f"time {where.group(1)} {' '.join(place)}", n.end
         if done := DONE_TO.match(rest):
             # "312 were referred to a case manager", "29 of them had been made to wear …": the number is the
             # subject, and what was done to them says what it counts
@@ -364,6 +486,9 @@ class StatisticsReader:
             word = w.group(1)
             if not words and word.lower() in DETERMINERS:
                 continue  # "after their placement": the determiner is not what is counted
+            if not words and n.unit != "count" and word.lower() in self.qualifier_words \
+                    and word.lower() not in COMPARATIVE:
+                break  # "USD 1.2 million over four years": a period or another figure's qualifier, not what it is
             if word.lower() in self.cues.counted_stop or len(words) >= 6 or (words and word.endswith("ing")) or (
                     words and word.endswith("ed") and words[-1].endswith("ed")):
                 break  # a verb, a preposition, a participle after the noun ("panels prompting …", "… referred stayed")
@@ -375,9 +500,9 @@ class StatisticsReader:
             return f"{COMPARATIVE[words[0].lower()]} in {previous}", n.end + skipped + phrase_end
         if words and all(w[:1].isupper() for w in words) and not words[-1].endswith("s") and n.unit == "count":
             return "", n.end  # "15 Tsar Osvoboditel Blvd", "1000 Sofia": an address, a name — nothing counted
-        if phrase and phrase.lower() not in self.cues.time_units:
+        if phrase and words[0].lower() not in self.cues.time_units:  # not "118 a year earlier"
             return phrase, n.end + skipped + phrase_end
-        if not phrase and n.unit == "count" and (did := DID.match(rest)) and _is_verb(did.group("verb")):
+        if not phrase and n.unit in ("count", "percent") and (did := DID.match(rest)) and _is_verb(did.group("verb")):
             # "64 have completed the course", "9 left the country", "1,140 who had registered": the number is
             # the subject, and what they did says what it counts
             said = self._said(did.group("what"))
@@ -397,7 +522,7 @@ class StatisticsReader:
                 and verb.group(1).lower().endswith("ed") and verb.group(1).lower() not in self.cues.counted_stop:
             # "released within 72 hours": time to release; "referred to a shelter within 24 hours": time to refer to
             # a shelter
-            return " ".join(["time to", _base(verb.group(1).lower()), *(verb.group("to") or "").split()]), n.end
+            return " ".join(["time to", _lemma(verb.group(1).lower()), *(verb.group("to") or "").split()]), n.end
         found = list(self.measure.finditer(sentence))
         if found:
             measure = found[-1]
@@ -409,18 +534,34 @@ class StatisticsReader:
             if np:
                 return f"{measure.group('m')} of {' '.join(np)}", n.end
         if n.unit != "count":  # "the scheme cost USD 1.2 million": what the sentence says has that amount
-            before = re.findall(WORD, sentence)
-            kept: list[str] = []
-            for word in reversed(before[-6:]):
-                low = word.lower()
-                if low in DETERMINERS or low in self.cues.counted_stop or low in self.cues.currencies or \
-                        any(low in q.split() for q in self.cues.qualifiers):
-                    if kept:
-                        break
-                    continue
-                kept.insert(0, word)
-            return " ".join(kept[-4:]), n.end
+            return self._before(sentence, n), n.end
         return "", n.end
+
+    def _before(self, sentence: str, n: _Number) -> str:
+        """The words right before a figure that say what it measures ("Compliance ranged from 84%": compliance);
+        nothing when they are only a verb, a month, another number or, for a span of time, a name."""
+        before = re.findall(WORD, sentence)
+        currencies = {c.lower() for c in self.cues.currencies}
+        kept: list[str] = []
+        for word in reversed(before[-6:]):
+            low = word.lower()
+            if low in DETERMINERS or low in self.cues.counted_stop or low in currencies or \
+                    any(low in q.split() for q in self.cues.qualifiers) or low in self.cues.number_words or \
+                    low in self.cues.time_units or low in self.cues.scales or low.capitalize() in MONTH.split("|") or \
+                    (low.endswith("ly") and len(low) > 4) or re.fullmatch(r"[\w-]+-(?:one|two|three|four|five|six|"
+                                                                         r"seven|eight|nine)", low) or _only_verb(low):
+                if kept:
+                    break  # "documented children": children
+                continue  # "Compliance ranged from 84%", "Custody may be extended to 6 months": what did so
+            kept.insert(0, word)
+        kept = kept[-4:]
+        opens = re.match(rf"\W*{re.escape(kept[0])}\b", sentence) if kept else None  # "Screening took …"
+        if kept and n.unit in TIME_UNITS and all(w[:1].isupper() for w in kept) and not opens:
+            # "someone in Lindela for four months": the time spent there; "from Eritrea in 2021 and spent 97 days":
+            # a name, not what took the time
+            place = re.search(rf"\b(in|at)\s+{re.escape(' '.join(kept))}\W*(?:{WORD}\W*){{0,3}}$", sentence)
+            return f"time {place.group(1)} {' '.join(kept)}" if place else ""
+        return " ".join(kept)
 
 
 def read_statistics(ctx: Context, reader: StatisticsReader, tables: list[Table] | None = None) -> list[Statistic]:
@@ -447,6 +588,9 @@ def _line_statistics(ctx: Context, reader: StatisticsReader, line: Line, taken: 
     for n in reader.numbers(text):
         span: Span = ctx.span(line, n.start, n.end)
         if taken.overlaps(span.start, span.end):
+            # read already (by a genre's parser): what it counts is still what "down from 118" refers to
+            if told := next((s for s in ctx.out.statistics if s.span.start <= span.start < s.span.end), None):
+                previous, previous_at = told.counted, n.start
             continue
         near = max(0, n.start - 300)  # a sentence's start is looked for nearby, not back to the paragraph's
         sentence_start = max(text.rfind(". ", near, n.start) + 1, text.rfind("; ", near, n.start) + 1, near, 0)

@@ -182,8 +182,8 @@ def test_an_age_after_under_or_aged_is_years_of_age_not_a_count(stats):
     found = _read(stats, "Anyone under 18 is referred. Pupils aged 7 to 15 attend. Boys aged 16 were held. "
                          "Over 20 were detained.\n")
     assert found["under 18"] == ("18", None, "years", "age", "under")
-    assert found["7 to 15"] == ("7", "15", "years", "age", None)
-    assert found["16"][2:4] == ("years", "age")
+    assert found["aged 7 to 15"] == ("7", "15", "years", "age", None)  # the evidence holds what makes it an age
+    assert found["aged 16"][2:4] == ("years", "age")
     assert next(v for ev, v in found.items() if ev.startswith("Over 20"))[2] == "count"  # people, not an age
 
 
@@ -200,3 +200,31 @@ def test_a_share_of_them_and_what_a_number_had_say_what_is_counted(stats):
     assert next(v for ev, v in found.items() if ev.startswith("30 of them"))[3] == "relied on case workers"
     assert next(v for ev, v in found.items() if ev.startswith("only seven"))[3:] == ("public funding", "only")
     assert found["within 48 hours"][2:] == ("hours", "time to release to community groups", "within")
+
+
+def test_how_often_is_a_rate_and_what_is_done_says_what_it_counts(stats):
+    # FICTIONAL sentences
+    found = _read(stats, "Each family has a case worker, who visits at least twice a month. Publish, at least once a "
+                         "year, data on children held. The Ombudsman inspected the centre four times in 2024. "
+                         "Both grants are renewed every twelve months.\n")
+    assert found["at least twice a month"][:4] == ("2", None, "per month", "visits")
+    assert found["at least once a year"][2:4] == ("per year", "Publish data")  # a lone verb: what it acts on
+    assert found["four times"][:4] == ("4", None, "count", "times Ombudsman inspected the centre")
+    assert found["every twelve months"][2:5] == ("months", "interval at which Both grants are renewed", "every")
+
+
+def test_time_spent_somewhere_and_a_unit_that_is_no_span(stats):
+    found = _read(stats, "He spent 97 days in detention. Holding someone in Lindela for four months costs more. "
+                         "He arrived from Eritrea in 2021 and waited 40 days. A day in detention costs EUR 90.\n")
+    assert found["97 days"][3] == "time in detention"
+    assert found["four months"][3] == "time in Lindela"  # a name after "in": where the time was spent
+    assert found["40 days"][3] == "time to wait"  # not Eritrea: where someone came from says nothing of the wait
+    assert not any(ev.startswith("A day") for ev in found)  # "a day" names the unit of the cost, not a span
+
+
+def test_a_range_of_percentages_a_confidence_level_and_a_figure_down_from_another(stats):
+    found = _read(stats, "Compliance ranged from 84% to 97% across sites (95% CI: 89–93). They counted 43 children "
+                         "held there, down from 118 a year earlier.\n")
+    assert found["84% to 97%"][:4] == ("84", "97", "percent", "Compliance")
+    assert not any(ev.startswith("95%") for ev in found)  # the confidence level is a property of the method
+    assert found["118"][3] == "children"  # what the figure before counted
