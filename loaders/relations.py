@@ -63,6 +63,7 @@ class RelationCues:
     naming: re.Pattern  # verbs that name the practice they do ("they monitor two depots")
     outcomes: frozenset[str]  # forms of verbs whose passive tells what happened to people ("were released")
     begun: re.Pattern  # "began accompanying", "continued to …" — a practice begun or continued
+    publisher_partner: re.Pattern  # "Our partner X", "with our support": the author is a partner
 
     @classmethod
     def load(cls, data_dir: Path) -> RelationCues:
@@ -72,7 +73,8 @@ class RelationCues:
                  for key in ("partnership_cues", "partnership_fields", "practice_verbs", "practice_nouns",
                              "place_prepositions", "continuing_subjects", "not_done_cues", "not_practice_cues",
                              "meeting_nouns", "practice_list_labels", "reporting_verbs", "practice_lemmas",
-                             "practice_lemmas_past", "practice_naming_lemmas", "outcome_lemmas")}
+                             "practice_lemmas_past", "practice_naming_lemmas", "outcome_lemmas",
+                             "publisher_partnership_cues")}
         lists["practice_naming"] = sorted(verb_forms(lists["practice_naming_lemmas"]))
         lists["practice_gerunds"] = sorted(verb_forms(lists["practice_lemmas"] + lists["practice_lemmas_past"]
                                                       + lists["practice_naming_lemmas"], gerund=True))
@@ -82,10 +84,13 @@ class RelationCues:
         # their third person, a plural noun as often ("places", "supports"), is the verb right after a name
         lists["after_name"] = sorted(verb_forms(lists["practice_lemmas_past"], present=True)
                                      - set(lists["practice_verbs"]))
-        try:
-            partnership = re.compile("|".join(f"(?:{c})" for c in lists["partnership_cues"]), re.I)
-        except re.error as e:
-            raise RelationCueError(f"{path}: 'partnership_cues' holds a pattern that does not compile ({e})") from None
+        patterns = {}
+        for key in ("partnership_cues", "publisher_partnership_cues"):
+            try:
+                patterns[key] = re.compile("|".join(f"(?:{c})" for c in lists[key]), re.I)
+            except re.error as e:
+                raise RelationCueError(f"{path}: {key!r} holds a pattern that does not compile ({e})") from None
+        partnership = patterns["partnership_cues"]
 
         def words(key: str) -> str:
             return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(lists[key], key=len, reverse=True))
@@ -109,7 +114,8 @@ class RelationCues:
                    frozenset(verb_forms(lists["outcome_lemmas"])),
                    # "we began accompanying clients": a practice begun or continued
                    re.compile(r"\b(?:began|begun|begin|begins|started|starts|start|continued|continues|continue)"
-                              rf"\s+(?:{words('practice_gerunds')})\b"))
+                              rf"\s+(?:{words('practice_gerunds')})\b"),
+                   patterns["publisher_partnership_cues"])
 
 
 def verb_forms(lemmas: list[str], base: bool = True, gerund: bool = False, present: bool = False) -> set[str]:
@@ -234,13 +240,23 @@ def _partners(rc: RelationContext, s: Sentence) -> list[Actor]:
             continue
         if any(x <= a.span.start and a.span.end <= y and (x, y) != (a.span.start, a.span.end) for x, y in spans):
             continue  # "UNHCR" inside "the UNHCR Representation in Bulgaria": the representation is the partner
-        funder = _after_by(s, at)  # "funded by Iceland, Liechtenstein and Norway": the States act
-        if isinstance(a, StateRef) and (anonymous is not None or (k > 0 and not funder) or _is_place(rc, s, at)):
+        # "funded by Iceland, Liechtenstein and Norway", "with the authorities of Costa Rica and Panama": the
+        # States act
+        authorities = _authorities_of(s, at)
+        funder = _after_by(s, at) or authorities
+        if isinstance(a, StateRef) and (anonymous is not None or (k > 0 and not funder)
+                                        or (_is_place(rc, s, at) and not authorities)):
             continue  # a State joins only as the sentence's subject or agent: elsewhere it is where, not who
         if isinstance(a, PersonRef):
             continue
         out.setdefault(_key(a), a)
     return list(out.values())
+
+
+def _authorities_of(s: Sentence, at: int) -> bool:
+    """Is the State at ``at`` named as whose authorities act ("the national authorities of Mauritania and …")?"""
+    before = s.line.text[max(s.start, at - 60):at]
+    return re.search(r"\bauthorities\s+of\s+(?:the\s+)?(?:[^.;:()]*?(?:,|\band)\s+(?:the\s+)?)?$", before) is not None
 
 
 def _after_by(s: Sentence, at: int) -> bool:
@@ -372,9 +388,9 @@ def _publisher(rc: RelationContext, span: Span) -> OrgRef:
 def _planned(rc: RelationContext, masked: str, cue: re.Match) -> bool:
     """Does a modal govern the cue — in its own clause, or, for a participle ("…, working with UNHCR"), in the
     clause it hangs on ("the Home Office will pilot it in two regions, working with UNHCR")?"""
-    window = masked[max(0, cue.start() - 80):cue.start()]
+    window = masked[max(0, cue.start() - 200):cue.start()]
     if not re.match(r"\w+ing\b", cue.group(0)):
-        window = window.rsplit(",", 1)[-1]
+        window = window[-80:].rsplit(",", 1)[-1]
     return rc.cues.not_done.search(window) is not None
 
 
@@ -399,11 +415,15 @@ def partnerships(rc: RelationContext, s: Sentence) -> None:
     if publisher is None and rc.ctx.publisher and AUTHOR_BY.match(s.masked):
         # "Commissioned by the UNHCR Representation in Bulgaria." above a report: the text's author is the other
         publisher = _publisher(rc, rc.ctx.span(s.line, s.start, s.start + len(s.masked.split(None, 1)[0])))
+    ours = rc.cues.publisher_partner.search(s.masked) if rc.ctx.publisher and rc.interviewee is None else None
+    if publisher is None and ours:
+        # "Our partner X runs …", "X, with our support, …": the author works with X
+        publisher = _publisher(rc, rc.ctx.span(s.line, s.start + ours.start(), s.start + ours.end()))
     if sum(not isinstance(a, PersonRef) for _, a in s.actors) + (publisher is not None) < 2:
         return  # fewer than two actors who could be partners: the cue patterns need not be searched
     cue = rc.cues.partnership.search(s.masked)
     field_label = rc.cues.partnership_field.match(s.masked)
-    if not (cue or field_label or _joint_subject(rc, s)):
+    if not (cue or ours or field_label or _joint_subject(rc, s)):
         return
     if rc.commitments.overlaps(s.span) or s.text.rstrip().endswith("?"):
         return  # a next step, a recommendation or a question: a collaboration planned or asked for, not one that is
@@ -791,8 +811,10 @@ def read_relations(ctx: Context, cues: RelationCues, vocab: Vocabulary) -> None:
     actors.sort(key=lambda x: x[0])
     starts = [at for at, _ in actors]
     # the items of a list of what is to be done: by its kind, or by its introduction ("The programme will …:")
+    # ("The States agreed to:", "requested the Secretariat to:": each item completes an infinitive)
     to_be_done = [item.span for lst in ctx.out.lists
-                  if lst.kind in COMMITMENT_KINDS or cues.not_done.search(lst.label) for item in lst.items]
+                  if lst.kind in COMMITMENT_KINDS or cues.not_done.search(lst.label)
+                  or re.search(r"\bto\s*:?\s*$", lst.label) for item in lst.items]
     rc = RelationContext(ctx, cues, vocab, parsed_partnerships=Intervals([p.span for p in ctx.out.partnerships]),
                          parsed_practices={p.label: p.span for p in ctx.out.practices},
                          commitments=Intervals(to_be_done),

@@ -444,3 +444,32 @@ def test_where_figures_came_from_and_what_a_thing_was_used_for_are_no_practices(
 ], ids=["relative clause", "on call", "office", "funder"])
 def test_who_did_the_practice(parse, text, doers):
     assert [who(p.actor) for p in parse(text + "\n").practices] == doers
+
+
+def test_the_author_is_a_partner_of_our_partner_and_of_what_it_supports(gazetteer, vocab, tmp_path):
+    pd = _parse_published(gazetteer, vocab, tmp_path, "Our partner the Riverside Migrant Council runs a hotline. "
+                          "The Lowland Asylum Agency (LAA), with our support, visits detention centres. "
+                          "With UNICEF and IOM, we trained 60 border officials.\n")
+    assert [[who(a) for a in p.partners] for p in pd.partnerships] == [
+        ["Harbour Legal Collective", "Riverside Migrant Council"],
+        ["Harbour Legal Collective", "Lowland Asylum Agency"], ["Harbour Legal Collective", "UNICEF", "IOM"]]
+
+
+def test_a_states_authorities_act_and_what_was_coordinated_by_one_body_with_another(parse):
+    pd = parse("UNICEF piloted the toolkit with the child protection authorities of Costa Rica and Panama. The "
+               "mechanism is coordinated by the Riverside Migrant Council with IOM. A shelter run by a charity "
+               "rather than by the police, with an average stay of 18 days, opened in Peru.\n")
+    assert [[who(a) for a in p.partners] for p in pd.partnerships] == [["UNICEF", "CRI", "PAN"],
+                                                                        ["Riverside Migrant Council", "IOM"]]
+
+
+def test_what_a_list_introduced_by_agreed_to_commits_to_is_no_partnership_yet(parse):
+    pd = parse("The participating States agreed to:\n\n1. launch pilots in at least three States, with the support "
+               "of IOM and UNHCR;\n2. train 500 officers in consultation with UNICEF and IOM.\n")
+    assert pd.partnerships == []
+
+
+def test_a_collaboration_a_modal_governs_is_planned_however_far_the_participle(parse):
+    pd = parse("The Lowland Immigration Service will pilot community case management for up to 400 people in two "
+               "regions from April 2026, working with UNHCR and the Riverside Migrant Council.\n")
+    assert pd.partnerships == []
