@@ -228,3 +228,16 @@ def test_a_range_of_percentages_a_confidence_level_and_a_figure_down_from_anothe
     assert found["84% to 97%"][:4] == ("84", "97", "percent", "Compliance")
     assert not any(ev.startswith("95%") for ev in found)  # the confidence level is a property of the method
     assert found["118"][3] == "children"  # what the figure before counted
+
+
+def test_every_unit_the_reader_gives_is_one_the_shapes_accept(one_document_corpus):
+    # FICTIONAL report: a rate per unit of time, a span, a share, an amount and a count, built and validated
+    from atdkg.build import build_graph
+    from atdkg.terms import ATD
+    text = ("Report of the Lowland exchange\n\nA case worker visits each family twice a month and reports on it "
+            "once a year; families wait 12 days for a decision, 74% stay in contact, the scheme costs EUR 95 "
+            "a day and 64 police officers were trained.\n")
+    result = build_graph(one_document_corpus(text), "https://example.org/")
+    assert result.conforms, result.report_text
+    units = {str(u) for u in result.dataset.objects(None, ATD.unit)}
+    assert {"per month", "per year", "days", "percent", "EUR", "count"} <= units, units
