@@ -216,13 +216,20 @@ class MentionContext:
             (re.compile(rf"(?<![\w.])(?P<hon>{honorifics})\s+(?P<name>{NAME_WORD}(?:\s+(?:{PARTICLE}\s+)?"
                         rf"{NAME_WORD}){{0,3}})"), True),
             # "said Jane Doe", "By Jane Doe for The Courier", "Photo: Jane Doe."
-            (re.compile(rf"(?i:\b(?:{before}))\s+(?P<name>{name})(?=\s*(?:[,;|.()]|$|\s+(?:{after}|for)\b))"),
+            (re.compile(rf"(?i:\b(?:{before}))\s+(?P<name>{name})(?=\s*(?:[,;|.()·•–—]|$|\s+(?:{after}|for)\b))"),
              False),
             # "Jane Doe, Senior Protection Officer, …", "Lucía Ferrer, executive director of …", "Jane Doe said"
             (re.compile(rf"(?<![\w’'.-])(?P<name>{name})(?=\s*,\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}(?i:{posts})\b|"
                         rf"\s+(?:{after})\b)"), False),
             # "Rapporteur: Jane Doe", "Chairs: …": a post as a label
             (re.compile(rf"\b(?:{posts})s?\s*:\s+(?P<name>{name})(?=\s*(?:[,;|.()]|$))"), False),
+            # "said the Minister of the Interior, Jane Doe, at …": the name in apposition after its post
+            (re.compile(rf"(?i:\b(?:{posts}))(?:\s+(?:of|for|at)\s+(?:the\s+)?{NAME_WORD}"
+                        rf"(?:\s+(?:(?:and|of|for|the|on)\s+)*{NAME_WORD}){{0,6}})?\s*,\s+(?P<name>{name})(?=\s*,)"),
+             False),
+            # "Jane Doe (Ministry of Home Affairs, Malaysia), who …": a speaker with the body in parentheses
+            (re.compile(rf"(?<![\w’'.-])(?P<name>{name})\s+\((?P<aff>(?=[^()\n]*[a-z])[A-Z][^()\n]{{2,80}})\)"
+                        rf"(?=\s*(?:[,;:.]|$|\s+(?:who|is|was|and|{after})\b))"), False),
         ]
 
     @property
@@ -313,6 +320,7 @@ def listed_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
 
 
 LABEL_PATTERN = 3  # the index of the "Post: Name" pattern among the people patterns
+APPOSITION_PATTERN, AFFILIATION_PATTERN = 4, 5  # "the Minister, Jane Doe, …"; "Jane Doe (Ministry …)"
 UN_PREFIX = re.compile(r"(?<![\w.])(?:U\.N\.|UN|United Nations)\s+$")
 LIST_LABEL = re.compile(r"^[A-Z][^:;]{0,60}:\s+")  # "Partners: …", "Members of the network: …"
 SEGMENT_LEAD = re.compile(r"^(?:and|&|the|The)\s+")
@@ -1075,10 +1083,14 @@ def people(mc: MentionContext, line: Line) -> Iterable[Mention]:
     for k, (pattern, honorific) in enumerate(patterns):
         if k == LABEL_PATTERN and ":" not in text:
             continue  # "Rapporteur: …" needs its colon: the long alternation of posts is not scanned for nothing
+        if (k == APPOSITION_PATTERN and text.count(",") < 2) or (k == AFFILIATION_PATTERN and "(" not in text):
+            continue  # "the Minister, Jane Doe, …" needs two commas; "Jane Doe (Ministry …)" a parenthesis
         for m in pattern.finditer(text):
             s, e = m.span("name")
             if taken.overlaps(s, e):
                 continue
+            if "aff" in m.groupdict() and not _names_a_body(mc, m.group("aff")):
+                continue  # "Casa Abierta (Open House)": a name and its translation, not a person and a body
             if _person_words(mc, m.group("name").split(), strict=not honorific):
                 found.append((s, e, m.group("hon") if honorific else None))
                 taken.add(s, e)
@@ -1088,6 +1100,13 @@ def people(mc: MentionContext, line: Line) -> Iterable[Mention]:
             taken.add(s, e)
     for s, e, hon in sorted(found):
         yield Mention(PersonRef(clean(text[s:e]), mc.span(line, s, e), honorific=hon), "people")
+
+
+def _names_a_body(mc: MentionContext, words: str) -> bool:
+    """Do these words (in parentheses after a name) name an organisation: an organisation word ("Institute",
+    "Ministry of …, Malaysia") or a body the gazetteer knows?"""
+    first = words.split(",")[0].strip()
+    return _has(tokens(first), mc.cues.org_heads) or bool(mc.gazetteer.resolve_org(first))
 
 
 def _name_line(mc: MentionContext, line: Line) -> list[tuple[int, int, str | None]]:

@@ -451,3 +451,14 @@ def test_a_states_institutions_by_their_one_word_but_not_at_a_sentence_start_or_
     ms = read("The draft was submitted to Cabinet in June. We urge Congress to act. Parliament met. Ms Lima, Member "
               "of Parliament, spoke to the House of Commons.\n")
     assert sorted(org_names(ms)) == ["Cabinet", "Congress", "House of Commons"]
+
+
+def test_people_after_their_post_in_apposition_in_a_dotted_byline_and_with_their_body_in_parentheses(read):
+    # FICTIONAL lines in a ministry's news style and a blog's speaker list
+    ms = read('"Nobody should wait at the border," said the Minister of Coastal Affairs, Rosa Elena Varga Ruiz, at '
+              "the launch.\n\n*Posted 9 March 2026 by Ingrid Halvorsen · Events*\n\n"
+              "- Tomás Echeverri (Lowland Institute for Migration), who leads the study;\n"
+              "- Nur Aisyah Rahman (Ministry of Home Affairs, Malaysia), who coordinates a pilot;\n"
+              "- Casa Abierta (Open House), which opened in 2024.\n")
+    assert sorted(people(ms)) == ["Ingrid Halvorsen", "Nur Aisyah Rahman", "Rosa Elena Varga Ruiz",
+                                  "Tomás Echeverri"]  # a programme's name and its translation are no person
