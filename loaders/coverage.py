@@ -23,6 +23,16 @@ from .text import Line
 NUMBER = re.compile(r"(?<![\w-])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)?(?![\w-])")
 
 
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The fields of a record class (None for anything else): asked once per class, not once per record."""
+    if cls not in _FIELDS:
+        _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
+    return _FIELDS[cls]
+
+
 def spans_and_refs(root: Any, exclude: tuple[str, ...] = ()) -> tuple[list[Span], list[OrgRef]]:
     """Every Span and every OrgRef inside a record, however deep (lists, dicts, nested records, chains of
     parents): walked with a stack, since a long affiliation nests organisations deeper than recursion allows.
@@ -39,10 +49,10 @@ def spans_and_refs(root: Any, exclude: tuple[str, ...] = ()) -> tuple[list[Span]
         seen.add(id(x))
         if isinstance(x, Span):
             spans.append(x)
-        elif dataclasses.is_dataclass(x) and not isinstance(x, type):
+        elif (names := _field_names(type(x))) is not None:
             if isinstance(x, OrgRef):
                 refs.append(x)
-            stack.extend(getattr(x, f.name) for f in dataclasses.fields(x))
+            stack.extend(getattr(x, name) for name in names)
         elif isinstance(x, list | tuple):
             stack.extend(x)
         elif isinstance(x, dict):

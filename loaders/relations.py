@@ -415,7 +415,8 @@ def partnerships(rc: RelationContext, s: Sentence) -> None:
     if publisher is None and rc.ctx.publisher and AUTHOR_BY.match(s.masked):
         # "Commissioned by the UNHCR Representation in Bulgaria." above a report: the text's author is the other
         publisher = _publisher(rc, rc.ctx.span(s.line, s.start, s.start + len(s.masked.split(None, 1)[0])))
-    ours = rc.cues.publisher_partner.search(s.masked) if rc.ctx.publisher and rc.interviewee is None else None
+    ours = rc.cues.publisher_partner.search(s.masked) if (
+        rc.ctx.publisher and rc.interviewee is None and re.search(r"(?i)\b(?:our|we)\b", s.masked)) else None
     if publisher is None and ours:
         # "Our partner X runs …", "X, with our support, …": the author works with X
         publisher = _publisher(rc, rc.ctx.span(s.line, s.start + ours.start(), s.start + ours.end()))

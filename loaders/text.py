@@ -498,9 +498,14 @@ COMPATIBILITY = {"\u2010": "-", "\u2011": "-", **{chr(c): unicodedata.normalize(
                                                   for c in range(0xFB00, 0xFB07)}}
 
 
+TYPESET = re.compile("[" + "".join(sorted(INVISIBLE | set(COMPATIBILITY))) + "]")
+OTHER_SPACE = re.compile(r"[^\S ]")  # whitespace that is not a plain space
+
+
 def _typeset_characters(buf: _Buffer) -> _Buffer:
     """Invisible characters out, ligatures and Unicode hyphens spelled out; each letter keeps its glyph's span."""
-    if buf.text().isascii():
+    text = buf.text()
+    if text.isascii() or not TYPESET.search(text):
         return buf
     out = _Buffer()
     for ch, s, e in zip(buf.chars, buf.starts, buf.ends):
@@ -516,7 +521,7 @@ def _nfc(buf: _Buffer) -> _Buffer:
     buf = _typeset_characters(buf)
     text = buf.text()
     if text.isascii() or (unicodedata.is_normalized("NFC", text)
-                          and not any(unicodedata.combining(ch) for ch in text if not ch.isascii())):
+                          and not any(unicodedata.combining(ch) for ch in set(text) if not ch.isascii())):
         return buf  # already composed, nothing to regroup
     out = _Buffer()
     k = 0
@@ -534,7 +539,7 @@ def _nfc(buf: _Buffer) -> _Buffer:
 
 def _squash_spaces(buf: _Buffer) -> _Buffer:
     text = buf.text()
-    if "  " not in text and text == text.strip() and not any(ch.isspace() and ch != " " for ch in text):
+    if "  " not in text and text == text.strip() and not OTHER_SPACE.search(text):
         return buf  # single spaces already
     out = _Buffer()
     for ch, s, e in zip(buf.chars, buf.starts, buf.ends):
