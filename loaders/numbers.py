@@ -59,6 +59,11 @@ NONE_OF = re.compile(r"(?<![\w-])(?:[Nn]one|[Nn]ot\s+one|[Nn]ot\s+a\s+single\s+o
                      r"(?:(?P<them>them|these|those)\b|(?:the|its|their|all)\s+)")
 # "Four years ago, …", "Four years on, …": the time since what the clause tells
 AGO = re.compile(r"^\s+(?:ago|on|later)\b")
+# "rose from 64% to 89%": a change, told by the figure before and the figure after
+CHANGED = re.compile(r"\b(?:rose|risen|rising|fell|fallen|falling|increased|decreased|dropped|grew|grown|declined|"
+                     r"improved|climbed|went\s+(?:up|down))\s+from\s+$", re.I)
+# "(n = 212)": the size of a sample
+SAMPLE = re.compile(r"\bn\s*=\s*$")
 # "43 children, down from 118", "rose to 82%, up from 35%": the figure before counts the same
 FROM_BEFORE = re.compile(r"\b(?:down|up)\s+from\s+$")
 # "four times in 2024", "three times a week": how many times something was done
@@ -211,13 +216,13 @@ class StatisticsReader:
         self.money_after = re.compile(rf"\s*({money})\b")
         self.qualifier = re.compile(r"(?i:\b(" + "|".join(map(re.escape, cues.qualifiers)) + r"))\s+$")
         self.qualifier_words = {w for q in cues.qualifiers for w in q.lower().split()}
-        self.range = re.compile(rf"\s*(?:–|-|to|and)\s*(?P<d>{DIGITS})(?![\w.,]\d)")
+        self.range = re.compile(rf"\s*(?:–|-|to|and)\s*(?:(?P<d>{DIGITS})(?![\w.,]\d)|(?P<w>(?i:{words}))\b(?!-))")
         self.not_after = re.compile(r"\s*(?:" + "|".join(map(re.escape, cues.not_after)) + r")\b") \
             if cues.not_after else None
         often = "|".join(map(re.escape, cues.frequency_words))
         self.frequency = re.compile(rf"(?<![\w-])(?i:({often}))\s+(?:a|an|per|each)\s+(day|week|month|year)\b") \
             if often else None
-        self.ratio = re.compile(rf"\s+(?:in|out of)\s+(?P<d>\d+|(?i:{words}))\b")
+        self.ratio = re.compile(rf"\s+(?:in|out of)\s+(?P<d>(?!(?:19|20)\d\d\b)\d+|(?i:{words}))\b")  # not "in 2024"
         refs = "|".join(re.escape(w) for w in sorted(cues.not_before, key=len, reverse=True))
         self.reference = re.compile(rf"(?:^|\W)(?:{refs})\s*(?:[\d.]+\s*(?:,|and|&|or)\s*)*$")
         self.date = re.compile(rf"(?:\b(?:{MONTH})\s*$)|(?:^\s*(?:[–-]\s*\d{{1,2}}\s*)?(?:{MONTH})\b)")
@@ -255,22 +260,31 @@ class StatisticsReader:
             if m.group("w") and (rep := self.repeated.match(text, end)) and Decimal(
                     rep.group("d").replace(",", "")) == value:
                 end = rep.end()  # the digits repeat the words: one statistic
+            if m.group("d") and not m.group("ord") and "," not in m.group("d") and 1900 <= value <= 2099 \
+                    and value == value.to_integral() and not self.percent.match(text, end) \
+                    and not self.time_unit.match(text, end):
+                continue  # a year ("in 2019 to 82%": no range from it either)
             unit, upper = "count", None
             if s := self.scale.match(text, end):
                 value *= self.cues.scales[s.group(1)]
                 end = s.end()
             r = self.range.match(text, end)
             aged = AGE_BEFORE.search(before)
+            if r and r.group("w") and (r.group("w").lower() in self.cues.weak_number_words
+                                       or not self.time_unit.match(text, r.end())):
+                r = None  # "between two and six weeks"; not "two to one", "one and a half"
             if r and (self.time_unit.match(text, r.end()) or self.percent.match(text, r.end())
                       or re.search(r"(?i)\bbetween\s+$", before) or aged):
-                upper, end = Decimal(r.group("d").replace(",", "")), r.end()
+                upper, end = (Decimal(r.group("d").replace(",", "")) if r.group("d")
+                              else Decimal(self.cues.number_words[r.group("w").lower()])), r.end()
             money_start = None  # a currency written before the number starts the evidence
             if p := self.percent.match(text, end):
                 unit, end = "percent", p.end()
                 if self.not_after and self.not_after.match(text, end):
                     continue  # "95% CI": the level of a confidence interval, a property of the method
-                if upper is None and (r := self.percent_range.match(text, end)):
-                    upper, end = Decimal(r.group("d").replace(",", "")), r.end()  # "from 84% to 97%"
+                if upper is None and (r := self.percent_range.match(text, end)) and not CHANGED.search(before):
+                    upper, end = Decimal(r.group("d").replace(",", "")), r.end()  # "ranged from 84% to 97%"
+                    # (but "rose from 64% to 89%" is two figures: before and after)
             elif t := self.time_unit.match(text, end):
                 unit, end = self.cues.time_units[t.group(1)], t.end()
             elif self.multiple and (x := self.multiple.match(text, end)):
@@ -426,6 +440,8 @@ class StatisticsReader:
             return n.counted, n.end
         if n.how:
             return self._how_often(text, n, sentence_start), n.end
+        if n.unit == "count" and SAMPLE.search(text, max(0, n.start - 8), n.start) and re.match(r"\s*[,;)\]]", rest):
+            return "sample size", n.end  # "(n = 212)"
         if previous and FROM_BEFORE.search(text, max(0, n.start - 30), n.start):
             return previous, n.end  # "43 children …, down from 118": the same thing counted before
         if n.unit in TIME_UNITS and (ago := AGO.match(rest)):
@@ -486,8 +502,9 @@ class StatisticsReader:
             word = w.group(1)
             if not words and word.lower() in DETERMINERS:
                 continue  # "after their placement": the determiner is not what is counted
-            if not words and n.unit != "count" and word.lower() in self.qualifier_words \
-                    and word.lower() not in COMPARATIVE:
+            if not words and n.unit != "count" and ((word.lower() in self.qualifier_words
+                                                     and word.lower() not in COMPARATIVE)
+                                                    or (n.unit.isupper() and _only_verb(word.lower()))):
                 break  # "USD 1.2 million over four years": a period or another figure's qualifier, not what it is
             if word.lower() in self.cues.counted_stop or len(words) >= 6 or (words and word.endswith("ing")) or (
                     words and word.endswith("ed") and words[-1].endswith("ed")):

@@ -241,3 +241,16 @@ def test_every_unit_the_reader_gives_is_one_the_shapes_accept(one_document_corpu
     assert result.conforms, result.report_text
     units = {str(u) for u in result.dataset.objects(None, ATD.unit)}
     assert {"per month", "per year", "days", "percent", "EUR", "count"} <= units, units
+
+
+def test_a_change_is_two_figures_a_year_starts_no_range_and_a_sample_has_a_size(stats):
+    # FICTIONAL sentences
+    found = _read(stats, "Compliance rose from 64% to 89% in 2024. Enrolment grew in 2019 to 82% in 2022. Women "
+                         "stayed between two and six weeks. A survey (n = 212) found that close to half of all "
+                         "people were women. The shortfall of USD 1.8 million puts the desk at risk.\n")
+    assert found["64%"][:3] == ("64", None, "percent") and found["89%"][:3] == ("89", None, "percent")
+    assert found["82%"][:3] == ("82", None, "percent")  # not a range from the year before it
+    assert found["between two and six weeks"][:3] == ("2", "6", "weeks")
+    assert found["212"][3] == "sample size"
+    assert next(v for ev, v in found.items() if ev.startswith("close to half"))[4] == "close to, in 2"
+    assert found["USD 1.8 million"][3] == "shortfall"  # what follows is a verb, not what the amount is
