@@ -64,6 +64,7 @@ class RelationCues:
     outcomes: frozenset[str]  # forms of verbs whose passive tells what happened to people ("were released")
     begun: re.Pattern  # "began accompanying", "continued to …" — a practice begun or continued
     publisher_partner: re.Pattern  # "Our partner X", "with our support": the author is a partner
+    partnership_heading: re.Pattern  # a line that is only "PARTNERS" or "Donors": the next line lists them
 
     @classmethod
     def load(cls, data_dir: Path) -> RelationCues:
@@ -115,7 +116,8 @@ class RelationCues:
                    # "we began accompanying clients": a practice begun or continued
                    re.compile(r"\b(?:began|begun|begin|begins|started|starts|start|continued|continues|continue)"
                               rf"\s+(?:{words('practice_gerunds')})\b"),
-                   patterns["publisher_partnership_cues"])
+                   patterns["publisher_partnership_cues"],
+                   re.compile(rf"^\W*(?:[\w’']+\s+){{0,2}}?(?:{words('partnership_fields')})\s*:?\s*$", re.I))
 
 
 def verb_forms(lemmas: list[str], base: bool = True, gerund: bool = False, present: bool = False) -> set[str]:
@@ -185,6 +187,7 @@ class RelationContext:
     commitments: Intervals = field(default_factory=lambda: Intervals([]))  # items of lists of what is to be done
     parsed_practice_spans: Intervals = field(default_factory=lambda: Intervals([]))
     field_line: Sentence | None = None  # the whole of a "Partners: …" line, while its sentences are read
+    field_heading: bool = False  # the field line is the line under a "PARTNERS" heading
     host_spans: list[Span] = field(default_factory=list)  # where the genre parser read the exchange's hosts
     interviewee: OrgRef | None = None  # an interview's: whose "we" its answers speak
     answering: bool = False  # is the line being read an answer of an interview ("A: …")?
@@ -243,7 +246,7 @@ def _partners(rc: RelationContext, s: Sentence) -> list[Actor]:
         # "funded by Iceland, Liechtenstein and Norway", "with the authorities of Costa Rica and Panama": the
         # States act
         authorities = _authorities_of(s, at)
-        funder = _after_by(s, at) or authorities
+        funder = _after_by(s, at) or authorities or rc.field_line is s  # "Donors: EU, Switzerland, Norway"
         if isinstance(a, StateRef) and (anonymous is not None or (k > 0 and not funder)
                                         or (_is_place(rc, s, at) and not authorities)):
             continue  # a State joins only as the sentence's subject or agent: elsewhere it is where, not who
@@ -385,6 +388,16 @@ def _publisher(rc: RelationContext, span: Span) -> OrgRef:
     return OrgRef(rc.ctx.publisher, span, key=rc.ctx.gazetteer.resolve_org(rc.ctx.publisher))
 
 
+def _self_named(rc: RelationContext) -> OrgRef | None:
+    """The publisher as the text names it, if it does ("IOM" in IOM's donor update)."""
+    if not rc.ctx.publisher:
+        return None
+    names = (fold(rc.ctx.publisher), fold(rc.ctx.publisher.split(",")[0]))
+    key = rc.ctx.gazetteer.resolve_org(rc.ctx.publisher)
+    return next((m.actor for m in rc.ctx.out.mentions if isinstance(m.actor, OrgRef)
+                 and (fold(m.actor.name) in names or (key is not None and m.actor.key == key))), None)
+
+
 def _planned(rc: RelationContext, masked: str, cue: re.Match) -> bool:
     """Does a modal govern the cue — in its own clause, or, for a participle ("…, working with UNHCR"), in the
     clause it hangs on ("the Home Office will pilot it in two regions, working with UNHCR")?"""
@@ -424,11 +437,11 @@ def partnerships(rc: RelationContext, s: Sentence) -> None:
         return  # fewer than two actors who could be partners: the cue patterns need not be searched
     cue = rc.cues.partnership.search(s.masked)
     field_label = rc.cues.partnership_field.match(s.masked)
-    if not (cue or ours or field_label or _joint_subject(rc, s)):
+    if not (cue or ours or field_label or rc.field_heading or _joint_subject(rc, s)):
         return
     if rc.commitments.overlaps(s.span) or s.text.rstrip().endswith("?"):
         return  # a next step, a recommendation or a question: a collaboration planned or asked for, not one that is
-    if cue and not field_label and (_planned(rc, s.masked, cue) or _person_agent(s, cue.end())):
+    if cue and not (field_label or rc.field_heading) and (_planned(rc, s.masked, cue) or _person_agent(s, cue.end())):
         return  # "… will pilot it, working with UNHCR": planned; "delivered by Ms X, Director of …": a speech
     if sum(s.span.start <= h.start and h.end <= s.span.end for h in rc.host_spans) >= 2:
         return  # "co-hosted by A and B": the genre parser read them as the exchange's hosts (a hosting, not twice)
@@ -437,6 +450,14 @@ def partnerships(rc: RelationContext, s: Sentence) -> None:
                                                                           re.I):
         # "Thank you to our funders: A, B and C": the author is the partner of each
         publisher = _publisher(rc, rc.ctx.span(s.line, s.start + field_label.start(), s.start + field_label.end()))
+    elif publisher is None and (field_label or rc.field_heading) and not rc.ctx.out.describes_event:
+        # "Partners: A; B", "Donors: …" in a text about its author's own work (it names itself; an interview's box
+        # is about the interviewee): the author's partners — but not a practice entry's "Implementing partners:"
+        label = field_label.group(0) if field_label else s.line.text
+        if not re.search(r"(?i)\bimplement", label) and (author := rc.interviewee or _self_named(rc)):
+            at = rc.ctx.span(s.line, s.start, s.start + len(label.rstrip()))
+            publisher = OrgRef(author.name, at, acronym=author.acronym, key=author.key, parent=author.parent,
+                               scope=author.scope)
     if publisher is not None and all(_key(p) != _key(publisher) for p in partners):
         partners.insert(0, publisher)
     if len(partners) < 2 or rc.parsed_partnerships.overlaps(s.span):
@@ -822,17 +843,22 @@ def read_relations(ctx: Context, cues: RelationCues, vocab: Vocabulary) -> None:
                          parsed_practice_spans=Intervals([p.span for p in ctx.out.practices]))
     rc.interviewee = _interviewee(ctx)
     rc.host_spans = [h.span for h in ctx.out.exchange.hosts]
+    previous: Line | None = None
     for line in ctx.lines:
         rc.previous_actor = None  # a new paragraph introduces its actor again
         rc.field_line = None
         if rc.interviewee is not None and (turn := TURN.match(line.text)):
             rc.answering = turn.group(1).lower().startswith("a")
-        if cues.partnership_field.match(line.text):
-            # "Funding: Government of Japan, through IOM; Makassar City Government (in kind)": every name of the
-            # field's value is a partner, though a semicolon and a capital split it into sentences
+        under_heading = previous is not None and cues.partnership_heading.match(previous.text) is not None
+        previous = line
+        if cues.partnership_field.match(line.text) or under_heading:
+            # "Funding: Government of Japan, through IOM; Makassar City Government (in kind)", or a line of names
+            # under a "PARTNERS" heading: every name of the field's value is a partner, though a semicolon and a
+            # capital split it into sentences
             whole = _sentence(ctx, line, 0, len(line.text), actors, starts)
-            rc.field_line = whole
+            rc.field_line, rc.field_heading = whole, under_heading
             partnerships(rc, whole)
+            rc.field_heading = False
         for a, b in sentences(line.text):
             s = _sentence(ctx, line, a, b, actors, starts)
             for name, component in RELATIONS.items():

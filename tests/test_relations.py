@@ -473,3 +473,15 @@ def test_a_collaboration_a_modal_governs_is_planned_however_far_the_participle(p
     pd = parse("The Lowland Immigration Service will pilot community case management for up to 400 people in two "
                "regions from April 2026, working with UNHCR and the Riverside Migrant Council.\n")
     assert pd.partnerships == []
+
+
+def test_a_donors_line_and_a_line_under_a_partners_heading_are_the_authors_partnerships(gazetteer, vocab, tmp_path):
+    # FICTIONAL donor update by an author that names itself; a practice entry's implementers are not its partners
+    pd = _parse_published(gazetteer, vocab, tmp_path, "The Harbour Legal Collective ran a help desk this quarter."
+                          "\n\nDonors: European Union, Switzerland, Kingdom of the Netherlands\n\nPARTNERS\n"
+                          "Lowland Asylum Agency, Riverside Migrant Council, UNICEF\n\n"
+                          "Implementing partners: IOM; Riverside Migrant Council\n")
+    assert [[who(a) for a in p.partners] for p in pd.partnerships] == [
+        ["Harbour Legal Collective", "EU", "CHE", "NLD"],
+        ["Harbour Legal Collective", "Lowland Asylum Agency", "Riverside Migrant Council", "UNICEF"],
+        ["IOM", "Riverside Migrant Council"]]
