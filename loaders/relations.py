@@ -25,6 +25,7 @@ from pathlib import Path
 
 from . import cuefile
 from .names import fold
+from .numbers import _is_verb
 from .parse_common import Context
 from .records import Actor, OrgRef, Partnership, PersonRef, Practice, Span, StateRef, Unnamed
 from .sources import SourceError
@@ -541,6 +542,14 @@ PASSIVE = re.compile(r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?\w+(?:ed|
 SHARE_SUBJECT = re.compile(r"(?:^\W*|\bthat\s+)(?:only\s+|some\s+|about\s+)?\d+\s+(?:of|out\s+of|in)\s+"
                            r"(?:the\s+)?\d+\b")
 BE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being|be)\s+(?:\w+ly\s+|also\s+|now\s+|then\s+)?$", re.I)
+# a count that opens its clause as the subject of what was done to it: "Since 2022, 187 children have been placed",
+# "162 children placed in family-based care" — a result, told by its figure
+COUNT_PASSIVE = re.compile(r"^\W*(?:(?i:in|since|during|by|over|after|within)\b[^,;:]{0,40},\s+)?\d[\d,]*\s+"
+                           r"(?:(?!(?:were|was|have|has|had)\b)[\w-]+\s+)"
+                           r"{1,4}?(?:(?:were|was|have\s+been|has\s+been|had\s+been)\s+(?:\w+ly\s+)?)?"
+                           r"(?P<verb>[a-z]+(?:ed|en|wn|ld))\b")
+# a speaker's introduction: "- Jane Doe (Lowland Institute), who leads our study", "Jane Doe, a lawyer who …"
+BIO = re.compile(r"^[\s•*–-]*(?:\(\s*\)\s*)?,\s+(?:who\b|an?\s+(?:[\w-]+\s+){0,4}?who\b)")
 
 
 def _unattributed_practice(rc: RelationContext, clause: str) -> bool:
@@ -744,6 +753,9 @@ def practices(rc: RelationContext, s: Sentence) -> None:
     if (rc.cues.not_practice.search(s.masked) or rc.cues.meeting_subject.match(s.masked) or DATA_GIVEN.match(text)
             or rc.commitments.overlaps(s.span) or text.lstrip()[:1] in "\"“‘" or _is_heading(s)):
         return
+    if s.actors and isinstance(first := s.actors[0][1], PersonRef) and s.actors[0][0] - s.start < 4 \
+            and BIO.match(s.masked[_line_offset(s.line, first.span.end) - s.start:]):
+        return  # who the speaker is ("Jane Doe (Lowland Institute), who leads our study"), not what anyone did
     listed = rc.cues.practice_list.match(s.masked)
     clauses = _clauses(s)
     if listed:  # "Similar practices: A; B; C": the label is no practice, each item is one
@@ -786,6 +798,8 @@ def practices(rc: RelationContext, s: Sentence) -> None:
         lo, hi = object_from, (clauses[told][1] if told == k + 1 else b)
         if who is None and not listed and (RESULT.search(s.masked[lo:hi]) or not _unattributed_practice(rc, clause)):
             continue  # "87% were released …": a result told by its figures; or no practice stated of anyone
+        if not listed and (count := COUNT_PASSIVE.search(clause)) and _is_verb(count.group("verb")):
+            continue  # "187 children have been placed": a result, read as a statistic
         if not listed and SHARE.search(clause) and (PASSIVE.search(clause) or SHARE_SUBJECT.search(clause)):
             continue  # "… that 6 out of 10 of the people they meet are referred", "6 of the 16 States prohibit …":
             # a figure, what it achieved or found

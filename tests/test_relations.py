@@ -485,3 +485,13 @@ def test_a_donors_line_and_a_line_under_a_partners_heading_are_the_authors_partn
         ["Harbour Legal Collective", "EU", "CHE", "NLD"],
         ["Harbour Legal Collective", "Lowland Asylum Agency", "Riverside Migrant Council", "UNICEF"],
         ["IOM", "Riverside Migrant Council"]]
+
+
+def test_a_speakers_introduction_and_a_count_of_what_was_done_are_no_practices(parse):
+    # FICTIONAL: a webinar's speaker list, a result told by its figure, and the same figure as someone's practice
+    pd = parse("- Tomás Echeverri (Lowland Institute for Migration), who leads our comparative study of case "
+               "management;\n- Ruth Nakato (Riverside Migrant Council), a lawyer who has run a case management "
+               "project.\n\nSince 2022, 187 children have been placed; a placement lasts seven months. The Riverside "
+               "Migrant Council placed 74 unaccompanied children with foster families.\n")
+    assert [p.label for p in pd.practices] == [
+        "The Riverside Migrant Council placed 74 unaccompanied children with foster families."]
