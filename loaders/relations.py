@@ -771,6 +771,20 @@ def practices(rc: RelationContext, s: Sentence) -> None:
         if before and re.search(r",\s+which\s+$", s.masked[:a]) and _antecedent(s, a, k, clauses) is None \
                 and not any(s.start + a <= at < s.start + b for at, _ in s.actors):
             continue  # "… presented the new mapping, which identified 27 programmes": what the practice found
+        if before and found and re.search(r",\s+where\s+$", s.masked[:a]) \
+                and not any(s.start + a <= at < s.start + b for at, _ in s.actors):
+            # "… the reception centre opened in 2024, where migrants are screened within 48 hours": how the practice
+            # just named works — the same practice, told to the end of the clause
+            last = found[-1]
+            hi = b
+            while hi > a and text[hi - 1] in " .;,":
+                hi -= 1
+            lo = _line_offset(s.line, last.span.start) - s.start
+            found[-1] = Practice(" ".join(text[lo:hi].split()), rc.ctx.span(s.line, s.start + lo, s.start + hi),
+                                 last.actor, last.categories or rc.vocab.categories(clause), last.targets
+                                 or rc.vocab.targets(text[a:hi]))
+            yielded = True
+            continue
         clause = s.masked[a:b]
         done = listed or _done(rc, clause)
         if not done and verb_from is not None and rc.cues.practice_noun.search(clause):

@@ -495,3 +495,11 @@ def test_a_speakers_introduction_and_a_count_of_what_was_done_are_no_practices(p
                "Migrant Council placed 74 unaccompanied children with foster families.\n")
     assert [p.label for p in pd.practices] == [
         "The Riverside Migrant Council placed 74 unaccompanied children with foster families."]
+
+
+def test_where_a_practice_works_is_the_same_practice(parse):
+    pd = parse("Peru presented the reception centre opened in Lima in 2024 together with IOM, where returned migrants "
+               "are screened within 48 hours and referred to legal services.\n")
+    assert [(p.label, who(p.actor)) for p in pd.practices] == [
+        ("Peru presented the reception centre opened in Lima in 2024 together with IOM, where returned migrants "
+         "are screened within 48 hours and referred to legal services", "PER")]  # one practice, not two
