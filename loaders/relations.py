@@ -781,7 +781,7 @@ def practices(rc: RelationContext, s: Sentence) -> None:
                 hi -= 1
             lo = _line_offset(s.line, last.span.start) - s.start
             found[-1] = Practice(" ".join(text[lo:hi].split()), rc.ctx.span(s.line, s.start + lo, s.start + hi),
-                                 last.actor, last.categories or rc.vocab.categories(clause), last.targets
+                                 last.actor, last.categories or rc.vocab.categories(s.masked[a:b]), last.targets
                                  or rc.vocab.targets(text[a:hi]))
             yielded = True
             continue
