@@ -66,6 +66,8 @@ class RelationCues:
     begun: re.Pattern  # "began accompanying", "continued to …" — a practice begun or continued
     publisher_partner: re.Pattern  # "Our partner X", "with our support": the author is a partner
     partnership_heading: re.Pattern  # a line that is only "PARTNERS" or "Donors": the next line lists them
+    nominal_head: re.Pattern  # "OHCHR's visits to …", "the Italian guidelines on …": a practice told by its noun
+    state_instrument: re.Pattern  # what only a State makes: "the Italian guidelines" are Italy's
 
     @classmethod
     def load(cls, data_dir: Path) -> RelationCues:
@@ -76,7 +78,7 @@ class RelationCues:
                              "place_prepositions", "continuing_subjects", "not_done_cues", "not_practice_cues",
                              "meeting_nouns", "practice_list_labels", "reporting_verbs", "practice_lemmas",
                              "practice_lemmas_past", "practice_naming_lemmas", "outcome_lemmas",
-                             "publisher_partnership_cues")}
+                             "publisher_partnership_cues", "nominal_practice_heads", "state_instrument_heads")}
         lists["practice_naming"] = sorted(verb_forms(lists["practice_naming_lemmas"]))
         lists["practice_gerunds"] = sorted(verb_forms(lists["practice_lemmas"] + lists["practice_lemmas_past"]
                                                       + lists["practice_naming_lemmas"], gerund=True))
@@ -118,7 +120,9 @@ class RelationCues:
                    re.compile(r"\b(?:began|begun|begin|begins|started|starts|start|continued|continues|continue)"
                               rf"\s+(?:{words('practice_gerunds')})\b"),
                    patterns["publisher_partnership_cues"],
-                   re.compile(rf"^\W*(?:[\w’']+\s+){{0,2}}?(?:{words('partnership_fields')})\s*:?\s*$", re.I))
+                   re.compile(rf"^\W*(?:[\w’']+\s+){{0,2}}?(?:{words('partnership_fields')})\s*:?\s*$", re.I),
+                   re.compile(rf"(?<![\w-])(?:{words('nominal_practice_heads')})(?![\w-])", re.I),
+                   re.compile(rf"(?:{words('state_instrument_heads')})", re.I))
 
 
 def verb_forms(lemmas: list[str], base: bool = True, gerund: bool = False, present: bool = False) -> set[str]:
@@ -549,7 +553,7 @@ COUNT_PASSIVE = re.compile(r"^\W*(?:(?i:in|since|during|by|over|after|within)\b[
                            r"{1,4}?(?:(?:were|was|have\s+been|has\s+been|had\s+been)\s+(?:\w+ly\s+)?)?"
                            r"(?P<verb>[a-z]+(?:ed|en|wn|ld))\b")
 # a speaker's introduction: "- Jane Doe (Lowland Institute), who leads our study", "Jane Doe, a lawyer who …"
-BIO = re.compile(r"^[\s•*–-]*(?:\(\s*\)\s*)?,\s+(?:who\b|an?\s+(?:[\w-]+\s+){0,4}?who\b)")
+BIO = re.compile(r"^[\s•*–-]*(?:\([^()]*\)\s*)?,\s+(?:who\b|an?\s+(?:[\w-]+\s+){0,4}?who\b)")
 
 
 def _unattributed_practice(rc: RelationContext, clause: str) -> bool:
@@ -792,6 +796,9 @@ def practices(rc: RelationContext, s: Sentence) -> None:
             a, clause, done = verb_from, s.masked[verb_from:b], True
         verb_from = None
         if not done:
+            if not listed and (nominal := _nominal_practice(rc, s, a, b)) is not None:
+                found.append(nominal)
+                yielded = True
             continue
         object_from = a
         categories = rc.vocab.categories(clause)
@@ -804,6 +811,9 @@ def practices(rc: RelationContext, s: Sentence) -> None:
             noun = True  # "we interviewed 62 people", "We urge Congress to …": what the author did is its practice
         if not noun:
             verb_from = a
+            if not listed and (nominal := _nominal_practice(rc, s, a, b)) is not None:
+                found.append(nominal)
+                yielded = True
             continue
         who = (_agent_of_practice(s, a, b) or _decider(s, a, b) or _clause_subject(rc, s, a, b)
                or _antecedent(s, a, k, clauses) or (None if listed else actor))
@@ -811,7 +821,12 @@ def practices(rc: RelationContext, s: Sentence) -> None:
             who, told = doer, k + 1  # the relative clause names who made it: it is no practice of its own
         lo, hi = object_from, (clauses[told][1] if told == k + 1 else b)
         if who is None and not listed and (RESULT.search(s.masked[lo:hi]) or not _unattributed_practice(rc, clause)):
-            continue  # "87% were released …": a result told by its figures; or no practice stated of anyone
+            # "87% were released …": a result told by its figures; or no practice stated of anyone — but one its
+            # owner names ("costs were lowest in the Colombian programme run by a network")
+            if not RESULT.search(s.masked[lo:hi]) and (nominal := _nominal_practice(rc, s, a, b)) is not None:
+                found.append(nominal)
+                yielded = True
+            continue
         if not listed and (count := COUNT_PASSIVE.search(clause)) and _is_verb(count.group("verb")):
             continue  # "187 children have been placed": a result, read as a statistic
         if not listed and SHARE.search(clause) and (PASSIVE.search(clause) or SHARE_SUBJECT.search(clause)):
@@ -828,6 +843,53 @@ def practices(rc: RelationContext, s: Sentence) -> None:
         found.append(Practice(label, span, who, categories, rc.vocab.targets(text[lo:hi])))
         yielded = True
     rc.ctx.out.practices += found
+
+
+# between an owner and a practice's noun: "'s", and a few modifiers ("UNHCR's Detention Guidelines", "the new
+# Italian guidelines", "the Colombian programme")
+OWNED = re.compile(r"^(?P<s>['’]s)?\s+(?:(?:new|draft|national|regional|own|first|recent|current|revised|updated)\s+)*"
+                   r"(?:[A-Z][A-Za-z-]*\s+){0,2}$")
+
+
+RUN_BY = re.compile(r"\s+(?:run|led|funded|financed|managed|implemented|launched|set\s+up|coordinated|operated|"
+                    r"delivered|supported|piloted)\s+(?:by|with|in|since)\b")
+
+
+def _nominal_practice(rc: RelationContext, s: Sentence, a: int, b: int) -> Practice | None:
+    """A practice a clause names without a verb of doing, by an owner and its noun: "in OHCHR's visits to border
+    facilities in 14 countries since 2023", "the new Italian guidelines on reception of unaccompanied children",
+    "UNHCR's Detention Guidelines" — attributed to the owner, told to the end of the clause's noun phrase. Not in
+    an anonymous passage (whose State adjective would name it)."""
+    if _unnamed(s) is not None:
+        return None
+    text = s.text
+    owners = [(_line_offset(s.line, act.span.start) - s.start, _line_offset(s.line, act.span.end) - s.start, act)
+              for _, act in s.actors if isinstance(act, OrgRef | StateRef)]
+    for head in rc.cues.nominal_head.finditer(s.masked, a, b):
+        owner = next(((lo, act, owned) for lo, e, act in owners
+                      if a <= lo and e <= head.start() and (owned := OWNED.match(text[e:head.start()]))), None)
+        if owner is None:
+            continue
+        lo, owned = owner[0], owner[2]
+        actor: Actor | None = owner[1]
+        if isinstance(actor, StateRef) and not owned.group("s") \
+                and not rc.cues.state_instrument.fullmatch(head.group(0)):
+            # "the Colombian programme": a programme in Colombia, whoever runs it ("the Italian guidelines",
+            # "Mexico's programme": the State's) — a practice only where the text goes on to say who runs it, not
+            # a comparison in passing ("looked at the Belgian model")
+            if not RUN_BY.match(text, head.end()):
+                continue
+            actor = None
+        if re.search(r"\bthe\s+$", text[max(0, lo - 4):lo]):
+            lo -= 4  # "the Italian guidelines"
+        stop = re.compile(r"[,;:.!?](?:\s|$)").search(text, head.end(), b)
+        hi = stop.start() if stop else b
+        while hi > lo and text[hi - 1] in " .;,":
+            hi -= 1
+        said = text[lo:hi]
+        return Practice(" ".join(said.split()), rc.ctx.span(s.line, s.start + lo, s.start + hi), actor,
+                        rc.vocab.categories(said), rc.vocab.targets(said))
+    return None
 
 
 def _nested(spans: list[tuple[int, int]]) -> set[tuple[int, int]]:

@@ -503,3 +503,15 @@ def test_where_a_practice_works_is_the_same_practice(parse):
     assert [(p.label, who(p.actor)) for p in pd.practices] == [
         ("Peru presented the reception centre opened in Lima in 2024 together with IOM, where returned migrants "
          "are screened within 48 hours and referred to legal services", "PER")]  # one practice, not two
+
+
+def test_a_practice_named_by_its_owner_and_noun_without_a_verb(parse):
+    # FICTIONAL sentences: an organisation's and a State's practice told by a noun; a comparison in passing is none
+    pd = parse("Ms Brandt recalled that in OHCHR's visits to border facilities in 14 countries since 2023, few "
+               "facilities had a referral procedure. She welcomed the new Italian guidelines on reception of "
+               "unaccompanied children. Costs were lowest in the Colombian programme run by a civil society network. "
+               "Speakers looked at the Belgian model as well.\n")
+    assert [(p.label, who(p.actor) if p.actor else None) for p in pd.practices] == [
+        ("OHCHR's visits to border facilities in 14 countries since 2023", "OHCHR"),
+        ("She welcomed the new Italian guidelines on reception of unaccompanied children.", "ITA"),
+        ("the Colombian programme run by a civil society network", None)]
