@@ -478,9 +478,10 @@ def _subject(rc: RelationContext, s: Sentence) -> Actor | None:
     if (said := rc.cues.reported.search(s.masked)) and (
             reported := _reported_subject(rc, s, said.start() + len(said.group(0).rstrip()))):
         return reported  # "Asylum Access Mexico noted that Mexico's reform prohibits …": Mexico's reform
-    if rc.ctx.publisher and ((we := WE.search(s.masked)) or (we := _publisher_by_head(rc, s))):
-        # "We interviewed 62 people", "The Office carried out 14 visits": the text's author, whom the manifest
-        # names as its publisher
+    if rc.ctx.publisher and ((we := WE.search(s.masked)) or (we := _publisher_by_head(rc, s))
+                             or (we := BY_OUR.search(s.masked))):
+        # "We interviewed 62 people", "The Office carried out 14 visits", "… supported by our project": the text's
+        # author, whom the manifest names as its publisher
         return _publisher(rc, rc.ctx.span(s.line, s.start + we.start(1), s.start + we.end(1)))
     agent: Actor | None = None
     person = None
@@ -541,6 +542,7 @@ RESULT = re.compile(SHARE.pattern + r"|^\W*(?:No|None|Not\s+a\s+single|Neither)\
 WE = re.compile(r"(?:^\W*|[^\w\s]\s+|\b\d{4}\s+|\b(?:then|also|now|since)\s+|\S\s{2,})"
                 r"(we|We|(?:our|Our)(?=\s+[a-z-]+(?:\s+[a-z-]+)?\s+[a-z]+\b))\b"
                 r"(?!\s+(?:should|must|need|hope|would|will)\b)")
+BY_OUR = re.compile(r"\bby\s+(our)\b")  # "supported by our Community Link project": the author did it
 PASSIVE = re.compile(r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn|t)\b", re.I)
 # a clause whose subject is a share: "(She found that) 6 of the 16 participating States prohibit …"
 SHARE_SUBJECT = re.compile(r"(?:^\W*|\bthat\s+)(?:only\s+|some\s+|about\s+)?\d+\s+(?:of|out\s+of|in)\s+"

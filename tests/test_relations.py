@@ -515,3 +515,9 @@ def test_a_practice_named_by_its_owner_and_noun_without_a_verb(parse):
         ("OHCHR's visits to border facilities in 14 countries since 2023", "OHCHR"),
         ("She welcomed the new Italian guidelines on reception of unaccompanied children.", "ITA"),
         ("the Colombian programme run by a civil society network", None)]
+
+
+def test_what_was_done_by_our_project_is_the_authors(gazetteer, vocab, tmp_path):
+    pd = _parse_published(gazetteer, vocab, tmp_path, "Since 2021 families were housed and accompanied by our "
+                          "Community Link project.\n")
+    assert [who(p.actor) for p in pd.practices] == ["Harbour Legal Collective"]
