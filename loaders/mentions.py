@@ -26,7 +26,7 @@ from .coverage import spans_and_refs
 from .gazetteer import Gazetteer
 from .intervals import Disjoint
 from .names import clean, fold
-from .parse_common import Context
+from .parse_common import MONTHS, Context
 from .records import Mention, OrgRef, PersonRef, Span, StateRef
 from .sources import SourceError
 from .text import Line
@@ -589,6 +589,7 @@ def _trim(mc: MentionContext, chunk: list[Token]) -> list[Token]:
         k = max(k, next((i + 1 for i, t in enumerate(chunk) if t.text in ("of", "at", "from")), 0))
     words = chunk[k:]
     while words and (words[0].text in cues.sentence_openers or words[0].text in cues.connectors
+                     or (words[0].text.lower() in MONTHS and len(words) > 1)  # "On 26 February the Institute …"
                      or (words[0].text.endswith(POSSESSIVE)
                      and " ".join(t.text for t in words[:2]).replace("’", "'") not in cues.org_heads
                      and words[0].text.replace("’", "'") not in cues.name_possessives)):
@@ -1179,7 +1180,26 @@ def find_mentions(ctx: Context, cues: Cues) -> list[Mention]:
     _full_names(out)
     _as_parsed(ctx, out)
     _bodies_of_one_state(out)
+    _short_names(out)
     return out
+
+
+def _short_names(mentions: list[Mention]) -> None:
+    """"the Halvard Institute" after (or before) "the Halvard Institute for Migration and Mobility": an unlisted
+    name of two words or more that the document also writes as the start of one longer name ("… for …", "… of
+    …", "… and …") is that organisation."""
+    unlisted = [m.actor for m in mentions if isinstance(m.actor, OrgRef) and m.actor.key is None
+                and m.actor.parent is None and not m.actor.anonymous_context]
+    names = {fold(r.name): r for r in unlisted}
+    for ref in unlisted:
+        short = fold(ref.name)
+        if " " not in short:
+            continue
+        longer = {n for n in names if n.startswith(short + " ") and n[len(short) + 1:].split(" ", 1)[0] in
+                  ("for", "of", "on", "and", "in", "at")}
+        if len(longer) == 1:
+            full = names[longer.pop()]
+            ref.name, ref.acronym, ref.scope = full.name, full.acronym or ref.acronym, full.scope
 
 
 def _bodies_of_one_state(mentions: list[Mention]) -> None:

@@ -462,3 +462,10 @@ def test_people_after_their_post_in_apposition_in_a_dotted_byline_and_with_their
               "- Casa Abierta (Open House), which opened in 2024.\n")
     assert sorted(people(ms)) == ["Ingrid Halvorsen", "Nur Aisyah Rahman", "Rosa Elena Varga Ruiz",
                                   "Tomás Echeverri"]  # a programme's name and its translation are no person
+
+
+def test_a_month_opens_no_name_and_a_short_form_is_the_longer_name_it_begins(read):
+    # FICTIONAL: an unlisted institute named in full after a date, then by its first words
+    ms = read("On 26 February the Halvorsen Institute for Migration and Mobility held a webinar. The Halvorsen "
+              "Institute will hold the next one in May.\n")
+    assert sorted({o.name for o in orgs(ms)}) == ["Halvorsen Institute for Migration and Mobility"]
