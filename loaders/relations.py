@@ -446,6 +446,9 @@ def partnerships(rc: RelationContext, s: Sentence) -> None:
         return
     if rc.commitments.overlaps(s.span) or s.text.rstrip().endswith("?"):
         return  # a next step, a recommendation or a question: a collaboration planned or asked for, not one that is
+    if cue and cue.group(0).rstrip().lower().endswith("by") and not ours and not field_label and not re.match(
+            r"\s*(?:[\w’'-]+\s+){0,4}?(?:\s{2}|[A-Z])", s.masked[cue.end():cue.end() + 60]):
+        return  # "supported by a case manager, instead of …": no one named does it with anyone
     if cue and not (field_label or rc.field_heading) and (_planned(rc, s.masked, cue) or _person_agent(s, cue.end())):
         return  # "… will pilot it, working with UNHCR": planned; "delivered by Ms X, Director of …": a speech
     if sum(s.span.start <= h.start and h.end <= s.span.end for h in rc.host_spans) >= 2:

@@ -521,3 +521,10 @@ def test_what_was_done_by_our_project_is_the_authors(gazetteer, vocab, tmp_path)
     pd = _parse_published(gazetteer, vocab, tmp_path, "Since 2021 families were housed and accompanied by our "
                           "Community Link project.\n")
     assert [who(p.actor) for p in pd.practices] == ["Harbour Legal Collective"]
+
+
+def test_a_cue_ending_in_by_needs_someone_named_after_it(parse):
+    pd = parse("The Lowland Ministry of the Interior launched a programme under which families wait in the "
+               "community, supported by a case manager, instead of being held by the Lowland Migration Service. "
+               "The series is supported by a grant from the Riverside Migrant Council and UNICEF.\n")
+    assert [[who(a) for a in p.partners] for p in pd.partnerships] == [["Riverside Migrant Council", "UNICEF"]]
