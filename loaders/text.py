@@ -588,15 +588,17 @@ def normalise(original: str, corpus_vocabulary: set[str] | None = None) -> Norma
     return Normalised(lines, furniture)
 
 
-LABELLED_ITEM = re.compile(r"^(?P<label>[A-Z][a-z]+) (?P<n>\d{1,2})[:.]\s+(?=\S)")
+LABELLED_ITEM = re.compile(r"^(?P<label>[A-Z][a-z]+) (?P<n>\d{1,2})(?:[:.]|(?P<dash>\s+[—–-]))\s+(?=\S)")
 
 
 def _labelled_items(lines: list[Line]) -> None:
-    """"Finding 1: …", "Finding 2: …": a word and a number that count up from one are a numbered list (one
-    "Table 1." alone is a caption). The line becomes a numbered item, its label and number its marker."""
+    """"Finding 1: …", "Finding 2: …", "Lesson 1 — …": a word and a number that count up from one are a numbered
+    list (one "Table 1." alone is a caption). The line becomes a numbered item, its label and number its marker."""
     found: dict[str, list[tuple[Line, int, int]]] = {}
     for line in lines:
-        if line.kind == "text" and (m := LABELLED_ITEM.match(line.text)):
+        if line.kind == "text" and (m := LABELLED_ITEM.match(line.text)) and not (
+                m.group("dash") and not re.search(r"[.!?](?:\s|$)", line.text[m.end():])):
+            # ("Lesson 1 — Start early. …" is an item; "Session 1 – Regional mapping" a heading)
             found.setdefault(m.group("label"), []).append((line, int(m.group("n")), m.end()))
     for items in found.values():
         if len(items) < 2 or [n for _, n, _ in items] != list(range(1, len(items) + 1)):

@@ -238,3 +238,11 @@ def test_after_two_short_lines_that_stood_alone_a_third_does_too_whatever_its_fi
     assert [ln.text for ln in normalise(text).lines[1:]] == [
         "Harbour Support Foundation (Lowland)", "Red Puentes Network (Upland)",
         "Terre des amis International Federation", "Asia Pacific Friends Network", "and four other organisations"]
+
+
+def test_lessons_after_a_dash_are_a_numbered_list_but_sessions_after_one_are_headings():
+    text = ("Lesson 1 — Start before release. Engagement is built early.\n\nLesson 2 — People, not devices. None "
+            "used monitoring.\n\nSession 1 – Regional mapping of shelters\n\nSession 2 – Case management\n")
+    assert [(ln.kind, ln.number, ln.text[:20]) for ln in normalise(text).lines] == [
+        ("number", 1, "Start before release"), ("number", 2, "People, not devices."),
+        ("text", None, "Session 1 – Regional"), ("text", None, "Session 2 – Case man")]
