@@ -441,7 +441,11 @@ def _logical_lines(block: list[_Physical], block_no: int, vocab: set[str], width
         current = None if buf is None else _marker("".join(buf.chars[:64]))[0]
         # a short "Label:" line stands alone, unless it only ends a long sentence the line before broke off
         label = _is_label_line(body) and not (len(prev_text) > 60 and _ends_open(prev_text))
-        if (buf is None or _opens_item(body, current, prev_text) or label
+        # a bullet under a short line that stood alone ("CHALLENGES", "Next steps") opens an item: the line
+        # above is a heading, not a sentence the bullet's dash continues
+        under_heading = (buf is not None and len(prev_text.split()) <= 6 and len(buf.chars) == len(prev_text)
+                         and _marker(body)[0] == "bullet" and prev_text[-1:] not in ",;-–")
+        if (buf is None or _opens_item(body, current, prev_text) or label or under_heading
                 or _is_label_line(prev_text) or body.startswith("Moderated by")
                 or _opens_entry(prev_text, body)
                 or (prev_ln is not None and buf is not None

@@ -246,3 +246,11 @@ def test_lessons_after_a_dash_are_a_numbered_list_but_sessions_after_one_are_hea
     assert [(ln.kind, ln.number, ln.text[:20]) for ln in normalise(text).lines] == [
         ("number", 1, "Start before release"), ("number", 2, "People, not devices."),
         ("text", None, "Session 1 – Regional"), ("text", None, "Session 2 – Case man")]
+
+
+def test_a_dash_bullet_under_a_heading_line_is_an_item_not_the_headings_continuation():
+    text = "CHALLENGES\n- The shortfall puts the desk at risk.\n- Few interpreters are available.\n\nNext steps\n" \
+           "- Open a second desk.\n- Train 60 more guardians.\n"
+    assert [(ln.kind, ln.text[:14]) for ln in normalise(text).lines] == [
+        ("text", "CHALLENGES"), ("bullet", "The shortfall "), ("bullet", "Few interprete"),
+        ("text", "Next steps"), ("bullet", "Open a second "), ("bullet", "Train 60 more ")]
