@@ -12,6 +12,7 @@ sentence, or a phrase saying it is not named, so "one person left" is not a spea
 """
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -57,8 +58,10 @@ class AnonymousReader:
         # (an acronym may qualify the noun too: "an ICE deportation officer"; the longest noun wins: "a government
         # representative" is a person, not "a government")
         # a modifier: a lower-case word, an acronym, or a region's adjective ("a European diplomat", "a Gulf State")
+        # (and a nationality leaves a person unnamed too: "A Venezuelan mother of three … spoke")
+        adjectives = [*lists["anonymous_region_adjectives"], *_state_adjectives(Path(data_dir))]
         mod = (r"(?!(?:a|an|the|when|where|which|who|that|of|in|on|at|to|and|or|for|with|by|from)\s)"
-               rf"(?:[a-z][\w-]*|[A-Z]{{2,6}}|{_alternatives(lists['anonymous_region_adjectives'])})\s+")
+               rf"(?:[a-z][\w-]*|[A-Z]{{2,6}}|{_alternatives(adjectives)})\s+")
         verbs = _alternatives(lists["speech_verbs"])
         phrase = re.compile(
             rf"(?<![\w-])(?:(?P<q>(?i:{_alternatives(lists['anonymous_quantifiers'])}))"
@@ -69,7 +72,8 @@ class AnonymousReader:
             rf"(?=\s*[,;:]|\s+(?:who|that|which)\b|\s+(?:{verbs})\b|\s*$)|(?=\s|[,;:.]|$))")
         speech = re.compile(rf"(?:{_alternatives(lists['speech_verbs'])})\b"
                             # "A former detainee who now works as a peer mentor said …": past a relative clause
-                            rf"|(?:who|that)\b[^,.;:!?]{{0,80}}?\s(?:{_alternatives(lists['speech_verbs'])})\b")
+                            # (its commas too: "who took part in the pilot, and who asked …, spoke")
+                            rf"|(?:who|that)\b[^.;:!?]{{0,160}}?\s(?:{_alternatives(lists['speech_verbs'])})\b")
         not_named = re.compile(rf"^\s*,?\s*(?:{_alternatives(lists['not_named_cues'])})\b", re.I)
         # an organisation left unnamed where a text names who did something with whom ("run by a civil society
         # network with UNHCR support", "with the support of UNICEF and a faith-based organisation", "together with
@@ -119,6 +123,16 @@ class AnonymousReader:
                 end = m.end("noun") + (1 if text[m.end("noun"):m.end("noun") + 1] == "s" else 0)
                 out.append((m.start(), end, "organisation"))
         return out
+
+
+def _state_adjectives(data_dir: Path) -> list[str]:
+    """The adjectives of every State ("Venezuelan", "Cabo Verdean"), from the gazetteer's State names."""
+    path = data_dir / "gazetteer" / "state_names.csv"
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as f:
+        return sorted({a.strip() for row in csv.DictReader(f) for a in (row.get("adjectives") or "").split(";")
+                       if a.strip()}, key=len, reverse=True)
 
 
 @lru_cache(maxsize=4)

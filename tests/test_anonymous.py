@@ -98,3 +98,10 @@ def test_an_anonymous_institution_or_a_diplomat_of_a_region_speaks_unnamed(parse
                     "speaking on condition of anonymity, said the plan was costed.\n")
     assert sorted((u.kind, u.description) for u in pd.unnamed) == [
         ("organisation", "One national human rights institution"), ("person", "A European diplomat")]
+
+
+def test_a_person_named_only_by_nationality_and_a_long_relative_clause_stays_unnamed(parse_text):
+    # FICTIONAL news sentence
+    pd = parse_text("A Venezuelan mother of three who took part in the pilot, and who asked that her name not be "
+                    "published, spoke at the ceremony.\n")
+    assert [(u.kind, u.description) for u in pd.unnamed] == [("person", "A Venezuelan mother of three")]
