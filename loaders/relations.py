@@ -90,8 +90,11 @@ class RelationCues:
                                      - set(lists["practice_verbs"]))
         patterns = {}
         for key in ("partnership_cues", "publisher_partnership_cues"):
+            # each cue starts a word ("led by" is not in "called by"), which also lets the search skip ahead
+            anchored = [c for c in lists[key] if c.startswith("^")]
+            free = "|".join(f"(?:{c})" for c in lists[key] if not c.startswith("^"))
             try:
-                patterns[key] = re.compile("|".join(f"(?:{c})" for c in lists[key]), re.I)
+                patterns[key] = re.compile("|".join([rf"\b(?:{free})", *(f"(?:{c})" for c in anchored)]), re.I)
             except re.error as e:
                 raise RelationCueError(f"{path}: {key!r} holds a pattern that does not compile ({e})") from None
         partnership = patterns["partnership_cues"]
@@ -368,7 +371,7 @@ def _publisher_as_subject(rc: RelationContext, s: Sentence) -> OrgRef | None:
     """The text's publisher when the sentence's subject is "we" or "The <the head word of its name>"."""
     if not rc.ctx.publisher:
         return None
-    m = WE.search(s.masked) or THE_HEAD.match(s.masked)
+    m = _we(s.masked) or THE_HEAD.match(s.masked)
     if m is None or (m.group(1).lower() != "we" and not _in_publisher(rc, m.group(1))):
         return None
     if re.match(r"\s+(?:is|was|are|were|has\s+been|have\s+been)\b", s.masked[m.end(1):]):
@@ -481,7 +484,7 @@ def _subject(rc: RelationContext, s: Sentence) -> Actor | None:
     if (said := rc.cues.reported.search(s.masked)) and (
             reported := _reported_subject(rc, s, said.start() + len(said.group(0).rstrip()))):
         return reported  # "Asylum Access Mexico noted that Mexico's reform prohibits …": Mexico's reform
-    if rc.ctx.publisher and ((we := WE.search(s.masked)) or (we := _publisher_by_head(rc, s))
+    if rc.ctx.publisher and ((we := _we(s.masked)) or (we := _publisher_by_head(rc, s))
                              or (we := BY_OUR.search(s.masked))):
         # "We interviewed 62 people", "The Office carried out 14 visits", "… supported by our project": the text's
         # author, whom the manifest names as its publisher
@@ -545,6 +548,12 @@ RESULT = re.compile(SHARE.pattern + r"|^\W*(?:No|None|Not\s+a\s+single|Neither)\
 WE = re.compile(r"(?:^\W*|[^\w\s]\s+|\b\d{4}\s+|\b(?:then|also|now|since)\s+|\S\s{2,})"
                 r"(we|We|(?:our|Our)(?=\s+[a-z-]+(?:\s+[a-z-]+)?\s+[a-z]+\b))\b"
                 r"(?!\s+(?:should|must|need|hope|would|will)\b)")
+def _we(text: str) -> re.Match | None:
+    """WE's match, searched only where "we" or "our" occurs at all (most sentences of most texts hold neither)."""
+    low = text.lower()
+    return WE.search(text) if ("we" in low or "our" in low) else None
+
+
 BY_OUR = re.compile(r"\bby\s+(our)\b")  # "supported by our Community Link project": the author did it
 PASSIVE = re.compile(r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn|t)\b", re.I)
 # a clause whose subject is a share: "(She found that) 6 of the 16 participating States prohibit …"
@@ -812,7 +821,7 @@ def practices(rc: RelationContext, s: Sentence) -> None:
             prev = clauses[k - 1][0]
             categories = rc.vocab.categories(s.masked[prev:a])
             noun, object_from = bool(categories or rc.cues.practice_noun.search(s.masked[prev:a])), prev
-        if not noun and WE.search(clause) and rc.ctx.publisher:
+        if not noun and _we(clause) and rc.ctx.publisher:
             noun = True  # "we interviewed 62 people", "We urge Congress to …": what the author did is its practice
         if not noun:
             verb_from = a
