@@ -291,8 +291,11 @@ def states(mc: MentionContext, line: Line) -> Iterable[Mention]:
             continue  # a longer place that only contains a State's name ("New Mexico")
         iso, adjective, ambiguous = mc.state_forms[form]
         after = text[m.end():m.end() + 40]
-        if adjective and not re.match(r"\s+(?!(?:and|or|nor)\b)[A-Za-z]", after):
-            continue  # "notes in Arabic, French or Russian": a language, not a State ("French guidelines" is one)
+        if adjective and not re.match(r"\s+(?!(?:and|or|nor)\b)[A-Za-z]", after) and not re.match(
+                r"(?:,\s+[A-Z][\w-]+)*,?\s+(?:and|or)\s+[A-Z][\w-]+\s+[a-z]", after):
+            # "notes in Arabic, French or Russian": a language, not a State ("French guidelines" is one, and so is
+            # each of "Ethiopian and Somali migrants")
+            continue
         if ambiguous and re.match(r"\s+[A-Z]", after):
             continue  # "Jordan Smith", "Turkey Creek": an ordinary word or a name, not the State
         yield Mention(StateRef(iso, form, mc.span(line, m.start(), m.end())), "states")

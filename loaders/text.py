@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-BULLET_RE = re.compile(r"^(?:[-•·◦▪●*–✓✔»›➢➤►■□◆❖→]|o)\s+(?=\S)")
+BULLET_RE = re.compile(r"^(?:[-•·◦▪●*–✓✔»›➢➤►▸▹▶■□◆◇❖→⁃]|o)\s+(?=\S)")
 # the lines of a box drawn in text ("┌──┐", "│ … │"): layout, read as spaces (offsets are kept: same length)
 BOX_DRAWING = re.compile(r"[\u2500-\u257f]")
 # An item's numbering, as lists number them: "1." "1)" "(1)" "1-" (a dash only before a capital: "3 – 12 months"

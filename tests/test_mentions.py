@@ -469,3 +469,9 @@ def test_a_month_opens_no_name_and_a_short_form_is_the_longer_name_it_begins(rea
     ms = read("On 26 February the Halvorsen Institute for Migration and Mobility held a webinar. The Halvorsen "
               "Institute will hold the next one in May.\n")
     assert sorted({o.name for o in orgs(ms)}) == ["Halvorsen Institute for Migration and Mobility"]
+
+
+def test_coordinated_state_adjectives_before_a_noun_are_states_but_languages_are_not(read):
+    ms = read("Lawyers represented Ethiopian and Somali migrants and 63 Venezuelan and Haitian families. Notes were "
+              "given in Arabic, French or Russian.\n")
+    assert sorted(set(states(ms))) == ["ETH", "HTI", "SOM", "VEN"]

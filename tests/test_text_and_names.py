@@ -254,3 +254,9 @@ def test_a_dash_bullet_under_a_heading_line_is_an_item_not_the_headings_continua
     assert [(ln.kind, ln.text[:14]) for ln in normalise(text).lines] == [
         ("text", "CHALLENGES"), ("bullet", "The shortfall "), ("bullet", "Few interprete"),
         ("text", "Next steps"), ("bullet", "Open a second "), ("bullet", "Train 60 more ")]
+
+
+def test_a_line_opened_by_a_triangle_is_a_bullet():
+    text = "WHAT'S ON\n\n▸ Saturday 14 March – Open house.\n▸ Tuesday 24 March – Information evening.\n"
+    lines = normalise(text).lines
+    assert [ln.kind for ln in lines] == ["text", "bullet", "bullet"]
