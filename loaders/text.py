@@ -28,7 +28,11 @@ NUMBER_RE = re.compile(r"^(?:\((?P<p>\d{1,2}|[ivx]{1,4}|[a-z])\)|(?P<d>\d{1,2})[
 ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
 # "14:30 Opening", "14:20 – 15:05 Session 1", "9.00-9.30 Welcome": the start time is the line's time
 TIME_RE = re.compile(r"^(\d{1,2})[:.](\d{2})(?:\s*[-–—]\s*\d{1,2}[:.]\d{2})?\s+(?=\S)")
-PAGE_NUMBER_RE = re.compile(r"^(?:page\s+)?[-–—]?\s*\d{1,3}\s*[-–—]?(?:\s+of\s+\d{1,3})?$", re.I)
+PAGE_NUMBER_RE = re.compile(r"^(?:page\s+)?[-–—]?\s*\d{1,3}\s*[-–—]?(?:\s+of\s+\d{1,3}|\s*\(\d{1,3}\))?$", re.I)
+# a running header or footer that carries the page's number: "Ombudsperson's Office · Vilnius   2 (3)"
+# (the number set apart, as a right-aligned footer sets it: "Table 2" at a page's foot is no furniture)
+NUMBERED_FURNITURE = re.compile(r"(?:\s{2,}|\s*[·|•]\s*)(?:page\s+)?\d{1,3}"
+                                r"(?:\s*(?:/|of)\s*\d{1,3}|\s*\(\d{1,3}\))?\s*$", re.I)
 # a line of a table of contents: a title, dot leaders, a page number ("2. Summary .......... 2")
 CONTENTS_LINE = re.compile(r"^\S.{0,120}?\s?(?:\.\s?){4,}\s*\d{1,3}$")
 TERMINAL_PUNCT = tuple(".:;?!\"”’)")
@@ -145,6 +149,8 @@ def _furniture(lines: list[_Physical]) -> set[int]:
     drop = {i for i, ln in enumerate(lines) if PAGE_NUMBER_RE.match(ln.text.strip() or "x")
             or CONTENTS_LINE.match(ln.text.strip()) or FOOTNOTE_RULE.match(ln.text)}
 
+    paged = any(ln.page_break_before for ln in lines)
+
     def near_boundary(i: int) -> bool:
         if lines[i].page_break_before:
             return True
@@ -154,6 +160,8 @@ def _furniture(lines: list[_Physical]) -> set[int]:
                 k += step
             if 0 <= k < len(lines) and (k in drop or (lines[k].page_break_before and step == 1)):
                 return True
+            if step == 1 and k >= len(lines) and paged:
+                return True  # the foot of a paged document's last page
         return False
 
     first = next((i for i, ln in enumerate(lines) if ln.text.strip()), None)
@@ -161,7 +169,7 @@ def _furniture(lines: list[_Physical]) -> set[int]:
     for i, ln in enumerate(lines):
         s = ln.text.strip()
         if s and len(s) < 100 and (i == first or near_boundary(i)):
-            at_boundary.setdefault(s, []).append(i)
+            at_boundary.setdefault(NUMBERED_FURNITURE.sub(" #", s), []).append(i)
     for where in at_boundary.values():
         if len(where) >= 2:  # repeats at page boundaries: a running header or footer
             drop.update(k for k in where if k != first)  # the first line of page one is the title
@@ -586,6 +594,7 @@ def normalise(original: str, corpus_vocabulary: set[str] | None = None) -> Norma
                 continue
             lines.append(Line(body.text(), body.starts, body.ends, lineno, kind, number, time, bno))
     _numbered_headings(lines)
+    _numbered_paragraphs(lines)
     _labelled_items(lines)
     _lettered_items(lines)
     furniture = [(phys[i].lineno, phys[i].text.strip()) for i in sorted(drop) if phys[i].text.strip()]
@@ -652,6 +661,32 @@ def _numbered_headings(lines: list[Line]) -> None:
                      or (lines[k + 1].kind == "number" and lines[k + 1].number == 1 and line.number != 0))
                 and not (k and lines[k - 1].text.endswith(":"))):
             line.kind = "text"
+
+
+def _numbered_paragraphs(lines: list[Line]) -> None:
+    """"3.  The centre has …" under "B. CAPACITY" after "2.  The centre is run …" under "A. THE VISIT": where the
+    numbers run on across headings (twice or more), the document numbers its paragraphs. The lines that count on
+    are paragraphs (text, their number kept), not the items of a list; a list they introduce ("…: (a) …") stays."""
+    numbered = [k for k, ln in enumerate(lines) if ln.kind == "number" and ln.number is not None]
+    across = 0
+    last: dict[int, int] = {}  # number → where it was last seen (a list inside a paragraph counts afresh)
+    for k in numbered:
+        n = lines[k].number or 0
+        if n - 1 in last and any(_is_heading_text(ln.text) and ln.kind == "text" for ln in lines[last[n - 1] + 1:k]):
+            across += 1
+        last[n] = k
+    if across < 2:
+        return
+    expected = lines[numbered[0]].number or 1
+    for k in numbered:  # the paragraphs count on; a list inside one ("(a) … (b) …") counts afresh and stays
+        line = lines[k]
+        if line.number == expected:
+            line.kind, expected = "text", expected + 1
+
+
+def _is_heading_text(text: str) -> bool:
+    """A short line that is no sentence: "B.  CAPACITY, OCCUPANCY AND LENGTH OF STAY", "Health care"."""
+    return bool(text) and len(text.split()) <= 12 and not text.rstrip().endswith((*TERMINAL_PUNCT, ",", ":"))
 
 
 DECORATION = "*#=_~[] \t"

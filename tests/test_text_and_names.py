@@ -260,3 +260,18 @@ def test_a_line_opened_by_a_triangle_is_a_bullet():
     text = "WHAT'S ON\n\n▸ Saturday 14 March – Open house.\n▸ Tuesday 24 March – Information evening.\n"
     lines = normalise(text).lines
     assert [ln.kind for ln in lines] == ["text", "bullet", "bullet"]
+
+
+def test_numbered_paragraphs_that_run_on_across_headings_are_paragraphs_and_a_footer_with_its_page_number_goes():
+    # FICTIONAL report laid out as a PDF's text: paragraphs numbered on through lettered sections
+    text = ("A.  THE VISIT\n\n1.   The delegation visited the centre on two days with five staff members.\n\n"
+            "2.   The centre is run by the border guard under the ministry.\n\nB.  CAPACITY\n\n"
+            "3.   The centre held 117 foreigners:\n\n     (a) 84 adult men;\n     (b) 19 adult women.\n\n"
+            "Lowland Office  ·  Harbour                          1 (2)\n\f"
+            "C.  HEALTH\n\n4.   One nurse is on duty during the day.\n\n"
+            "Lowland Office  ·  Harbour                          2 (2)\n")
+    norm = normalise(text)
+    assert [(ln.kind, ln.number) for ln in norm.lines if ln.number is not None] == [
+        ("text", 1), ("text", 2), ("text", 3), ("number", 1), ("number", 2), ("text", 4)]
+    assert [t for _, t in norm.furniture] == ["Lowland Office  ·  Harbour                          1 (2)",
+                                              "Lowland Office  ·  Harbour                          2 (2)"]
