@@ -227,10 +227,22 @@ class MentionContext:
             (re.compile(rf"(?i:\b(?:{posts}))(?:\s+(?:of|for|at)\s+(?:the\s+)?{NAME_WORD}"
                         rf"(?:\s+(?:(?:and|of|for|the|on)\s+)*{NAME_WORD}){{0,6}})?\s*,\s+(?P<name>{name})(?=\s*,)"),
              False),
+            # "Marijke Hoekstra, 67, a retired teacher": a name with its age in apposition
+            (re.compile(rf"(?<![\w’'.-])(?P<name>{name})(?=\s*,\s+\d{{1,3}}\s*,\s+(?:an?|the)\s)"), False),
             # "Jane Doe (Ministry of Home Affairs, Malaysia), who …": a speaker with the body in parentheses
             (re.compile(rf"(?<![\w’'.-])(?P<name>{name})\s+\((?P<aff>(?=[^()\n]*[a-z])[A-Z][^()\n]{{2,80}})\)"
                         rf"(?=\s*(?:[,;:.]|$|\s+(?:who|is|was|and|{after})\b))"), False),
         ]
+
+    @property
+    def names_with_post(self) -> re.Pattern:
+        return self._shared("names_with_post")
+
+    def _build_names_with_post(self) -> re.Pattern:
+        name = PERSON_NAME.format(word=NAME_WORD, particle=PARTICLE)
+        posts = "|".join(re.escape(p) for p in sorted(self.cues.posts, key=len, reverse=True))
+        return re.compile(rf"(?<![\w’'.-])(?P<names>{name}(?:\s*,\s*{name})*\s+and\s+{name})\s*,\s+"
+                          rf"(?:{posts})s?\b")
 
     @property
     def institution_regex(self) -> re.Pattern:
@@ -323,7 +335,7 @@ def listed_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
 
 
 LABEL_PATTERN = 3  # the index of the "Post: Name" pattern among the people patterns
-APPOSITION_PATTERN, AFFILIATION_PATTERN = 4, 5  # "the Minister, Jane Doe, …"; "Jane Doe (Ministry …)"
+APPOSITION_PATTERN, AFFILIATION_PATTERN = 4, 6  # "the Minister, Jane Doe, …"; "Jane Doe (Ministry …)"
 UN_PREFIX = re.compile(r"(?<![\w.])(?:U\.N\.|UN|United Nations)\s+$")
 LIST_LABEL = re.compile(r"^[A-Z][^:;]{0,60}:\s+")  # "Partners: …", "Members of the network: …"
 SEGMENT_LEAD = re.compile(r"^(?:and|&|the|The)\s+")
@@ -1098,12 +1110,29 @@ def people(mc: MentionContext, line: Line) -> Iterable[Mention]:
             if _person_words(mc, m.group("name").split(), strict=not honorific):
                 found.append((s, e, m.group("hon") if honorific else None))
                 taken.add(s, e)
+    if "," in text:
+        for s, e in _names_before_their_post(mc, text):
+            if not taken.overlaps(s, e):
+                found.append((s, e, None))
+                taken.add(s, e)
     for s, e, hon in _name_line(mc, line):
         if not taken.overlaps(s, e):
             found.append((s, e, hon))
             taken.add(s, e)
     for s, e, hon in sorted(found):
         yield Mention(PersonRef(clean(text[s:e]), mc.span(line, s, e), honorific=hon), "people")
+
+
+def _names_before_their_post(mc: MentionContext, text: str) -> list[tuple[int, int]]:
+    """"Nikolaos Varelas, Dimitra Chatzi, Ioannis Sfakianakis and Sofia Lambrou, Judges": names listed before
+    the post they share, each a person."""
+    out: list[tuple[int, int]] = []
+    for m in mc.names_with_post.finditer(text):
+        names = [(a.start(), a.end()) for a in re.finditer(PERSON_NAME.format(word=NAME_WORD, particle=PARTICLE),
+                                                          m.group("names"))]
+        if len(names) >= 2 and all(_person_words(mc, m.group("names")[a:b].split()) for a, b in names):
+            out += [(m.start("names") + a, m.start("names") + b) for a, b in names]
+    return out
 
 
 def _names_a_body(mc: MentionContext, words: str) -> bool:
@@ -1154,6 +1183,8 @@ def _person_words(mc: MentionContext, words: list[str], strict: bool = True) -> 
     if any(w in cues.not_person_words or w in cues.org_heads or w in cues.posts or w.isupper()
            or LOWER_AFTER_HYPHEN.search(w) for w in words):
         return False
+    if re.fullmatch(PARTICLE, words[0], re.I):
+        return False  # a name opens on a given name: "De Herberg" (an inn) is no person; "Ana de Souza" is one
     joined = " ".join(words)
     return not (mc.gazetteer.resolve_state(joined) or mc.gazetteer.resolve_org(joined)
                 or any(w in mc.state_forms for w in words))

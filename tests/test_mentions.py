@@ -475,3 +475,13 @@ def test_coordinated_state_adjectives_before_a_noun_are_states_but_languages_are
     ms = read("Lawyers represented Ethiopian and Somali migrants and 63 Venezuelan and Haitian families. Notes were "
               "given in Arabic, French or Russian.\n")
     assert sorted(set(states(ms))) == ["ETH", "HTI", "SOM", "VEN"]
+
+
+def test_people_listed_before_their_post_with_their_age_after_a_rank_or_on_a_contact_line(read):
+    # FICTIONAL lines of a court summary, a council newsletter and an inspection report
+    ms = read("The Chamber sat as follows: Nikolaos Varelas, Dimitra Chatzi and Sofia Lambrou, Judges.\n\n"
+              "Marijke Hoekstra, 67, a retired teacher, has volunteered with De Herberg since 2020.\n\n"
+              "The director, Colonel Arūnas Kazlauskas, met the delegation.\n\n"
+              "Questions? Contact Ayşe Demir, Safe Landing coordinator, on 14 0555.\n")
+    assert sorted(people(ms)) == ["Arūnas Kazlauskas", "Ayşe Demir", "Dimitra Chatzi", "Marijke Hoekstra",
+                                  "Nikolaos Varelas", "Sofia Lambrou"]  # not "De Herberg", not "Contact Ayşe Demir"
