@@ -622,6 +622,9 @@ def _split_names(mc: MentionContext, words: list[Token]) -> list[list[Token]]:
     last "and" whose right side is a name built on an organisation word of its own."""
     for i in range(len(words) - 1, 0, -1):
         if words[i].text in ("and", "&"):
+            commas = [j for j in range(i - 1) if words[j + 1].start - words[j].end > 1]
+            if commas and not any(w.text in ("and", "&") for w in words[commas[-1] + 1:i]):
+                continue  # "Asylum, Migration and Integration Fund": the "and" ends a list inside one name
             right = _trim(mc, words[i + 1:])
             heads = mc.cues.org_heads
             plural = {h + "s" for h in heads}  # "… and the Regional Offices of …": a list of bodies on the right
@@ -908,6 +911,19 @@ def _comma_names(mc: MentionContext, text: str, chunks: list[list[Token]]) -> li
                 and not mc.state_regex.search(text, head[0].start, head[-1].end)
                 and not mc.gazetteer.find_orgs(text[head[0].start:head[-1].end])):
             out[-1] = prev + chunk
+            continue
+        owned = prev is not None and len(prev) >= 2 and prev[-2].text.endswith(POSSESSIVE)
+        first = prev[-1:] if prev is not None and (len(prev) == 1 or owned) else []
+        if (first and text[first[-1].end:chunk[0].start] == ", "
+                and 3 <= len(chunk) <= 5 and chunk[-2].text != "and" and any(t.text == "and" for t in chunk[1:-1])
+                and _org_name(mc, chunk) is not None and not any(t.text.isupper() for t in first + chunk)
+                and not mc.state_regex.search(text, first[0].start, chunk[-1].end)
+                and not mc.gazetteer.find_orgs(text[first[0].start:chunk[-1].end])
+                and (owned or not re.search(r"[A-Z]\w*,?\s*$", text[max(0, first[0].start - 4):first[0].start]))):
+            # "the Asylum, Migration and Integration Fund", "the EU's Asylum, …": one word, a comma, then "Y and Z
+            # Fund" — the word begins the body's name (alone after a small word or a possessor, not at the end of a
+            # list of names)
+            out[-1:] = [out[-1][:-1], first + chunk] if owned else [first + chunk]
             continue
         out.append(chunk)
     return out

@@ -485,3 +485,11 @@ def test_people_listed_before_their_post_with_their_age_after_a_rank_or_on_a_con
               "Questions? Contact Ayşe Demir, Safe Landing coordinator, on 14 0555.\n")
     assert sorted(people(ms)) == ["Arūnas Kazlauskas", "Ayşe Demir", "Dimitra Chatzi", "Marijke Hoekstra",
                                   "Nikolaos Varelas", "Sofia Lambrou"]  # not "De Herberg", not "Contact Ayşe Demir"
+
+
+def test_a_name_that_opens_on_a_word_and_a_comma_before_a_list_of_its_own(read):
+    ms = read("It is funded by the Lowland Ministry of Labour and the European Union's Asylum, Migration and "
+              "Integration Fund. Partners are UNICEF, Save the Children and the Riverside Refugee Fund.\n")
+    assert sorted(set(org_names(ms))) == ["Asylum, Migration and Integration Fund", "European Union",
+                                          "Lowland Ministry of Labour", "Riverside Refugee Fund",
+                                          "Save the Children", "UNICEF"]
