@@ -716,7 +716,10 @@ def _unit_of(mc: MentionContext, name: list[Token]) -> tuple[list[Token], list[T
         j = i + 2 if name[i + 1].text == "the" else i + 1
         # after "of" the body's name begins with its organisation word ("… Directorate of the Ministry of …");
         # after "in" any name will do ("… Department in the Thai Ministry of …")
-        if j < len(name) and (_bare(name[j].text) in mc.cues.org_heads or name[i].text != "of") \
+        # (or, after "of", a body named by its head at the end, where the unit names its own: "Migration Law
+        # Clinic of Westerhaven University")
+        ends_on_heads = _bare(name[i - 1].text) in mc.cues.org_heads and _bare(name[-1].text) in mc.cues.org_heads
+        if j < len(name) and (_bare(name[j].text) in mc.cues.org_heads or name[i].text != "of" or ends_on_heads) \
                 and _org_name(mc, name[:i]) is not None \
                 and _org_name(mc, name[j:]) is not None:
             return name[:i], name[j:]

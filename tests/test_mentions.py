@@ -493,3 +493,9 @@ def test_a_name_that_opens_on_a_word_and_a_comma_before_a_list_of_its_own(read):
     assert sorted(set(org_names(ms))) == ["Asylum, Migration and Integration Fund", "European Union",
                                           "Lowland Ministry of Labour", "Riverside Refugee Fund",
                                           "Save the Children", "UNICEF"]
+
+
+def test_a_unit_with_a_head_of_its_own_of_a_body_named_by_its_head_at_the_end(read):
+    ms = read("Law students at the Migration Law Clinic of Westerhaven University explain the procedure.\n")
+    assert sorted((o.name, o.parent.name if o.parent else None) for o in orgs(ms)) == [
+        ("Migration Law Clinic", "Westerhaven University"), ("Westerhaven University", None)]
