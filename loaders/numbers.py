@@ -111,6 +111,13 @@ def _only_verb(word: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
+def _in_dictionary(word: str) -> bool:
+    """Is the word one of the language's (a noun, verb, adjective …), not a name?"""
+    from lemminflect import getAllLemmas
+    return bool(getAllLemmas(word))
+
+
+@lru_cache(maxsize=4096)
 def _is_verb(word: str) -> bool:
     """Is the word a form of an English verb (lemminflect's dictionary)?"""
     from lemminflect import getAllLemmas
@@ -453,7 +460,8 @@ class StatisticsReader:
             if said:
                 return "time since " + " ".join(said), n.end + ago.end()
         if n.unit == "count" and (share := OF_THEM.match(rest)) and (did := DID.match(rest[share.end():])) \
-                and _is_verb(did.group("verb")) and not re.search(r"\bthe\s+$", text[max(0, n.start - 5):n.start]):
+                and _is_verb(did.group("verb")) and did.group("verb") not in TRAILING \
+                and not re.search(r"\bthe\s+$", text[max(0, n.start - 5):n.start]):
             # ("the three of them spent …" is the group itself, told as "them": what they did is no count of it)
             said = self._said(did.group("what"))
             return " ".join(said), n.end + share.end() + did.start("what") + len(" ".join(said))
@@ -519,7 +527,8 @@ class StatisticsReader:
             return "", n.end  # "15 Tsar Osvoboditel Blvd", "1000 Sofia": an address, a name — nothing counted
         if phrase and words[0].lower() not in self.cues.time_units:  # not "118 a year earlier"
             return phrase, n.end + skipped + phrase_end
-        if not phrase and n.unit in ("count", "percent") and (did := DID.match(rest)) and _is_verb(did.group("verb")):
+        if not phrase and n.unit in ("count", "percent") and (did := DID.match(rest)) \
+                and _is_verb(did.group("verb")) and did.group("verb") not in TRAILING:
             # "64 have completed the course", "9 left the country", "1,140 who had registered": the number is
             # the subject, and what they did says what it counts
             said = self._said(did.group("what"))
@@ -527,7 +536,10 @@ class StatisticsReader:
         sentence = text[sentence_start:n.start]
         if not phrase and (field := FIELD_BEFORE.search(text, max(0, n.start - 80), n.start)):
             return field.group("label").strip(), n.end  # "Staff: 42", "Children accompanied since 2022: 1,380"
-        if n.unit != "count" and (change := CHANGE.search(sentence)):
+        if n.unit != "count" and (change := CHANGE.search(sentence)) and len(sentence) - change.end() <= 40 \
+                and not re.search(r"[,;:]", sentence[change.end():]):
+            # (the figure must stand in the change's own words: "fell from 152 in 2023 to 109"; not "…, but stays
+            # grew longer: the average … was 97 days")
             # "School enrolment of refugee children rose from 35% to 82%", "The average stay has fallen from 14
             # months": what changed is what the number measures
             measured = [w for w in re.findall(WORD, change.group("np"))]
@@ -572,7 +584,8 @@ class StatisticsReader:
                 continue  # "Compliance ranged from 84%", "Custody may be extended to 6 months": what did so
             kept.insert(0, word)
         kept = kept[-4:]
-        opens = re.match(rf"\W*{re.escape(kept[0])}\b", sentence) if kept else None  # "Screening took …"
+        # "Screening took …": a word of the language opening the sentence, not a name ("Tanzania … USD 360,000")
+        opens = kept and re.match(rf"\W*{re.escape(kept[0])}\b", sentence) and _in_dictionary(kept[0].lower())
         if kept and n.unit in TIME_UNITS and all(w[:1].isupper() for w in kept) and not opens:
             # "someone in Lindela for four months": the time spent there; "from Eritrea in 2021 and spent 97 days":
             # a name, not what took the time

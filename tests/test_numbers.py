@@ -254,3 +254,9 @@ def test_a_change_is_two_figures_a_year_starts_no_range_and_a_sample_has_a_size(
     assert found["212"][3] == "sample size"
     assert next(v for ev, v in found.items() if ev.startswith("close to half"))[4] == "close to, in 2"
     assert found["USD 1.8 million"][3] == "shortfall"  # what follows is a verb, not what the amount is
+
+
+def test_a_change_names_only_the_figures_in_its_own_words(stats):
+    found = _read(stats, "Average daily occupancy fell from 152 in 2023 to 109 in 2025, but stays grew longer: the "
+                         "average length of detention in the files was 97 days.\n")
+    assert found["97 days"][3] == "average length of detention"
