@@ -335,7 +335,8 @@ def listed_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
 
 
 LABEL_PATTERN = 3  # the index of the "Post: Name" pattern among the people patterns
-APPOSITION_PATTERN, AFFILIATION_PATTERN = 4, 6  # "the Minister, Jane Doe, …"; "Jane Doe (Ministry …)"
+APPOSITION_PATTERN, AGE_PATTERN, AFFILIATION_PATTERN = 4, 5, 6  # "the Minister, Jane Doe, …"; "…, 67, …"; "(…)"
+AGE_GATE = re.compile(r",\s+\d{1,3}\s*,")
 UN_PREFIX = re.compile(r"(?<![\w.])(?:U\.N\.|UN|United Nations)\s+$")
 LIST_LABEL = re.compile(r"^[A-Z][^:;]{0,60}:\s+")  # "Partners: …", "Members of the network: …"
 SEGMENT_LEAD = re.compile(r"^(?:and|&|the|The)\s+")
@@ -1118,7 +1119,8 @@ def people(mc: MentionContext, line: Line) -> Iterable[Mention]:
     for k, (pattern, honorific) in enumerate(patterns):
         if k == LABEL_PATTERN and ":" not in text:
             continue  # "Rapporteur: …" needs its colon: the long alternation of posts is not scanned for nothing
-        if (k == APPOSITION_PATTERN and text.count(",") < 2) or (k == AFFILIATION_PATTERN and "(" not in text):
+        if (k == APPOSITION_PATTERN and text.count(",") < 2) or (k == AFFILIATION_PATTERN and "(" not in text) \
+                or (k == AGE_PATTERN and not AGE_GATE.search(text)):
             continue  # "the Minister, Jane Doe, …" needs two commas; "Jane Doe (Ministry …)" a parenthesis
         for m in pattern.finditer(text):
             s, e = m.span("name")
@@ -1129,7 +1131,7 @@ def people(mc: MentionContext, line: Line) -> Iterable[Mention]:
             if _person_words(mc, m.group("name").split(), strict=not honorific):
                 found.append((s, e, m.group("hon") if honorific else None))
                 taken.add(s, e)
-    if "," in text:
+    if "," in text and " and " in text:
         for s, e in _names_before_their_post(mc, text):
             if not taken.overlaps(s, e):
                 found.append((s, e, None))
