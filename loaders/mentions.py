@@ -35,7 +35,7 @@ CUES_FILE = Path("gazetteer") / "mention_cues.yaml"
 CUE_KEYS = ("org_heads", "not_org_heads", "posts", "connectors", "government_nouns", "org_cues", "honorifics",
             "person_before", "person_after", "not_person_words", "not_state_places", "sentence_openers",
             "generic_modifiers", "public_body_heads", "located_heads", "name_possessives", "org_nouns_after",
-            "facility_heads", "head_first_words", "local_government_heads", "institutions")
+            "facility_heads", "head_first_words", "local_government_heads", "institutions", "compound_tails")
 # a word: letters, then letters, digits, apostrophes, hyphens or inner full stops ("H.E.", "Children's")
 WORD_RE = re.compile(r"[^\W\d_](?:[\w'’.-]*[\w’'])?|&")
 # the world's regions, as names of regional offices join them ("East Asia and Pacific", "Europe and Central Asia")
@@ -84,6 +84,7 @@ class Cues:
     head_first_words: frozenset[str]
     local_government_heads: frozenset[str]
     institutions: frozenset[str]
+    compound_tails: frozenset[str]
 
     @classmethod
     def load(cls, data_dir: Path) -> Cues:
@@ -1192,6 +1193,15 @@ def _name_line(mc: MentionContext, line: Line) -> list[tuple[int, int, str | Non
 LOWER_AFTER_HYPHEN = re.compile(r"^[A-Z][a-z]+-[a-z]")
 
 
+def _compound(mc: MentionContext, word: str) -> bool:
+    """"Scaling-up", "Community-based", "Long-term": a compound of words, not a name — whose syllables after a
+    hyphen ("Soo-jin", "Jean-Pierre") are short and no such word."""
+    if not LOWER_AFTER_HYPHEN.search(word):
+        return False
+    tail = word.split("-", 1)[1]
+    return len(tail) > 4 or tail in mc.cues.compound_tails
+
+
 def _person_words(mc: MentionContext, words: list[str], strict: bool = True) -> bool:
     """Could these words be a person's name? After an honorific only posts and honorifics are ruled out
     ("H.E. Mrs. …", "Ms. Counsellor"); elsewhere cue words, organisation words, States and acronyms too."""
@@ -1202,7 +1212,7 @@ def _person_words(mc: MentionContext, words: list[str], strict: bool = True) -> 
     if not strict:  # an honorific before it; but "Justice Collaborative" is a body's name, not Justice Collaborative
         return not any(w in cues.org_heads for w in words)
     if any(w in cues.not_person_words or w in cues.org_heads or w in cues.posts or w.isupper()
-           or LOWER_AFTER_HYPHEN.search(w) for w in words):
+           or _compound(mc, w) for w in words):
         return False
     if re.fullmatch(PARTICLE, words[0], re.I):
         return False  # a name opens on a given name: "De Herberg" (an inn) is no person; "Ana de Souza" is one
@@ -1293,11 +1303,13 @@ def _full_names(mentions: list[Mention]) -> None:
     """"Ms. Stavrou" after "Eleni Stavrou": a surname alone is the person the document named in full (if one)."""
     people = [m.actor for m in mentions if isinstance(m.actor, PersonRef)]
     by_surname: dict[str, set[str]] = {}
+    by_first: dict[str, set[str]] = {}  # "Ms. Baek" after "Baek Na-ra": a name written family name first
     for p in people:
         if " " in p.name:
             by_surname.setdefault(p.name.rsplit(" ", 1)[1], set()).add(p.name)
+            by_first.setdefault(p.name.split(" ", 1)[0], set()).add(p.name)
     for p in people:
-        if " " not in p.name and len(full := by_surname.get(p.name, set())) == 1:
+        if " " not in p.name and len(full := by_surname.get(p.name) or by_first.get(p.name, set())) == 1:
             p.name = next(iter(full))
 
 

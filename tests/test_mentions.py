@@ -499,3 +499,12 @@ def test_a_unit_with_a_head_of_its_own_of_a_body_named_by_its_head_at_the_end(re
     ms = read("Law students at the Migration Law Clinic of Westerhaven University explain the procedure.\n")
     assert sorted((o.name, o.parent.name if o.parent else None) for o in orgs(ms)) == [
         ("Migration Law Clinic", "Westerhaven University"), ("Westerhaven University", None)]
+
+
+def test_names_whose_given_names_are_hyphenated_syllables_and_written_family_name_first(read):
+    # FICTIONAL attendance list of a committee, in a translation that writes family names first
+    ms = read("Members present: Rep. Kim Soo-jin (Chair); Rep. Park Dong-hyun.\n\nInvited experts: Ms. Baek "
+              "Na-ra, attorney, Dasarang Centre for Migrant Rights; Prof. Hwang Jun-seo, Hanbit University.\n\n"
+              "Ms. Baek noted that Scaling-up and Follow-up were discussed with Jean-Pierre Dubois.\n")
+    assert sorted(set(people(ms))) == ["Baek Na-ra", "Hwang Jun-seo", "Jean-Pierre Dubois", "Kim Soo-jin",
+                                       "Park Dong-hyun"]
