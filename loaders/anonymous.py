@@ -26,7 +26,7 @@ from .sources import SourceError
 
 CUES_FILE = Path("gazetteer") / "mention_cues.yaml"
 KEYS = ("anonymous_quantifiers", "anonymous_state_nouns", "anonymous_person_nouns", "speech_verbs", "not_named_cues",
-        "org_heads", "anonymous_org_nouns", "anonymous_region_adjectives")
+        "org_heads", "anonymous_org_nouns", "anonymous_region_adjectives", "anonymous_group_quantifiers")
 
 
 class AnonymousCueError(SourceError):
@@ -46,6 +46,7 @@ class AnonymousReader:
     org_heads: frozenset[str] = frozenset()  # organisation words: "of the Lowland Council" names a body
     bodies: re.Pattern | None = None  # organisations left unnamed as doers or partners ("a faith-based NGO")
     org_nouns: frozenset[str] = frozenset()  # "one national human rights institution said": an organisation speaks
+    group_quantifiers: frozenset[str] = frozenset()  # "Several States noted": of States only, not "some participants"
 
     @classmethod
     def load(cls, data_dir: Path) -> AnonymousReader:
@@ -63,8 +64,9 @@ class AnonymousReader:
         mod = (r"(?!(?:a|an|the|when|where|which|who|that|of|in|on|at|to|and|or|for|with|by|from)\s)"
                rf"(?:[a-z][\w-]*|[A-Z]{{2,6}}|{_alternatives(adjectives)})\s+")
         verbs = _alternatives(lists["speech_verbs"])
+        groups = lists["anonymous_group_quantifiers"]
         phrase = re.compile(
-            rf"(?<![\w-])(?:(?P<q>(?i:{_alternatives(lists['anonymous_quantifiers'])}))"
+            rf"(?<![\w-])(?:(?P<q>(?i:{_alternatives(lists['anonymous_quantifiers'] + groups)}))"
             rf"|(?P<the>[Tt]he)(?=\s+(?:{mod}){{0,3}}(?:{_alternatives(nouns)})\s+(?:from|of|at)\s+an?\b))"
             rf"\s+(?:{mod}){{0,3}}(?P<noun>{_alternatives(nouns)})(?![\w-])"
             rf"(?:(?P<tail>\s+(?:of|from|at|in|with|taking\s+part"
@@ -84,7 +86,8 @@ class AnonymousReader:
             rf"(?:(?i:{quantifiers})(?:\s+other)?|\d+\s+other)\s+(?:{mod}){{0,3}}"
             rf"(?P<noun>{_alternatives(lists['anonymous_org_nouns'])})s?(?![\w-])(?!\s*,?\s*(?:the\s+)?[A-Z])")
         return cls(phrase, speech, not_named, {n.lower() for n in lists["anonymous_state_nouns"]},
-                   frozenset(lists["org_heads"]), bodies, frozenset(n.lower() for n in lists["anonymous_org_nouns"]))
+                   frozenset(lists["org_heads"]), bodies, frozenset(n.lower() for n in lists["anonymous_org_nouns"]),
+                   frozenset(q.lower() for q in groups))
 
     def speakers(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, kind) of the anonymous speakers of a line."""
@@ -109,6 +112,8 @@ class AnonymousReader:
                 continue  # "a representative of the Lowland Council": the organisation speaks, through someone
             noun = re.sub(r"\s+", " ", m.group("noun")).lower()
             kind = "State" if noun in self.state_nouns else "organisation" if noun in self.org_nouns else "person"
+            if kind != "State" and " ".join((m.group("q") or "").lower().split()) in self.group_quantifiers:
+                continue  # "Several participants said": the meeting at large, not anyone described
             out.append((m.start(), end, kind))
         return out
 

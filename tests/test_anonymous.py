@@ -105,3 +105,8 @@ def test_a_person_named_only_by_nationality_and_a_long_relative_clause_stays_unn
     pd = parse_text("A Venezuelan mother of three who took part in the pilot, and who asked that her name not be "
                     "published, spoke at the ceremony.\n")
     assert [(u.kind, u.description) for u in pd.unnamed] == [("person", "A Venezuelan mother of three")]
+
+
+def test_several_states_are_an_unnamed_group_but_several_participants_are_the_meeting(parse_text):
+    pd = parse_text("Several Member States noted that screening was slow. Several participants said it worked.\n")
+    assert [(u.kind, u.description) for u in pd.unnamed] == [("State", "Several Member States")]
