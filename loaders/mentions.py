@@ -224,16 +224,25 @@ class MentionContext:
                         rf"\s+(?:{after})\b)"), False),
             # "Rapporteur: Jane Doe", "Chairs: …": a post as a label
             (re.compile(rf"\b(?:{posts})s?\s*:\s+(?P<name>{name})(?=\s*(?:[,;|.()]|$))"), False),
-            # "said the Minister of the Interior, Jane Doe, at …": the name in apposition after its post
-            (re.compile(rf"(?i:\b(?:{posts}))(?:\s+(?:of|for|at)\s+(?:the\s+)?{NAME_WORD}"
-                        rf"(?:\s+(?:(?:and|of|for|the|on)\s+)*{NAME_WORD}){{0,6}})?\s*,\s+(?P<name>{name})(?=\s*,)"),
-             False),
+            # "said the Minister of the Interior, Jane Doe, at …": the name in apposition after its post (the post
+            # is looked for before each ", Name," found — see post_before — not at every word of every line)
+            (re.compile(rf",\s+(?P<name>{name})(?=\s*,)"), False),
             # "Marijke Hoekstra, 67, a retired teacher": a name with its age in apposition
             (re.compile(rf"(?<![\w’'.-])(?P<name>{name})(?=\s*,\s+\d{{1,3}}\s*,\s+(?:an?|the)\s)"), False),
             # "Jane Doe (Ministry of Home Affairs, Malaysia), who …": a speaker with the body in parentheses
             (re.compile(rf"(?<![\w’'.-])(?P<name>{name})\s+\((?P<aff>(?=[^()\n]*[a-z])[A-Z][^()\n]{{2,80}})\)"
                         rf"(?=\s*(?:[,;:.]|$|\s+(?:who|is|was|and|{after})\b))"), False),
         ]
+
+    @property
+    def post_before(self) -> re.Pattern:
+        return self._shared("post_before")
+
+    def _build_post_before(self) -> re.Pattern:
+        """A post ending where a name in apposition begins: "the Minister of the Interior" before ", Jane Doe,"."""
+        posts = "|".join(re.escape(p) for p in sorted(self.cues.posts, key=len, reverse=True))
+        return re.compile(rf"(?i:\b(?:{posts}))(?:\s+(?:of|for|at)\s+(?:the\s+)?{NAME_WORD}"
+                          rf"(?:\s+(?:(?:and|of|for|the|on)\s+)*{NAME_WORD}){{0,6}})?\s*$")
 
     @property
     def names_with_post(self) -> re.Pattern:
@@ -1127,6 +1136,8 @@ def people(mc: MentionContext, line: Line) -> Iterable[Mention]:
             s, e = m.span("name")
             if taken.overlaps(s, e):
                 continue
+            if k == APPOSITION_PATTERN and not mc.post_before.search(text, max(0, m.start() - 100), m.start()):
+                continue  # ", Jane Doe," after no post: a list of names, read elsewhere
             if "aff" in m.groupdict() and not _names_a_body(mc, m.group("aff")):
                 continue  # "Casa Abierta (Open House)": a name and its translation, not a person and a body
             if _person_words(mc, m.group("name").split(), strict=not honorific):
