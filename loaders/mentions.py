@@ -216,9 +216,9 @@ class MentionContext:
         return [
             (re.compile(rf"(?<![\w.])(?P<hon>{honorifics})\s+(?P<name>{NAME_WORD}(?:\s+(?:{PARTICLE}\s+)?"
                         rf"{NAME_WORD}){{0,3}})"), True),
-            # "said Jane Doe", "By Jane Doe for The Courier", "Photo: Jane Doe."
-            (re.compile(rf"(?i:\b(?:{before}))\s+(?P<name>{name})(?=\s*(?:[,;|.()·•–—]|$|\s+(?:{after}|for)\b))"),
-             False),
+            # "said Jane Doe", "By Jane Doe for The Courier", "Photo: Jane Doe." (the cue word is looked for just
+            # before each name found — see word_before — not at every word of every line)
+            (re.compile(rf"(?<=\s)(?P<name>{name})(?=\s*(?:[,;|.()·•–—]|$|\s+(?:{after}|for)\b))"), False),
             # "Jane Doe, Senior Protection Officer, …", "Lucía Ferrer, executive director of …", "Jane Doe said"
             (re.compile(rf"(?<![\w’'.-])(?P<name>{name})(?=\s*,\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}(?i:{posts})\b|"
                         rf"\s+(?:{after})\b)"), False),
@@ -233,6 +233,24 @@ class MentionContext:
             (re.compile(rf"(?<![\w’'.-])(?P<name>{name})\s+\((?P<aff>(?=[^()\n]*[a-z])[A-Z][^()\n]{{2,80}})\)"
                         rf"(?=\s*(?:[,;:.]|$|\s+(?:who|is|was|and|{after})\b))"), False),
         ]
+
+    @property
+    def word_before(self) -> re.Pattern:
+        return self._shared("word_before")
+
+    def _build_word_before(self) -> re.Pattern:
+        """A cue word ending where a name begins: "said ", "By ", "Photo: "."""
+        before = "|".join(re.escape(c) for c in self.cues.person_before)
+        return re.compile(rf"(?i:\b(?:{before}))\s+$")
+
+    @property
+    def word_lead(self) -> re.Pattern:
+        return self._shared("word_lead")
+
+    def _build_word_lead(self) -> re.Pattern:
+        """A cue word that a run of capitalised words begins with: "Contact Jane Doe"."""
+        before = "|".join(re.escape(c) for c in self.cues.person_before)
+        return re.compile(rf"(?i:(?:{before}))\s+")
 
     @property
     def post_before(self) -> re.Pattern:
@@ -344,6 +362,7 @@ def listed_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
                              anonymous_context=line.lineno in mc.anonymous_lines), "listed organisations")
 
 
+CUE_BEFORE_PATTERN = 1  # "said Jane Doe": a name after a cue word
 LABEL_PATTERN = 3  # the index of the "Post: Name" pattern among the people patterns
 APPOSITION_PATTERN, AGE_PATTERN, AFFILIATION_PATTERN = 4, 5, 6  # "the Minister, Jane Doe, …"; "…, 67, …"; "(…)"
 AGE_GATE = re.compile(r",\s+\d{1,3}\s*,")
@@ -1136,11 +1155,18 @@ def people(mc: MentionContext, line: Line) -> Iterable[Mention]:
             s, e = m.span("name")
             if taken.overlaps(s, e):
                 continue
+            if k == CUE_BEFORE_PATTERN and not mc.word_before.search(text, max(0, s - 30), s):
+                # a name after no cue word ("said", "by", "Photo:") — unless the run begins with one: "Contact
+                # Jane Doe, coordinator"
+                lead = mc.word_lead.match(text, s, e)
+                if lead is None or lead.end() >= e:
+                    continue
+                s = lead.end()
             if k == APPOSITION_PATTERN and not mc.post_before.search(text, max(0, m.start() - 100), m.start()):
                 continue  # ", Jane Doe," after no post: a list of names, read elsewhere
             if "aff" in m.groupdict() and not _names_a_body(mc, m.group("aff")):
                 continue  # "Casa Abierta (Open House)": a name and its translation, not a person and a body
-            if _person_words(mc, m.group("name").split(), strict=not honorific):
+            if _person_words(mc, text[s:e].split(), strict=not honorific):
                 found.append((s, e, m.group("hon") if honorific else None))
                 taken.add(s, e)
     if "," in text and " and " in text:
