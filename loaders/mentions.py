@@ -210,7 +210,6 @@ class MentionContext:
         cues = self.cues
         honorifics = "|".join(re.escape(h) for h in cues.honorifics)
         name = PERSON_NAME.format(word=NAME_WORD, particle=PARTICLE)
-        before = "|".join(re.escape(c) for c in cues.person_before)
         after = "|".join(re.escape(c) for c in cues.person_after)
         posts = "|".join(re.escape(p) for p in sorted(cues.posts, key=len, reverse=True))
         return [
