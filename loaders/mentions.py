@@ -97,15 +97,15 @@ class Cues:
         return cls(**fields)
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     start: int
     end: int
     text: str
+    capitalised: bool = field(init=False)  # asked of every token many times: worked out once
 
-    @property
-    def capitalised(self) -> bool:
-        return self.text[:1].isupper()
+    def __post_init__(self) -> None:
+        self.capitalised = self.text[:1].isupper()
 
 
 @dataclass
