@@ -25,7 +25,7 @@ from . import cuefile
 from .coverage import spans_and_refs
 from .gazetteer import Gazetteer
 from .intervals import Disjoint
-from .names import clean, fold
+from .names import clean, fold, trie_alternation
 from .parse_common import MONTHS, Context
 from .records import Mention, OrgRef, PersonRef, Span, StateRef
 from .sources import SourceError
@@ -161,7 +161,7 @@ class MentionContext:
         forms = set(self.cues.not_state_places)
         for s in self.gazetteer.states.values():
             forms |= {n for n in s.names | s.adjectives if len(n) > 3 or n.isupper()}
-        alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+        alternatives = trie_alternation(forms)
         return re.compile(rf"(?<![\w-])(?=[A-ZÀ-Þ])(?:{alternatives})(?![\w-])")  # names start with a capital
 
     def _build_state_forms(self) -> dict[str, tuple[str, bool, bool]]:
@@ -175,7 +175,7 @@ class MentionContext:
         return out
 
     def _build_government_regex(self) -> re.Pattern:
-        forms = "|".join(re.escape(f) for f in sorted(self.state_forms, key=len, reverse=True))
+        forms = trie_alternation(self.state_forms)
         nouns = "|".join(re.escape(n) for n in sorted(self.cues.government_nouns, key=len, reverse=True))
         return re.compile(rf"(?=[A-ZÀ-Þg])(?:\b[Gg]overnment of (?:the )?(?P<of>{forms})|"
                           rf"(?<![\w-])(?P<adj>{forms})’?'?s? (?:{nouns}))(?![\w-])")

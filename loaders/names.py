@@ -7,6 +7,7 @@ with a stray combining dot from PDF conversion).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from atdkg.terms import clean, fold, slug  # noqa: F401 - the loaders' names, from the one shared module
 
@@ -36,3 +37,27 @@ def looks_like_person(name: str) -> bool:
         return False
     particles = {"de", "da", "van", "von", "der", "del", "la", "le", "bin", "al", "el"}
     return all(w[:1].isupper() or w.lower() in particles for w in words)
+
+
+def trie_alternation(words: Iterable[str]) -> str:
+    """One regular expression for a set of literal words, their common beginnings factored out ("Niger(?:ia)?",
+    "Gu(?:inea(?:-Bissau)?|yana)"). It matches what the plain alternation longest-first would, and much faster:
+    the engine tries each letter once, not each of hundreds of names at every position."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:  # a word ends here and longer ones go on: the longer first (a greedy optional)
+            return "(?:" + body + ")?" if len(branches) > 1 or len(body) > 1 else body + "?"
+        return body
+
+    return pattern(trie)

@@ -275,3 +275,19 @@ def test_numbered_paragraphs_that_run_on_across_headings_are_paragraphs_and_a_fo
         ("text", 1), ("text", 2), ("text", 3), ("number", 1), ("number", 2), ("text", 4)]
     assert [t for _, t in norm.furniture] == ["Lowland Office  ·  Harbour                          1 (2)",
                                               "Lowland Office  ·  Harbour                          2 (2)"]
+
+
+def test_a_trie_of_names_matches_what_their_alternation_longest_first_matches():
+    import re as _re
+    from pathlib import Path as _Path
+
+    from atdkg.loaders.names import trie_alternation
+    names = [row.split(",")[1] for row in (_Path(__file__).parents[1] / "data" / "gazetteer" / "state_names.csv")
+             .read_text(encoding="utf-8").splitlines()[1:] if row.split(",")[1]]
+    names = sorted({n for cell in names for n in cell.split(";") if n} | {"Niger", "Nigeria", "Guinea",
+                                                                         "Guinea-Bissau", "Mali", "Malta"})
+    plain = _re.compile(r"(?<![\w-])(?:" + "|".join(_re.escape(n) for n in sorted(names, key=len, reverse=True))
+                        + r")(?![\w-])")
+    trie = _re.compile(r"(?<![\w-])(?:" + trie_alternation(names) + r")(?![\w-])")
+    text = " ".join(sorted(names)) + " Nigeria's Guinea-Bissau, Niger. Malta and Mali; Guinea"
+    assert [m.span() for m in trie.finditer(text)] == [m.span() for m in plain.finditer(text)]
