@@ -566,6 +566,10 @@ COUNT_PASSIVE = re.compile(r"^\W*(?:(?i:in|since|during|by|over|after|within)\b[
                            r"(?:(?!(?:were|was|have|has|had)\b)[\w-]+\s+)"
                            r"{1,4}?(?:(?:were|was|have\s+been|has\s+been|had\s+been)\s+(?:\w+ly\s+)?)?"
                            r"(?P<verb>[a-z]+(?:ed|en|wn|ld))\b")
+# a sentence whose subject "should" do something: a recommendation ("must" is as often what a law already says)
+SHOULD = re.compile(r"^\W*(?:Recommendation\s+\w{1,4}\s*[:.]\s*)?[^.;:!?]{0,100}?\s(?:should|ought\s+to)\s")
+# "Of the 38 families referred, 35 stayed in contact …": a result, told by its figures
+OF_THE_N = re.compile(r"^\W*(?i:of)\s+(?:the|these|those|all)\s+\d[\d,]*\b[^,;]{0,80},\s+(?:only\s+)?\d")
 # a speaker's introduction: "- Jane Doe (Lowland Institute), who leads our study", "Jane Doe, a lawyer who …"
 BIO = re.compile(r"^[\s•*–-]*(?:\([^()]*\)\s*)?,\s+(?:who\b|an?\s+(?:[\w-]+\s+){0,4}?who\b)")
 
@@ -644,8 +648,12 @@ def _done(rc: RelationContext, masked: str) -> bool:
     for m in rc.cues.practice_verb.finditer(masked):
         # within the verb's own clause: "When a child wants to go home, we work with …" is done; a participle
         # belongs to the clause before it ("… will pilot it in two regions, working with UNHCR" is not done)
+        # (a modal governs the verbs coordinated after it too: "should extend the pilot to every family and fund
+        # it" — so its clause is read back to its comma, not only the verb's last words)
         window = masked[max(0, m.start() - 30):m.start()]
         before = window if m.group(0).endswith("ing") else window.rsplit(",", 1)[-1]
+        if not m.group(0).endswith("ing") and re.search(r"\band\s+$", before):
+            before = re.split(r"[,;]", masked[max(0, m.start() - 120):m.start()])[-1]
         if m.group(0).endswith("ing") and rc.cues.not_done.search(masked[max(0, m.start() - 120):m.start()]):
             continue
         # "to live": a purpose or a plan; "… Report which provides …": what a thing does, not an actor; "funded
@@ -771,6 +779,8 @@ def practices(rc: RelationContext, s: Sentence) -> None:
     if (rc.cues.not_practice.search(s.masked) or rc.cues.meeting_subject.match(s.masked) or DATA_GIVEN.match(text)
             or rc.commitments.overlaps(s.span) or text.lstrip()[:1] in "\"“‘" or _is_heading(s)):
         return
+    if SHOULD.match(s.masked):
+        return  # "The Ministry should extend the pilot … and fund it": a recommendation, in every clause
     if s.actors and isinstance(first := s.actors[0][1], PersonRef) and s.actors[0][0] - s.start < 4 \
             and BIO.match(s.masked[_line_offset(s.line, first.span.end) - s.start:]):
         return  # who the speaker is ("Jane Doe (Lowland Institute), who leads our study"), not what anyone did
@@ -841,6 +851,8 @@ def practices(rc: RelationContext, s: Sentence) -> None:
                 found.append(nominal)
                 yielded = True
             continue
+        if not listed and OF_THE_N.match(clause):
+            continue  # "Of the 38 families referred, 35 stayed in contact": a result, read as statistics
         if not listed and (count := COUNT_PASSIVE.search(clause)) and _is_verb(count.group("verb")):
             continue  # "187 children have been placed": a result, read as a statistic
         if not listed and SHARE.search(clause) and (PASSIVE.search(clause) or SHARE_SUBJECT.search(clause)):

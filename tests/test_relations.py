@@ -528,3 +528,10 @@ def test_a_cue_ending_in_by_needs_someone_named_after_it(parse):
                "community, supported by a case manager, instead of being held by the Lowland Migration Service. "
                "The series is supported by a grant from the Riverside Migrant Council and UNICEF.\n")
     assert [[who(a) for a in p.partners] for p in pd.partnerships] == [["Riverside Migrant Council", "UNICEF"]]
+
+
+def test_what_a_subject_should_do_and_a_result_of_the_n_are_no_practices(parse):
+    pd = parse("Recommendation 4: The Lowland Ministry of the Interior should extend the pilot to every family and "
+               "fund it once the grant ends in 2026.\n\nOf the 38 families referred, 35 stayed in contact with the "
+               "authorities. The Riverside Migrant Council ended the detention of children in 2023.\n")
+    assert [p.label for p in pd.practices] == ["The Riverside Migrant Council ended the detention of children in 2023."]
