@@ -108,7 +108,9 @@ class RelationCues:
                    # lower case: "Working Group" is no verb of doing; "Co-leads" neither. After a name (blanked in
                    # the text searched: a run of spaces) or its acronym: "the Network places children …"
                    re.compile(rf"(?<![\w-])(?:{words('practice_verbs')})\b"
-                              rf"|(?:(?<=\s\s)|(?<=\)\s))(?:{words('after_name')})\b"),
+                              # (or after an adverb of time there: "the Service now reviews every order")
+                              rf"|(?:(?<=\s\s)|(?<=\)\s)|(?<=\s\snow )|(?<=\s\salso )|(?<=\s\sstill )"
+                              rf"|(?<=\s\salready ))(?:{words('after_name')})\b"),
                    re.compile(rf"(?<![\w-])(?:{words('practice_nouns')})s?(?![\w-])", re.I),
                    frozenset(w.lower() for w in lists["place_prepositions"]),
                    re.compile(rf"^\s*(?:{words('continuing_subjects')})\b"),
@@ -873,7 +875,8 @@ def practices(rc: RelationContext, s: Sentence) -> None:
 
 # between an owner and a practice's noun: "'s", and a few modifiers ("UNHCR's Detention Guidelines", "the new
 # Italian guidelines", "the Colombian programme")
-OWNED = re.compile(r"^(?P<s>['’]s)?\s+(?:(?:new|draft|national|regional|own|first|recent|current|revised|updated)\s+)*"
+OWNED = re.compile(r"^(?:(?P<s>['’]s)\s+(?:[a-z][\w-]*\s+){0,3}"  # "Canada's community case management programme"
+                   r"|\s+(?:(?:new|draft|national|regional|own|first|recent|current|revised|updated)\s+)*)"
                    r"(?:[A-Z][A-Za-z-]*\s+){0,2}$")
 
 

@@ -535,3 +535,10 @@ def test_what_a_subject_should_do_and_a_result_of_the_n_are_no_practices(parse):
                "fund it once the grant ends in 2026.\n\nOf the 38 families referred, 35 stayed in contact with the "
                "authorities. The Riverside Migrant Council ended the detention of children in 2023.\n")
     assert [p.label for p in pd.practices] == ["The Riverside Migrant Council ended the detention of children in 2023."]
+
+
+def test_a_verb_after_a_name_and_an_adverb_and_a_possessed_practice_with_lowercase_modifiers(parse):
+    pd = parse("Since 2024 the Lowland Migration Service now reviews every detention order after 30 days.\n\n"
+               "Speakers compared the results with Canada's community case management programme.\n")
+    assert [(who(p.actor), p.label[:24]) for p in pd.practices] == [
+        ("Lowland Migration Service", "Since 2024 the Lowland M"), ("CAN", "Canada's community case ")]
