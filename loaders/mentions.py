@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import cuefile
 from .coverage import spans_and_refs
@@ -106,6 +106,13 @@ class Token:
 
     def __post_init__(self) -> None:
         self.capitalised = self.text[:1].isupper()
+
+
+class PeopleContext(NamedTuple):
+    word_before: re.Pattern  # a cue word ending where a name begins: "said ", "By ", "Photo: "
+    word_lead: re.Pattern  # a cue word a run of capitalised words begins with: "Contact Jane Doe"
+    post_before: re.Pattern  # a post ending where a name in apposition begins: "the Minister of the Interior, "
+    names_with_post: re.Pattern  # "A, B and C, Judges": names listed before the post they share
 
 
 @dataclass
@@ -234,42 +241,21 @@ class MentionContext:
         ]
 
     @property
-    def word_before(self) -> re.Pattern:
-        return self._shared("word_before")
+    def people_context(self) -> PeopleContext:
+        return self._shared("people_context")
 
-    def _build_word_before(self) -> re.Pattern:
-        """A cue word ending where a name begins: "said ", "By ", "Photo: "."""
+    def _build_people_context(self) -> PeopleContext:
+        """The patterns that check a name's surroundings once the name is found (built once per cue set)."""
         before = "|".join(re.escape(c) for c in self.cues.person_before)
-        return re.compile(rf"(?i:\b(?:{before}))\s+$")
-
-    @property
-    def word_lead(self) -> re.Pattern:
-        return self._shared("word_lead")
-
-    def _build_word_lead(self) -> re.Pattern:
-        """A cue word that a run of capitalised words begins with: "Contact Jane Doe"."""
-        before = "|".join(re.escape(c) for c in self.cues.person_before)
-        return re.compile(rf"(?i:(?:{before}))\s+")
-
-    @property
-    def post_before(self) -> re.Pattern:
-        return self._shared("post_before")
-
-    def _build_post_before(self) -> re.Pattern:
-        """A post ending where a name in apposition begins: "the Minister of the Interior" before ", Jane Doe,"."""
         posts = "|".join(re.escape(p) for p in sorted(self.cues.posts, key=len, reverse=True))
-        return re.compile(rf"(?i:\b(?:{posts}))(?:\s+(?:of|for|at)\s+(?:the\s+)?{NAME_WORD}"
-                          rf"(?:\s+(?:(?:and|of|for|the|on)\s+)*{NAME_WORD}){{0,6}})?\s*$")
-
-    @property
-    def names_with_post(self) -> re.Pattern:
-        return self._shared("names_with_post")
-
-    def _build_names_with_post(self) -> re.Pattern:
         name = PERSON_NAME.format(word=NAME_WORD, particle=PARTICLE)
-        posts = "|".join(re.escape(p) for p in sorted(self.cues.posts, key=len, reverse=True))
-        return re.compile(rf"(?<![\w’'.-])(?P<names>{name}(?:\s*,\s*{name})*\s+and\s+{name})\s*,\s+"
-                          rf"(?:{posts})s?\b")
+        return PeopleContext(
+            word_before=re.compile(rf"(?i:\b(?:{before}))\s+$"),
+            word_lead=re.compile(rf"(?i:(?:{before}))\s+"),
+            post_before=re.compile(rf"(?i:\b(?:{posts}))(?:\s+(?:of|for|at)\s+(?:the\s+)?{NAME_WORD}"
+                                   rf"(?:\s+(?:(?:and|of|for|the|on)\s+)*{NAME_WORD}){{0,6}})?\s*$"),
+            names_with_post=re.compile(rf"(?<![\w’'.-])(?P<names>{name}(?:\s*,\s*{name})*\s+and\s+{name})\s*,\s+"
+                                       rf"(?:{posts})s?\b"))
 
     @property
     def institution_regex(self) -> re.Pattern:
@@ -1141,7 +1127,7 @@ def people(mc: MentionContext, line: Line) -> Iterable[Mention]:
     Odhiambo", "By Jane Doe", "Jane Doe, Director of …"): two to four capitalised words, none of them a cue
     word, a State or an organisation word."""
     text = line.text
-    patterns = mc.people_patterns
+    patterns, around = mc.people_patterns, mc.people_context
     found: list[tuple[int, int, str | None]] = []
     taken = Disjoint()
     for k, (pattern, honorific) in enumerate(patterns):
@@ -1154,14 +1140,14 @@ def people(mc: MentionContext, line: Line) -> Iterable[Mention]:
             s, e = m.span("name")
             if taken.overlaps(s, e):
                 continue
-            if k == CUE_BEFORE_PATTERN and not mc.word_before.search(text, max(0, s - 30), s):
+            if k == CUE_BEFORE_PATTERN and not around.word_before.search(text, max(0, s - 30), s):
                 # a name after no cue word ("said", "by", "Photo:") — unless the run begins with one: "Contact
                 # Jane Doe, coordinator"
-                lead = mc.word_lead.match(text, s, e)
+                lead = around.word_lead.match(text, s, e)
                 if lead is None or lead.end() >= e:
                     continue
                 s = lead.end()
-            if k == APPOSITION_PATTERN and not mc.post_before.search(text, max(0, m.start() - 100), m.start()):
+            if k == APPOSITION_PATTERN and not around.post_before.search(text, max(0, m.start() - 100), m.start()):
                 continue  # ", Jane Doe," after no post: a list of names, read elsewhere
             if "aff" in m.groupdict() and not _names_a_body(mc, m.group("aff")):
                 continue  # "Casa Abierta (Open House)": a name and its translation, not a person and a body
@@ -1185,7 +1171,7 @@ def _names_before_their_post(mc: MentionContext, text: str) -> list[tuple[int, i
     """"Nikolaos Varelas, Dimitra Chatzi, Ioannis Sfakianakis and Sofia Lambrou, Judges": names listed before
     the post they share, each a person."""
     out: list[tuple[int, int]] = []
-    for m in mc.names_with_post.finditer(text):
+    for m in mc.people_context.names_with_post.finditer(text):
         names = [(a.start(), a.end()) for a in re.finditer(PERSON_NAME.format(word=NAME_WORD, particle=PARTICLE),
                                                           m.group("names"))]
         if len(names) >= 2 and all(_person_words(mc, m.group("names")[a:b].split()) for a, b in names):
