@@ -33,7 +33,12 @@ MONTH = "|".join(m.capitalize() for m in MONTHS)
 COMPARATIVE = {"more": "increase", "higher": "increase", "greater": "increase", "fewer": "decrease",
                "less": "decrease", "lower": "decrease"}
 # "$164 a day", "BGN 41 per family per day": an amount per unit of time
-RATE = re.compile(r"^\s+(?:a|per)\s+(?:\w+\s+per\s+)?(day|week|month|year|night|hour)\b")
+RATE = re.compile(r"^\s+(?:a|per)\s+(?:(?P<per>\w+)\s+per\s+)?(?P<u>day|week|month|year|night|hour)\b")
+# "a 28-day time limit", "a three-day course", "a 12-year-old boy": a span of time (or an age) as an adjective
+SPAN_ADJECTIVE = re.compile(r"-(?P<u>hour|day|week|month|year)s?(?P<old>-old)?(?![\w-])")
+# "40 staff, of whom 19 are social workers": a part of the whole before, and what the part is
+PART_BEFORE = re.compile(r"\b(?:of\s+(?:whom|which|them|these|those)|including|among\s+them)\s+(?:only\s+)?$", re.I)
+BE_WHAT = re.compile(r"^\s+(?:are|were|is|was|had\s+been|have\s+been)\s+(?P<what>(?!not\b)[a-z][^\n]{0,120})")
 # "312 were referred …", "29 of them had been made …": a number that is the subject of a passive
 DONE_TO = re.compile(r"^\s+(?:of\s+(?:them|these|those)\s+)?(?:were|was|had\s+been|have\s+been|has\s+been)\s+"
                      r"(?P<what>(?:\w+ly\s+)?[a-z]+(?:ed|en|wn|ld|ght|ade|ept|ent|ung)\b[^\n]{0,120})")
@@ -57,6 +62,13 @@ AGE_LEAST, AGE_MOST = 5, 25
 # "none of the 650 children", "none of them": a count of zero
 NONE_OF = re.compile(r"(?<![\w-])(?:[Nn]one|[Nn]ot\s+one|[Nn]ot\s+a\s+single\s+one)\s+of\s+"
                      r"(?:(?P<them>them|these|those)\b|(?:the|its|their|all)\s+)")
+# "Public custody is estimated to cost …", "case management costs …": the subject of "cost" before an amount
+COST_SUBJECT = re.compile(r"(?:^[\W\d]*|[,;:]\s+|\b(?:that|which|where|while|and|but)\s+)"
+                          r"(?P<np>(?:(?!(?:that|which|who|where|when|while|and|but|to)\b)[\w'’-]+\s+){1,6}?)"
+                          r"(?:(?:is|are|was|were)\s+(?:estimated|expected|said|thought|calculated|reported)\s+to\s+|"
+                          r"(?:would|will|could|can|may|might|does|did)\s+)?(?:costs?|costing)\s+$")
+# "No child has been detained", "none absconded": a clause whose subject is nobody (read in _no_subject)
+NO_SUBJECT = re.compile(r"(?<![\w-])(No|no|None|none|Not\s+a\s+single|not\s+a\s+single)\s+(?!of\b)")
 # "Four years ago, …", "Four years on, …": the time since what the clause tells
 AGO = re.compile(r"^\s+(?:ago|on|later)\b")
 # "rose from 64% to 89%": a change, told by the figure before and the figure after
@@ -157,6 +169,10 @@ class NumberCues:
     frequency_words: dict[str, int] = field(default_factory=dict)
     not_where: set[str] = field(default_factory=set)
     not_after: list[str] = field(default_factory=list)
+    rate_adjectives: dict[str, str] = field(default_factory=dict)
+    comparison_cues: list[str] = field(default_factory=list)
+    span_nouns: set[str] = field(default_factory=set)
+    not_none_subject: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls, data_dir: Path) -> NumberCues:
@@ -176,6 +192,14 @@ class NumberCues:
                 raise NumberCueError(f"{path}: {key!r} holds {bad[0]!r}, not a word or number (quote it)")
             out[key] = {str(k): v[k] for k in v} if kind is dict else (
                 set(map(str, v)) if kind is set else sorted(map(str, v), key=len, reverse=True))
+        for key, kind in (("rate_adjectives", dict), ("comparison_cues", list), ("span_nouns", set),
+                          ("not_none_subject", set)):  # optional: a cue file without them reads as before
+            v = raw.get(key, {} if kind is dict else [])
+            if not isinstance(v, dict if kind is dict else list) or any(
+                    not isinstance(x, str) for x in ([*v.keys(), *v.values()] if isinstance(v, dict) else v)):
+                raise NumberCueError(f"{path}: {key!r} must be {'a mapping' if kind is dict else 'a list'} of words "
+                                     f"(quote words YAML reads otherwise)")
+            out[key] = dict(v) if kind is dict else (set(v) if kind is set else sorted(v, key=len, reverse=True))
         multiples = raw.get("unit_multiples", {})
         if not isinstance(multiples, dict) or any(
                 not (isinstance(v, list) and len(v) == 2 and isinstance(v[0], int) and str(v[1]) in
@@ -207,7 +231,7 @@ class StatisticsReader:
         units = "|".join(re.escape(w) for w, v in cues.number_words.items() if 1 <= v <= 9 and len(w) > 2)
         # "Thirty-four": a tens word and a units word joined by a hyphen
         self.number = re.compile(rf"(?<![\w.,/:’'-])(?:(?P<d>{DIGITS})(?P<ord>st|nd|rd|th)?(?![\w/:’']|[.,]\d)"
-                                 rf"|(?P<w>(?i:{words}))(?:-(?P<w2>(?i:{units})))?\b(?!-))")
+                                 rf"|(?P<w>(?i:{words}))(?:-(?P<w2>(?i:{units})))?\b(?!-(?!(?:hour|day|week|month|year)s?\b)))")
         self.repeated = re.compile(r"\s*\((?P<d>\d[\d,]*)\)")  # "Thirty-four (34)": the figure said twice
         self.scale = re.compile(r"\s+(" + "|".join(map(re.escape, cues.scales)) + r")\b")
         percent = "|".join(map(re.escape, cues.percent))
@@ -222,6 +246,9 @@ class StatisticsReader:
         self.money_before = re.compile(rf"(?:^|(?<=[\s(]))({money})\s*$")
         self.money_after = re.compile(rf"\s*({money})\b")
         self.qualifier = re.compile(r"(?i:\b(" + "|".join(map(re.escape, cues.qualifiers)) + r"))\s+$")
+        self.compared = re.compile(r"(?i:\b(?:" + "|".join(map(re.escape, cues.comparison_cues)) + r"))\s+(?:(?i:"
+                                   + "|".join(map(re.escape, cues.qualifiers)) + r")\s+)?$") \
+            if cues.comparison_cues else None
         self.qualifier_words = {w for q in cues.qualifiers for w in q.lower().split()}
         self.range = re.compile(rf"\s*(?:–|-|to|and)\s*(?:(?P<d>{DIGITS})(?![\w.,]\d)|(?P<w>(?i:{words}))\b(?!-))")
         self.not_after = re.compile(r"\s*(?:" + "|".join(map(re.escape, cues.not_after)) + r")\b") \
@@ -280,12 +307,18 @@ class StatisticsReader:
             if r and r.group("w") and (r.group("w").lower() in self.cues.weak_number_words
                                        or not self.time_unit.match(text, r.end())):
                 r = None  # "between two and six weeks"; not "two to one", "one and a half"
+            span = SPAN_ADJECTIVE.match(text, end) if not r else None
+            if span:
+                r = None
             if r and (self.time_unit.match(text, r.end()) or self.percent.match(text, r.end())
-                      or re.search(r"(?i)\bbetween\s+$", before) or aged):
+                      or re.search(r"(?i)\bbetween\s+$", before) or aged
+                      or (self.money_before.search(before) and r.group(0).lstrip()[:1] in "–-")):
                 upper, end = (Decimal(r.group("d").replace(",", "")) if r.group("d")
                               else Decimal(self.cues.number_words[r.group("w").lower()])), r.end()
             money_start = None  # a currency written before the number starts the evidence
-            if p := self.percent.match(text, end):
+            if span:  # "a three-day course": days, told as an adjective
+                unit, end = self.cues.time_units[span.group("u")], span.end()
+            elif p := self.percent.match(text, end):
                 unit, end = "percent", p.end()
                 if self.not_after and self.not_after.match(text, end):
                     continue  # "95% CI": the level of a confidence interval, a property of the method
@@ -302,18 +335,24 @@ class StatisticsReader:
             elif c := self.money_after.match(text, end):
                 unit, end = self.cues.currencies[c.group(1)], c.end()
             qualifier = None
-            if q := self.qualifier.search(before):
+            # ("about $164": the qualifier stands before the currency)
+            if q := self.qualifier.search(before if money_start is None else text[window:money_start]):
                 qualifier = q.group(1).lower()
-            if rt := self.ratio.match(text, end):
+            if (rt := self.ratio.match(text, end)) and (rt.group("d") or "").lower() in self.cues.weak_number_words:
+                rt = None  # "BGN 118 in a closed centre": an article, no ratio
+            if rt:
                 ratio = f"in {rt.group('d')}"  # "9 in 10": the 10 is part of this number
                 qualifier, end = f"{qualifier}, {ratio}" if qualifier else ratio, rt.end()
             word = (m.group("w") or "").lower()
-            if word in self.cues.weak_number_words and unit not in self.cues.time_units.values() and not rt:
+            if word in self.cues.weak_number_words and unit not in self.cues.time_units.values() and not rt \
+                    and not span:
                 continue  # "one State", "a day" without a unit: an article, not a number
             if word in self.cues.weak_number_words and not rt and not q and not WEAK_TIME_BEFORE.search(before) \
-                    and not EVERY_BEFORE.search(before):
+                    and not EVERY_BEFORE.search(before) and not span:
                 continue  # "a day in detention costs …": the unit, not a span of time
-            how = ""
+            how = "span" if span else ""
+            if span and span.group("old"):
+                how = "age"
             if unit == "count" and (repeat := TIMES_AFTER.match(text, end)):
                 how, end = ("frequency", repeat.end()) if repeat.group("u") else ("times", repeat.end())
                 if repeat.group("u"):
@@ -343,6 +382,7 @@ class StatisticsReader:
             out.append(_Number(start, end, value, unit, qualifier, upper, preset, how))
             consumed = end
         out = self._frequencies(text, self._none_of(text, out))
+        out += self._no_subject(text, out)
         return sorted(out + self._fractions(text, out), key=lambda n: n.start)
 
     def _frequencies(self, text: str, found: list[_Number]) -> list[_Number]:
@@ -371,6 +411,59 @@ class StatisticsReader:
             found.append(_Number(m.start(), whole.end if whole else m.end(), Decimal(0), "count",
                                  f"of {_lexical(whole.value)}" if whole else None))
         return found
+
+    def _no_subject(self, text: str, found: list[_Number]) -> list[_Number]:
+        """"No child from the programme has been placed in detention", "none absconded", "that no asylum-seeking
+        child had been held": a count of zero, of who the subject names, doing what the verb says. Only a clause's
+        subject (after its start, a comma, "that", "and" …) told in the past or perfect: "no child should be
+        detained" is a norm, "there is no evidence" no count."""
+        out: list[_Number] = []
+        taken = Disjoint((n.start, n.end) for n in found)
+        for m in NO_SUBJECT.finditer(text):
+            if taken.overlaps(m.start(), m.end()):
+                continue
+            lead = text[max(0, m.start() - 12):m.start()]
+            if not (m.start() == 0 or re.search(r"(?:[.!?;:,(]|^)\s*$|\b(?:that|and|but|where|while|so|yet)\s+$",
+                                                lead)):
+                continue
+            nobody = m.group(1).lower() == "none"
+            words = list(re.finditer(rf"({WORD})", text[m.end():m.end() + 100]))
+            subject: list[str] = []
+            for k, w in enumerate(words):
+                low = w.group(1).lower()
+                if k and not re.fullmatch(r"\s+", text[m.end() + words[k - 1].end():m.end() + w.start()]):
+                    break  # punctuation ends the clause's subject
+                if not subject and low in self.cues.not_none_subject:
+                    break
+                aux = low in ("has", "have", "had", "was", "were")
+                if (subject or nobody) and (aux or (low.endswith("ed") and _is_verb(low))):
+                    at = k + 1 if aux else k
+                    while at < len(words) and words[at].group(1).lower() in ("yet", "ever", "since", "then",
+                                                                               "been", "later", "subsequently"):
+                        at += 1
+                    if at >= len(words) or not (words[at].group(1).lower() != _lemma(words[at].group(1).lower())
+                                                and _is_verb(words[at].group(1).lower())):
+                        break
+                    verb = words[at]
+                    said = self._said(text[m.end() + verb.end():m.end() + verb.end() + 120])
+                    while said and said[0].lower() in DETERMINERS:
+                        said = said[1:]
+                    end = m.end() + verb.end()
+                    if said:
+                        end = text.index(said[-1], end) + len(said[-1])
+                    if taken.overlaps(m.start(), end):
+                        break  # "none exceeded five months": the figure is the five months, not a count of zero
+                    who = ["people"] if subject == ["one"] else subject
+                    counted = " ".join([*who, verb.group(1), *(text[m.end() + verb.end():end].split())])
+                    out.append(_Number(m.start(), end, Decimal(0), "count", None, counted=counted))
+                    break
+                if low in AUXILIARIES or (low in self.cues.counted_stop
+                                          and low not in ("from", "in", "at", "of", "with", "under")):
+                    break  # a modal ("no child should be detained"), a relative clause, a comparison
+                if nobody or len(subject) >= 6:
+                    break
+                subject.append(w.group(1))
+        return out
 
     def _fractions(self, text: str, found: list[_Number]) -> list[_Number]:
         """"a third of whom", "two-thirds of the case workers", "nearly half": the numerator, "in 3" (as "9 in 10")."""
@@ -445,6 +538,8 @@ class StatisticsReader:
         rest = text[n.end:n.end + 200]  # what is counted follows closely; never copy the paragraph's rest
         if n.counted:
             return n.counted, n.end
+        if n.how in ("span", "age"):
+            return self._spanned(text, n)
         if n.how:
             return self._how_often(text, n, sentence_start), n.end
         if n.unit == "count" and SAMPLE.search(text, max(0, n.start - 8), n.start) and re.match(r"\s*[,;)\]]", rest):
@@ -465,12 +560,51 @@ class StatisticsReader:
             # ("the three of them spent …" is the group itself, told as "them": what they did is no count of it)
             said = self._said(did.group("what"))
             return " ".join(said), n.end + share.end() + did.start("what") + len(" ".join(said))
+        if n.unit == "count" and previous and (share := OF_THEM.match(rest)) and (be := BE_WHAT.match(
+                rest[share.end():])) and re.match(r"(?:with|without|in|at|under|from|aged|over)\b", be.group("what")):
+            # "30 children, 11 of whom were with a parent": the whole, as it was
+            said = self._said(be.group("what"))
+            if len(said) > 1:
+                return f"{previous} {' '.join(said)}", n.end + share.end() + be.start("what") + len(" ".join(said))
         if n.unit in ("count", "percent") and (had := HAD.match(rest)):
             said = self._said(had.group("what"))
             if said and said[0].lower() not in self.cues.counted_stop:
                 return " ".join(said), n.end + had.start("what") + len(" ".join(said))
+        if previous and self.compared and self.compared.search(text, max(0, n.start - 30), n.start):
+            # "USD 9 per person per day, against USD 41 in Canada": the same measure, for what follows the figure
+            at = n.end + (rate.end() if (rate := RATE.match(rest)) else 0)
+            tail = re.match(r"\s+((?:for|in|at|under|with|among)\s+[^,;:.()\d]{1,80})", text[at:at + 90])
+            said = self._said(tail.group(1)) if tail else []
+            head = next((w for w in said[1:] if w.lower() not in DETERMINERS), "")
+            if said and (said[0] == "for" or head[:1].islower()):
+                # "…, against USD 65 for a detention place", "against BGN 118 in a closed centre": the cost of that
+                # instead (but "against USD 41 in Canada": the same thing's, elsewhere)
+                previous = re.sub(r" of .*?(?= per |$)", "", previous)
+            return (f"{previous} {' '.join(said)}" if said else previous), at
         if n.unit.isupper() and (rate := RATE.match(rest)):
-            return f"cost per {rate.group(1)}", n.end + rate.end()  # "$164 a day": a daily cost
+            # "$164 a day": a daily cost; "BGN 118 per family per day": its daily cost per family; "Public custody
+            # is estimated to cost MDL 1,150 per person per day": the daily cost of public custody; "USD 38
+            # million a year in grants": grants per year
+            unit = rate.group("u")
+            per = f" per {rate.group('per')}" if rate.group("per") else ""
+            if what := re.match(rf"\s+in\s+((?:{WORD}\s*){{1,3}})", rest[rate.end():]):
+                said = []
+                for word in what.group(1).split():
+                    if word.lower() in self.cues.counted_stop or word.lower() in TRAILING:
+                        break
+                    said.append(word)
+                if said and not _only_verb(said[0].lower()):
+                    return f"{' '.join(said)}{per} per {unit}", n.end + rate.end()
+            of = self._cost_of(text[sentence_start:n.start])
+            adjective = self.cues.rate_adjectives.get(unit)
+            cost = f"{adjective} cost" if adjective else "cost"
+            return (f"{cost}{of}{per}" if adjective else f"{cost}{of}{per} per {unit}"), n.end + rate.end()
+        if n.unit == "count" and PART_BEFORE.search(text, max(0, n.start - 25), n.start) \
+                and (be := BE_WHAT.match(rest)):
+            # "40 staff, of whom 19 are social workers": what the part is
+            said = self._said(be.group("what"))
+            if said:
+                return " ".join(said), n.end + be.start("what") + len(" ".join(said))
         if n.unit in TIME_UNITS and (when := TIME_TO.match(rest)):
             # "some 90 days before the next review": the time to an event, named after it
             return f"time {when.group(1)} {when.group(2)}", n.end + when.end(2)
@@ -562,9 +696,49 @@ class StatisticsReader:
                 np.append(word)
             if np:
                 return f"{measure.group('m')} of {' '.join(np)}", n.end
+        if n.unit.isupper() and (paid := re.match(r"\s+in\s+([a-z][a-z-]+)\b", rest)) \
+                and paid.group(1) not in self.cues.not_where and paid.group(1) not in self.cues.counted_stop \
+                and paid.group(1) not in self.cues.time_units and not _only_verb(paid.group(1)):
+            return paid.group(1), n.end + paid.end()  # "over £9 million in compensation": compensation
+        if n.unit.isupper() and (of := self._cost_of(sentence)):
+            return f"cost{of}", n.end  # "a day in detention costs between 90 and 120 euros": the cost of a day …
         if n.unit != "count":  # "the scheme cost USD 1.2 million": what the sentence says has that amount
             return self._before(sentence, n), n.end
         return "", n.end
+
+    def _cost_of(self, before: str) -> str:
+        """" of public custody" when the words before an amount say "Public custody is estimated to cost" (the
+        subject of "cost" is what costs it), else ""."""
+        m = COST_SUBJECT.search(before)
+        if m is None:
+            return ""
+        words = m.group("np").split()
+        while words and words[0].lower() in DETERMINERS:
+            words = words[1:]
+        if all(w.lower() in self.cues.counted_stop for w in words):
+            return ""  # "It cost …": the pronoun says nothing
+        if words and m.start("np") == len(before) - len(before.lstrip()) and _in_dictionary(words[0].lower()):
+            words[0] = words[0].lower()  # "Public custody is estimated to cost …": not a name
+        return f" of {' '.join(words)}" if words and not _only_verb(words[-1].lower()) else ""
+
+    def _spanned(self, text: str, n: _Number) -> tuple[str, int]:
+        """What a span of time as an adjective measures: the noun after it ("a 28-day time limit": time limit; "a
+        three-day course": length of course), or whose age it is ("a 12-year-old boy": age of boy)."""
+        words: list[str] = []
+        follow = text[n.end:n.end + 80]
+        pos = 0
+        while w := re.match(rf"\s+({WORD})", follow[pos:]):
+            pos += w.end()
+            low = w.group(1).lower()
+            if low in self.cues.counted_stop or low in TRAILING or len(words) >= 4 or _only_verb(low):
+                break
+            words.append(w.group(1))
+        phrase = " ".join(words)  # (the evidence is the figure: "a three-day course" is no count of courses)
+        if n.how == "age":
+            return (f"age of {phrase}" if phrase else "age"), n.end
+        if not phrase or any(w.lower() in self.cues.span_nouns for w in words):
+            return phrase, n.end
+        return f"length of {phrase}", n.end
 
     def _before(self, sentence: str, n: _Number) -> str:
         """The words right before a figure that say what it measures ("Compliance ranged from 84%": compliance);

@@ -33,7 +33,7 @@ def test_percentages_scales_money_and_time(stats):
     assert stats("Some 62 per cent of the families referred stayed in touch. The scheme cost USD 1.2 million. "
                  "The daily cost of a bed in detention was EUR 95. Screening took under one week.\n") == [
         ("62", None, "percent", "families referred", "some", "Some 62 per cent"),
-        ("1200000", None, "USD", "scheme", None, "USD 1.2 million"),
+        ("1200000", None, "USD", "cost of scheme", None, "USD 1.2 million"),
         ("95", None, "EUR", "daily cost of a bed", None, "EUR 95"),
         ("1", None, "weeks", "Screening", "under", "under one week")]
 
@@ -87,7 +87,7 @@ def test_a_number_that_is_the_subject_of_what_was_done_and_an_amount_per_day(sta
                                                "about USD 164 a day.\n")}
     assert ("312", "count", "referred to a community case manager") in found
     assert ("29", "count", "made to wear an ankle monitor") in found
-    assert ("164", "USD", "cost per day") in found
+    assert ("164", "USD", "daily cost of bed") in found  # the subject of "costs": what costs it
 
 
 def test_a_share_counts_what_follows_the_whole(stats):
@@ -111,7 +111,7 @@ def test_hyphenated_number_words_figures_said_twice_and_labelled_figures(stats):
             if v == "34"] == [("34", "participants", True)]
     assert not any(v == "34" and e == "(34)" for v, _, _, e in found)  # the digits are not a second statistic
     assert ("42", "count", "Staff", "42") in [(v, u, c, e) for v, u, c, e in found]
-    assert ("410", "PHP", "cost per day") in [(v, u, c) for v, u, c, _ in found]
+    assert ("410", "PHP", "daily cost of scheme") in [(v, u, c) for v, u, c, _ in found]
 
 
 def test_figures_in_a_plain_text_table_are_statistics_of_their_row_and_column(parse_text):
@@ -156,7 +156,7 @@ def test_limits_ranges_and_averages_are_qualifiers_not_what_is_counted(parse_tex
         "6 months. A day in detention costs between 90 and 120 euros per person.\n").statistics}
     assert (stats["10"].qualifier, stats["10"].upper, stats["10"].counted) == ("between", "45", "stays")
     assert stats["6"].qualifier == "no more than" and stats["6"].counted != "no"
-    assert stats["90"].unit == "EUR" and stats["90"].counted == "detention"
+    assert stats["90"].unit == "EUR" and stats["90"].counted == "cost of day in detention"
 
 
 def test_a_share_told_by_a_fraction_is_its_numerator_in_its_denominator(parse_text):
@@ -260,3 +260,30 @@ def test_a_change_names_only_the_figures_in_its_own_words(stats):
     found = _read(stats, "Average daily occupancy fell from 152 in 2023 to 109 in 2025, but stays grew longer: the "
                          "average length of detention in the files was 97 days.\n")
     assert found["97 days"][3] == "average length of detention"
+
+
+def test_spans_as_adjectives_zero_subjects_comparisons_and_parts(stats):
+    found = {(v, u, c, q, e) for v, _, u, c, q, e in stats(
+        "The officers attended a three-day course on screening, and we ask for a 28-day time limit. A 12-year-old "
+        "boy was held. No child from the pilot has been placed in a detention centre, and none absconded. No child "
+        "should be detained. Detention costs about $164 a day per person, against less than $5 for a caseworker. "
+        "Case management cost BGN 41 per family per day, against BGN 118 in a closed centre. Public custody is "
+        "estimated to cost MDL 1,150 per person per day, against MDL 260–340 for case management. The Ministry paid "
+        "out over GBP 9 million in compensation. The team has 40 staff, of whom 19 are social workers; it met 30 "
+        "children, 11 of whom were with a parent.\n")}
+    assert ("3", "days", "length of course", None, "three-day") in found
+    assert ("28", "days", "time limit", None, "28-day") in found
+    assert ("12", "years", "age of boy", None, "12-year-old") in found
+    assert ("0", "count", "child from the pilot placed in a detention centre", None,
+            "No child from the pilot has been placed in a detention centre") in found
+    assert ("0", "count", "absconded", None, "none absconded") in found
+    assert not any(e.startswith("No child should") for *_, e in found)  # a norm, not a count of zero
+    # the qualifier before a currency belongs to the figure; a figure "against" another measures the same
+    assert ("164", "USD", "daily cost of detention", "about", "about $164 a day") in found
+    assert ("5", "USD", "daily cost for a caseworker", "less than", "less than $5") in found
+    assert ("118", "BGN", "daily cost per family in a closed centre", None, "BGN 118") in found  # "in a": no ratio
+    assert ("1150", "MDL", "daily cost of public custody per person", None, "MDL 1,150 per person per day") in found
+    assert ("260", "MDL", "daily cost per person for case management", None, "MDL 260–340") in found
+    assert ("9000000", "GBP", "compensation", "over", "over GBP 9 million in compensation") in found
+    assert ("19", "count", "social workers", None, "19 are social workers") in found
+    assert ("11", "count", "children with a parent", None, "11 of whom were with a parent") in found
