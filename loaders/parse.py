@@ -10,7 +10,7 @@ from .gazetteer import Gazetteer
 from .genres import REGISTRY, concept_note, generic, report
 from .mentions import Cues, find_mentions
 from .numbers import NumberCues, StatisticsReader, read_statistics
-from .parse_common import Context
+from .parse_common import Context, objectives_in
 from .records import Exchange, ParsedDocument
 from .relations import RelationCues, read_relations
 from .sources import Source, read_text
@@ -36,6 +36,7 @@ def parse_document(sources_dir: Path, source: Source, gazetteer: Gazetteer, voca
                          line_count=text.count("\n") + 1, describes_event=genre.describes_event)
     ctx = Context(source.id, source.genre, date, norm.lines, gazetteer, out, publisher=source.publisher)
     READERS[genre.reader](ctx, known_events, vocab)
+    _objectives_of_pledge_ideas(ctx)
     if genre.describes_event and not out.exchange.spans and norm.lines:
         # the text states nothing of its exchange (no title, date or host): the exchange it describes, as the
         # manifest says, derives from where the document begins, so the fact still points at a passage
@@ -49,6 +50,28 @@ def parse_document(sources_dir: Path, source: Source, gazetteer: Gazetteer, voca
     for sk in out.skipped:
         out.warnings.append(f"{source.file}:{sk.lineno}: skipped ({sk.reason}): {sk.text[:70]!r}")
     return out
+
+
+# list kinds whose items must name the GCM objective(s) they serve (ontology/shapes.ttl: a pledge idea names one)
+NEEDS_OBJECTIVE = frozenset({"pledge-idea"})
+
+
+def _objectives_of_pledge_ideas(ctx: Context) -> None:
+    """Pledge ideas whose list, item and section heading name no GCM objective serve the one objective the
+    document names, if it names exactly one. Otherwise the objective is unknown: the list is kept as a list
+    (kind "other") with a warning, so the graph never holds a pledge idea with an objective made up for it."""
+    for lst in ctx.out.lists:
+        if lst.kind not in NEEDS_OBJECTIVE or all(item.objectives for item in lst.items):
+            continue
+        named = sorted({n for line in ctx.lines for n in objectives_in(line.text)})
+        if len(named) == 1:
+            for item in lst.items:
+                item.objectives = item.objectives or named
+            continue
+        lst.kind = "other"
+        ctx.out.warnings.append(
+            f"{lst.key}: pledge ideas that name no GCM objective (not in the list, its heading or, as the only one, "
+            f"the document{': it names ' + ', '.join(map(str, named)) if named else ''}): kept as a plain list")
 
 
 @lru_cache(maxsize=4)

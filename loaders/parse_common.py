@@ -31,7 +31,7 @@ from .records import (
     Statistic,
 )
 from .sources import SourceError
-from .text import Line
+from .text import Line, is_heading_text
 
 MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
                                       "september", "october", "november", "december"], start=1)}
@@ -487,10 +487,24 @@ def list_kind(intro: str) -> str:
 
 
 def objectives_in(text: str) -> list[int]:
-    nums = [int(n) for n in re.findall(r"Objective\s+(\d{1,2})\b", text)]
-    nums += [int(n) for m in re.finditer(r"Objectives\s+([\d ,and]+)", text)
+    """The GCM objectives a text names by number ("Objective 13", "OBJECTIVES 9, 13 AND 21")."""
+    nums = [int(n) for n in re.findall(r"(?i:objective)\s+(\d{1,2})\b", text)]
+    nums += [int(n) for m in re.finditer(r"(?i:objectives)\s+((?:\d{1,2}|\s|,|(?i:and))+)", text)
              for n in re.findall(r"\d{1,2}", m.group(1))]
     return sorted({n for n in nums if 1 <= n <= 23})
+
+
+def heading_objectives(ctx: Context, line: Line) -> list[int]:
+    """The GCM objectives the heading of the section a line stands in names ("6 IDEAS FOR PLEDGES AT THE IMRF
+    (GCM OBJECTIVE 13)" above "Participants suggested … pledges to:"): the nearest heading-like line at most
+    three lines before it."""
+    at = next((k for k, ln in enumerate(ctx.lines) if ln is line), None)
+    if at is None:
+        return []
+    for k in range(at - 1, max(-1, at - 4), -1):
+        if ctx.lines[k].kind == "text" and is_heading_text(ctx.lines[k].text):
+            return objectives_in(ctx.lines[k].text)
+    return []
 
 
 def collect_list(ctx: Context, start: int) -> tuple[list[int], list[Line]]:
@@ -508,7 +522,7 @@ def collect_list(ctx: Context, start: int) -> tuple[list[int], list[Line]]:
 
 def make_list(ctx: Context, intro: Line, items: list[Line], kind: str, key: str, label: str,
               publication: str | None = None, reported_by=None) -> ItemList:
-    objectives = objectives_in(intro.text)
+    objectives = objectives_in(intro.text) or heading_objectives(ctx, intro)
     lst = ItemList(key, kind, label, ctx.span(intro), publication=publication, reported_by=reported_by,
                    objectives=objectives)
     for n, line in enumerate(items, start=1):

@@ -672,7 +672,7 @@ def _numbered_paragraphs(lines: list[Line]) -> None:
     last: dict[int, int] = {}  # number → where it was last seen (a list inside a paragraph counts afresh)
     for k in numbered:
         n = lines[k].number or 0
-        if n - 1 in last and any(_is_heading_text(ln.text) and ln.kind == "text" for ln in lines[last[n - 1] + 1:k]):
+        if n - 1 in last and any(is_heading_text(ln.text) and ln.kind == "text" for ln in lines[last[n - 1] + 1:k]):
             across += 1
         last[n] = k
     if across < 2:
@@ -684,7 +684,7 @@ def _numbered_paragraphs(lines: list[Line]) -> None:
             line.kind, expected = "text", expected + 1
 
 
-def _is_heading_text(text: str) -> bool:
+def is_heading_text(text: str) -> bool:
     """A short line that is no sentence: "B.  CAPACITY, OCCUPANCY AND LENGTH OF STAY", "Health care"."""
     return bool(text) and len(text.split()) <= 12 and not text.rstrip().endswith((*TERMINAL_PUNCT, ",", ":"))
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import RDF, RDFS, SKOS
 
 from atdkg.build import build_graph
 from atdkg.cli import main
@@ -221,3 +221,45 @@ def test_any_text_can_be_added_as_a_document_whatever_it_looks_like(tmp_path):
     assert looks.exit_code == 2 and "does not look like a pledge-statement" in looks.output
     added = runner.invoke(main, ["add", str(brief), "--genre", "document", "--data-dir", str(data)])
     assert added.exit_code == 0, added.output
+
+
+REPORT_WITH_PLEDGE_IDEAS = """[Fictional report written for testing atd-kg.]
+
+Report of the Lowland peer-learning exchange
+
+5 March 2024
+
+{intro_section}
+
+Participants suggested that States consider pledges to:
+
+- end the detention of children by 2030;
+- train 300 officers in case management.
+"""
+
+
+@pytest.mark.parametrize("section, objectives, kind", [
+    # the section heading names the objective, in capitals
+    ("7   IDEAS FOR PLEDGES AT THE FORUM (GCM OBJECTIVE 13)", {"13"}, "list-pledge-idea"),
+    # no heading names it, but the document names one objective only
+    ("The exchange served Objective 13 of the Global Compact.\n\nIdeas for pledges", {"13"}, "list-pledge-idea"),
+    # the document names several: which one the pledges serve is unknown, so they are no pledge ideas
+    ("The exchange served Objectives 9 and 13 of the Global Compact.\n\nIdeas for pledges", set(), "list-other"),
+    # nothing names one
+    ("Ideas for pledges", set(), "list-other"),
+])
+def test_pledge_ideas_serve_the_objective_their_section_or_document_names_and_none_is_made_up(
+        tmp_path, section, objectives, kind):
+    text = REPORT_WITH_PLEDGE_IDEAS.format(intro_section=section)
+    data = corpus(tmp_path, [("000_report.txt", text, "report", "2024-03-05", "Lowland exchange")])
+    result = build_graph(data)
+    assert result.conforms, result.report_text  # the document is never refused for it
+    g = result.dataset
+    [lst] = [x for x in g.subjects(RDF.type, ATD.ItemList) if "pledges to" in str(g.value(x, RDFS.label))]
+    assert str(g.value(lst, ATD.listKind)).rsplit("/", 1)[-1] == kind
+    items = list(g.objects(lst, ATD.hasItem))
+    assert len(items) == 2
+    for item in items:
+        assert {str(o).rsplit("-", 1)[-1] for o in g.objects(item, ATD.gcmObjective)} == objectives
+    if kind == "list-other":  # what was not understood is said
+        assert any("pledge ideas that name no GCM objective" in w for w in result.warnings)
