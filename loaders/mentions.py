@@ -97,15 +97,24 @@ class Cues:
         return cls(**fields)
 
 
-@dataclass(slots=True)
 class Token:
-    start: int
-    end: int
-    text: str
-    capitalised: bool = field(init=False)  # asked of every token many times: worked out once
+    """A word of a line and where it stands. A plain slotted class, not a dataclass: every line of every document
+    is cut into them, and the dataclass's generated __init__ with __post_init__ cost a tenth of the parse."""
 
-    def __post_init__(self) -> None:
-        self.capitalised = self.text[:1].isupper()
+    __slots__ = ("capitalised", "end", "start", "text")
+
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self.start, self.end, self.text = start, end, text
+        self.capitalised = text[:1].isupper()  # asked of every token many times: worked out once
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Token) and (self.start, self.end, self.text) == (other.start, other.end, other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end, self.text))
+
+    def __repr__(self) -> str:
+        return f"Token({self.start}, {self.end}, {self.text!r})"
 
 
 class PeopleContext(NamedTuple):
@@ -113,6 +122,8 @@ class PeopleContext(NamedTuple):
     word_lead: re.Pattern  # a cue word a run of capitalised words begins with: "Contact Jane Doe"
     post_before: re.Pattern  # a post ending where a name in apposition begins: "the Minister of the Interior, "
     names_with_post: re.Pattern  # "A, B and C, Judges": names listed before the post they share
+    post_right_before: re.Pattern  # a post written right before a name: "UNICEF spokesperson ", "Director "
+    post_words: frozenset[str]  # the last words of the posts, lower-cased: the cheap test before that pattern
 
 
 @dataclass
@@ -220,11 +231,13 @@ class MentionContext:
         after = "|".join(re.escape(c) for c in cues.person_after)
         posts = "|".join(re.escape(p) for p in sorted(cues.posts, key=len, reverse=True))
         return [
-            (re.compile(rf"(?<![\w.])(?P<hon>{honorifics})\s+(?P<name>{NAME_WORD}(?:\s+(?:{PARTICLE}\s+)?"
+            # ("H.E. Ms. María Cevallos": honorifics in a row)
+            (re.compile(rf"(?<![\w.])(?P<hon>(?:{honorifics})(?:\s+(?:{honorifics}))*)\s+(?P<name>{NAME_WORD}"
+                        rf"(?:\s+(?:{PARTICLE}\s+|[A-Z]\.\s+)?"
                         rf"{NAME_WORD}){{0,3}})"), True),
             # "said Jane Doe", "By Jane Doe for The Courier", "Photo: Jane Doe." (the cue word is looked for just
             # before each name found — see word_before — not at every word of every line)
-            (re.compile(rf"(?<=\s)(?P<name>{name})(?=\s*(?:[,;|.()·•–—]|$|\s+(?:{after}|for)\b))"), False),
+            (re.compile(rf"(?:(?<=\s)|^)(?P<name>{name})(?=\s*(?:[,;|.()·•–—]|$|\s+(?:{after}|for)\b))"), False),
             # "Jane Doe, Senior Protection Officer, …", "Lucía Ferrer, executive director of …", "Jane Doe said"
             (re.compile(rf"(?<![\w’'.-])(?P<name>{name})(?=\s*,\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}(?i:{posts})\b|"
                         rf"\s+(?:{after})\b)"), False),
@@ -255,7 +268,9 @@ class MentionContext:
             post_before=re.compile(rf"(?i:\b(?:{posts}))(?:\s+(?:of|for|at)\s+(?:the\s+)?{NAME_WORD}"
                                    rf"(?:\s+(?:(?:and|of|for|the|on)\s+)*{NAME_WORD}){{0,6}})?\s*$"),
             names_with_post=re.compile(rf"(?<![\w’'.-])(?P<names>{name}(?:\s*,\s*{name})*\s+and\s+{name})\s*,\s+"
-                                       rf"(?:{posts})s?\b"))
+                                       rf"(?:{posts})s?\b"),
+            post_right_before=re.compile(rf"(?i:\b(?:{posts}))\s+$"),
+            post_words=frozenset(p.split()[-1].lower() for p in self.cues.posts))
 
     @property
     def institution_regex(self) -> re.Pattern:
@@ -298,7 +313,7 @@ def recogniser(name: str) -> Callable[[Recogniser], Recogniser]:
 
 
 def tokens(text: str) -> list[Token]:
-    return [Token(m.start(), m.end(), m.group(0)) for m in WORD_RE.finditer(text)]
+    return [Token(*m.span(), m.group()) for m in WORD_RE.finditer(text)]
 
 
 def _only_space_between(text: str, a: Token, b: Token) -> bool:
@@ -629,7 +644,12 @@ def _trim(mc: MentionContext, chunk: list[Token]) -> list[Token]:
         words = [*words[:-1], Token(last.start, last.end - 2, last.text[:-2])]
     while words and not words[-1].capitalised:
         words = words[:-1]
+    if words and BASED_IN.search(words[0].text) and len(words) > 2:
+        words = words[1:]  # "the Amman-based Dar Al-Karama Workers' Centre": where it is based is no part of its name
     return words
+
+
+BASED_IN = re.compile(r"[a-z]-based$")
 
 
 def _split_names(mc: MentionContext, words: list[Token]) -> list[list[Token]]:
@@ -648,6 +668,15 @@ def _split_names(mc: MentionContext, words: list[Token]) -> list[list[Token]]:
             left = _trim(mc, words[:i])
             if left and right and left[-1].text in REGIONS and right[0].text in REGIONS:
                 continue  # "… Office for East Asia and Pacific": one region joined to another, in one name
+            if words[i + 1].text.lower() not in ("the", "a", "an") and right and _bare(right[0].text) not in heads \
+                    and not right[0].text.isupper() \
+                    and mc.gazetteer.resolve_org(" ".join(t.text for t in right)) is None \
+                    and any(_bare(w.text) in heads and k + 1 < len(left) and left[k + 1].text in ("of", "for")
+                            for k, w in enumerate(left)):
+                # "Ministry of Community Development and Social Services": a ministry's portfolios, one name (a
+                # second body after "and" comes with its article or opens on its own head: "… and the Riverside
+                # Council", "… and Directorate of Immigration")
+                continue
             whole = len(left) >= 2 or (len(left) == 1 and (left[0].text.isupper()
                                                            or mc.gazetteer.resolve_org(left[0].text) is not None))
             if len(right) >= 2 and whole and _is_head(mc, right, heads | plural):
@@ -734,7 +763,10 @@ def _unit_of(mc: MentionContext, name: list[Token]) -> tuple[list[Token], list[T
         # (or, after "of", a body named by its head at the end, where the unit names its own: "Migration Law
         # Clinic of Westerhaven University")
         ends_on_heads = _bare(name[i - 1].text) in mc.cues.org_heads and _bare(name[-1].text) in mc.cues.org_heads
-        if j < len(name) and (_bare(name[j].text) in mc.cues.org_heads or name[i].text != "of" or ends_on_heads) \
+        # ("Asylum Service of the Cypriot Ministry of the Interior": the body's name opens on its State's adjective)
+        by_state = j + 1 < len(name) and name[j].text in mc.state_forms and _bare(name[j + 1].text) in mc.cues.org_heads
+        if j < len(name) and (_bare(name[j].text) in mc.cues.org_heads or name[i].text != "of" or ends_on_heads
+                              or by_state) \
                 and _org_name(mc, name[:i]) is not None \
                 and _org_name(mc, name[j:]) is not None:
             return name[:i], name[j:]
@@ -1140,9 +1172,12 @@ def people(mc: MentionContext, line: Line) -> Iterable[Mention]:
             s, e = m.span("name")
             if taken.overlaps(s, e):
                 continue
-            if k == CUE_BEFORE_PATTERN and not around.word_before.search(text, max(0, s - 30), s):
-                # a name after no cue word ("said", "by", "Photo:") — unless the run begins with one: "Contact
-                # Jane Doe, coordinator"
+            if k == CUE_BEFORE_PATTERN and not around.word_before.search(text, max(0, s - 30), s) \
+                    and not _post_right_before(around, text, s) \
+                    and not (LIST_START.search(text, max(0, s - 4), s) and _org_follows(mc, text, e)):
+                # a name after no cue word ("said", "by", "Photo:") nor post ("UNICEF spokesperson Jane Doe –"), and
+                # before no organisation ("Jane Doe, UNICEF Geneva, +41 …") — unless the run begins with a cue word:
+                # "Contact Jane Doe, coordinator"
                 lead = around.word_lead.match(text, s, e)
                 if lead is None or lead.end() >= e:
                     continue
@@ -1222,6 +1257,29 @@ def _compound(mc: MentionContext, word: str) -> bool:
         return False
     tail = word.split("-", 1)[1]
     return len(tail) > 4 or tail in mc.cues.compound_tails
+
+
+def _post_right_before(around: PeopleContext, text: str, s: int) -> bool:
+    """Is the name at ``s`` written right after its post ("UNICEF spokesperson Jane Doe")? The last word is looked
+    up first: the pattern of all posts is tried only where it could match."""
+    last = text[max(0, s - 30):s].rsplit(None, 1)[-1:]
+    return bool(last) and last[0].lower() in around.post_words and bool(
+        around.post_right_before.search(text, max(0, s - 40), s))
+
+
+# where a name opens an entry of a contact line or a list ("Jane Doe, UNICEF"), not the inside of a longer name
+# ("… Department of Child Welfare, Ministry of …")
+LIST_START = re.compile(r"(?:^|[;|•·(–—*-])\s*$")
+
+
+def _org_follows(mc: MentionContext, text: str, end: int) -> bool:
+    """Does a listed organisation follow the name after a comma ("Jane Doe, UNICEF Geneva, +41 …"): the body the
+    person works for, as a contact line or a list of participants gives it?"""
+    after = re.match(r"\s*,\s+(?:the\s+)?", text[end:end + 8])
+    if after is None:
+        return False
+    at = end + after.end()
+    return any(s == 0 for s, _, _ in mc.gazetteer.find_orgs(text[at:at + 80]))
 
 
 def _person_words(mc: MentionContext, words: list[str], strict: bool = True) -> bool:

@@ -508,3 +508,34 @@ def test_names_whose_given_names_are_hyphenated_syllables_and_written_family_nam
               "Ms. Baek noted that Scaling-up and Follow-up were discussed with Jean-Pierre Dubois.\n")
     assert sorted(set(people(ms))) == ["Baek Na-ra", "Hwang Jun-seo", "Jean-Pierre Dubois", "Kim Soo-jin",
                                        "Park Dong-hyun"]
+
+
+def test_a_ministry_named_by_its_portfolios_is_one_body_and_a_second_body_after_and_is_two(read):
+    assert org_names(read("The Ministry of Community Development and Social Services placed 40 children.\n")) == [
+        "Ministry of Community Development and Social Services"]
+    assert org_names(read("The Ministry of Interior and Directorate of Immigration met; so did the Lowland Ministry "
+                          "of Labour and Welfare and the Riverside Migrant Council, and the Department of Home "
+                          "Affairs and UNHCR.\n")) == [
+        "UNHCR", "Ministry of Interior", "Directorate of Immigration", "Lowland Ministry of Labour and Welfare",
+        "Riverside Migrant Council", "Department of Home Affairs"]
+
+
+def test_a_unit_of_a_ministry_named_by_its_states_adjective_and_prefixed_heads(read):
+    found = {o.name: o for o in orgs(read(
+        "The Asylum Service of the Cypriot Ministry of the Interior registers claims. The Amman-based Dar Al-Karama "
+        "Workers' Centre hosts women, and the Under-Secretariat for Special Protection refers children.\n"))}
+    assert found["Asylum Service"].parent.name == "Cypriot Ministry of the Interior"
+    assert "Cypriot Ministry of the Interior" in found
+    assert "Dar Al-Karama Workers' Centre" in found  # where it is based is no part of its name
+    assert "Under-Secretariat for Special Protection" in found
+
+
+def test_people_after_honorifics_in_a_row_a_post_written_before_them_or_on_a_contact_line(read):
+    assert people(read("Opening: H.E. Ms. María Fernanda Cevallos, Ambassador; H.E. Mr. Ramon C. Villanueva, "
+                       "Ambassador.\n")) == ["María Fernanda Cevallos", "Ramon C. Villanueva"]
+    assert people(read("This is what was said by UNICEF spokesperson Clara Montandon – to whom quoted text may be "
+                       "attributed – at the briefing.\n")) == ["Clara Montandon"]
+    assert people(read("Media contacts\n\nHassan Yusuf Ali, UNICEF Regional Office, Nairobi, +254 700 555 000\n"))[
+        -1:] == ["Hassan Yusuf Ali"]
+    # inside a longer name before a listed organisation: no person ("Department of Social Welfare, UNICEF")
+    assert people(read("He met the Director of the Department of Social Welfare, UNICEF and IOM.\n")) == []
