@@ -443,6 +443,13 @@ def _segment(mc: MentionContext, text: str, a: int, b: int) -> tuple[list[tuple[
     # comma is built on an organisation word ("… Office for Central America, North America …" is one name)
     sides = [(a + k.start(), a + k.end()) for k in re.finditer(r"[^,]+", text[a:end])]
     sides = [(x + len(text[x:y]) - len(text[x:y].lstrip()), y) for x, y in sides]
+    if len(sides) > 1 and text[sides[0][0]:sides[0][1]].split()[0] in mc.cues.honorifics:
+        # "Ms. Jane Doe, attorney, Harbour Centre for Migrant Rights": a person, her post, then her organisation(s)
+        sides = sides[1:]
+        while len(sides) > 1 and not (_has(tokens(text[sides[0][0]:sides[0][1]]), mc.cues.org_heads)
+                                      or mc.gazetteer.find_orgs(text[sides[0][0]:sides[0][1]])):
+            sides = sides[1:]
+        a = sides[0][0]
     if len(sides) > 1 and all(_has(tokens(text[x:y]), mc.cues.org_heads) and text[x].isupper() for x, y in sides):
         names += [(x, y, None) for x, y in sides[:-1]]
         a = sides[-1][0]

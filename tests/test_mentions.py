@@ -539,3 +539,18 @@ def test_people_after_honorifics_in_a_row_a_post_written_before_them_or_on_a_con
         -1:] == ["Hassan Yusuf Ali"]
     # inside a longer name before a listed organisation: no person ("Department of Social Welfare, UNICEF")
     assert people(read("He met the Director of the Department of Social Welfare, UNICEF and IOM.\n")) == []
+
+
+def test_names_with_small_words_of_other_languages_and_kind_words_before_them(read):
+    assert org_names(read("Funding came from the Instituto de Derechos en Movilidad (IDEM) and the Fondation Lumière "
+                          "pour les Migrants. Since March the NGO Harbour Migrant Support Centre has run a pilot.\n")) == [
+        "Instituto de Derechos en Movilidad", "Fondation Lumière pour les Migrants", "Harbour Migrant Support Centre"]
+
+
+def test_a_list_of_people_with_their_posts_and_bodies_names_the_bodies_not_the_people(read):
+    ms = read("Invited experts: Ms. Ana Lee, attorney, Harbour Centre for Migrant Rights; Prof. Jon Park, Institute "
+              "of Migration Law, Lowland University; Mr. Ivo Roe, Protection Officer, UNHCR\n")
+    assert {"Harbour Centre for Migrant Rights", "Institute of Migration Law", "Lowland University", "UNHCR"} <= set(
+        org_names(ms))
+    assert not any("Lee" in n or "Park" in n for n in org_names(ms))
+    assert people(ms) == ["Ana Lee", "Jon Park", "Ivo Roe"]
