@@ -542,9 +542,10 @@ def test_people_after_honorifics_in_a_row_a_post_written_before_them_or_on_a_con
 
 
 def test_names_with_small_words_of_other_languages_and_kind_words_before_them(read):
-    assert org_names(read("Funding came from the Instituto de Derechos en Movilidad (IDEM) and the Fondation Lumière "
-                          "pour les Migrants. Since March the NGO Harbour Migrant Support Centre has run a pilot.\n")) == [
-        "Instituto de Derechos en Movilidad", "Fondation Lumière pour les Migrants", "Harbour Migrant Support Centre"]
+    ms = read("Funding came from the Instituto de Derechos en Movilidad (IDEM) and the Fondation Lumière pour les "
+              "Migrants. Since March the NGO Harbour Migrant Support Centre has run a pilot.\n")
+    assert org_names(ms) == ["Instituto de Derechos en Movilidad", "Fondation Lumière pour les Migrants",
+                             "Harbour Migrant Support Centre"]
 
 
 def test_a_list_of_people_with_their_posts_and_bodies_names_the_bodies_not_the_people(read):
