@@ -364,9 +364,11 @@ def _joint_subject(rc: RelationContext, s: Sentence) -> bool:
     between = re.sub(r"^\s*\([^()]*\)", "", line[_line_offset(s.line, first.span.end):at2])
     if not re.fullmatch(r"\s*and\s+(?:the\s+)?", between):
         return False
-    after = re.sub(r"^\s*(?:\([^()]*\)\s*)?(?:jointly\s+|together\s+)?", "",
+    after = re.sub(r"^\s*(?:\([^()]*\)\s*)?(?:(?:have|has|had)\s+)?"
+                   r"(?:(?:jointly|together|since|now|also|recently)\s+)*", "",
                    line[_line_offset(s.line, second.span.end):s.end])
-    return rc.cues.practice_verb.match(after) is not None
+    # ("… have since agreed on a referral protocol": an agreement between the two is what they did together)
+    return rc.cues.practice_verb.match(after) is not None or re.match(r"agreed\s+(?:on|to|a)\b", after) is not None
 
 
 def _publisher_as_subject(rc: RelationContext, s: Sentence) -> OrgRef | None:
@@ -425,6 +427,24 @@ def _person_agent(s: Sentence, at: int) -> bool:
     return bool(after) and isinstance(after[0], PersonRef)
 
 
+# "The project is funded by X": a practice named before, and who pays for, runs or backs it
+DEFINITE_PRACTICE_BY = re.compile(r"^\W*(?:The|This|That|Its|Their|Our|the|this|its|their|our)\s+(?:[\w-]+\s+){0,2}?"
+                                  r"(?P<noun>[\w-]+)\s+(?:is|was|are|were|has\s+been|have\s+been)\s+(?:\w+ly\s+)?"
+                                  r"(?:co-\s?)?(?:funded|financed|supported|sponsored|run|implemented|managed|"
+                                  r"delivered|coordinated|operated)\s+(?:jointly\s+)?by\b")
+
+
+def _owner_of_practice_before(rc: RelationContext, s: Sentence) -> Actor | None:
+    """Whose is "the project" a sentence begins with ("The project is funded by the SDC.")? The doer of the last
+    practice read earlier in the same paragraph, if the text named one — else nobody."""
+    m = DEFINITE_PRACTICE_BY.match(s.masked)
+    if m is None or not rc.cues.practice_noun.search(m.group("noun")):
+        return None
+    before = [p for p in rc.ctx.out.practices if p.actor is not None and p.span.start >= s.span.start - s.start
+              and p.span.end <= s.span.start and not isinstance(p.actor, Unnamed)]
+    return before[-1].actor if before else None
+
+
 # a sentence that opens on the agent phrase, with no subject: the document itself was commissioned or funded
 AUTHOR_BY = re.compile(r"^\W*(?:Commissioned|Funded|Financed|Supported|Sponsored)\s+(?:jointly\s+)?by\b")
 
@@ -439,10 +459,12 @@ def partnerships(rc: RelationContext, s: Sentence) -> None:
         # "Commissioned by the UNHCR Representation in Bulgaria." above a report: the text's author is the other
         publisher = _publisher(rc, rc.ctx.span(s.line, s.start, s.start + len(s.masked.split(None, 1)[0])))
     ours = rc.cues.publisher_partner.search(s.masked) if (
-        rc.ctx.publisher and rc.interviewee is None and re.search(r"(?i)\b(?:our|we)\b", s.masked)) else None
+        rc.ctx.publisher and rc.interviewee is None and re.search(r"(?i)\b(?:our|we|us)\b", s.masked)) else None
     if publisher is None and ours:
         # "Our partner X runs …", "X, with our support, …": the author works with X
         publisher = _publisher(rc, rc.ctx.span(s.line, s.start + ours.start(), s.start + ours.end()))
+    if publisher is None:
+        publisher = _owner_of_practice_before(rc, s)  # "… to open two houses. The project is funded by the SDC."
     if sum(not isinstance(a, PersonRef) for _, a in s.actors) + (publisher is not None) < 2:
         return  # fewer than two actors who could be partners: the cue patterns need not be searched
     cue = rc.cues.partnership.search(s.masked)

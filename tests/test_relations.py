@@ -542,3 +542,25 @@ def test_a_verb_after_a_name_and_an_adverb_and_a_possessed_practice_with_lowerca
                "Speakers compared the results with Canada's community case management programme.\n")
     assert [(who(p.actor), p.label[:24]) for p in pd.practices] == [
         ("Lowland Migration Service", "Since 2024 the Lowland M"), ("CAN", "Canada's community case ")]
+
+
+def test_the_owner_of_a_practice_named_before_is_a_partner_of_whoever_funds_it(parse):
+    pd = parse("The Lowland Ministry of Social Affairs opened two reception houses together with UNICEF. The project "
+               "is funded by the Riverside Community Foundation.\n\nThe project is funded by the Harbour Trust.\n")
+    assert [sorted(who(a) for a in p.partners) for p in pd.partnerships] == [
+        ["Lowland Ministry of Social Affairs", "UNICEF"],
+        ["Lowland Ministry of Social Affairs", "Riverside Community Foundation"]]  # a new paragraph names no owner
+
+
+def test_two_bodies_that_have_agreed_on_something_are_partners(parse):
+    pd = parse("UNHCR and the Lowland Migration Service have since agreed on a referral protocol for children.\n")
+    assert [sorted(who(a) for a in p.partners) for p in pd.partnerships] == [["Lowland Migration Service", "UNHCR"]]
+
+
+def test_a_body_that_trains_pays_or_helps_the_authors_people_is_the_authors_partner(gazetteer, vocab, tmp_path):
+    pd = _parse_published(gazetteer, vocab, tmp_path, "The Riverside Migrant Council (RMC) trained our case workers "
+                          "in 2024.\n\nUNICEF pays our host-family allowances.\n\nIn Harbour City, UNHCR helped us "
+                          "adapt the form.\n\nThe Riverside Migrant Council trained 40 police officers.\n",
+                          publisher="Harbour Aid")
+    assert [sorted(who(a) for a in p.partners) for p in pd.partnerships] == [
+        ["Harbour Aid", "Riverside Migrant Council"], ["Harbour Aid", "UNICEF"], ["Harbour Aid", "UNHCR"]]
