@@ -1333,6 +1333,53 @@ def find_mentions(ctx: Context, cues: Cues) -> list[Mention]:
     _as_parsed(ctx, out)
     _bodies_of_one_state(out)
     _short_names(out)
+    out += _back_references(mc, out)
+    return out
+
+
+# "the Ministry", "The Municipality": a body named again by its organisation word alone (not "the Ministry of …")
+DEFINITE_HEAD = re.compile(r"\b[Tt]he\s+(?P<head>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b(?!['’]s\b|\s+(?:of|for|on|in|to)\b|"
+                           r"\s+[A-Z]|-)")
+
+
+@lru_cache(maxsize=1024)
+def _head_word_of(name: str, heads: frozenset[str]) -> str | None:
+    return next((_bare(w) for w in name.split() if _bare(w) in heads), None)
+
+
+def _head_word(mc: MentionContext, name: str) -> str | None:
+    """The first organisation word of a name ("Municipality" of "Municipality of Estación Central")."""
+    return _head_word_of(name, mc.cues.org_heads)
+
+
+def _back_references(mc: MentionContext, mentions: list[Mention]) -> list[Mention]:
+    """"The Municipality lends us two rooms …" after "the Municipality of Estación Central": the one organisation
+    the document named before with that organisation word in its name is the one meant. Nothing when two bodies
+    named before share the word ("the Ministry" after two ministries), and never inside an anonymous speaker's
+    passage, where it could name the speaker's own government."""
+    orgs = sorted((m.actor for m in mentions if isinstance(m.actor, OrgRef) and not m.actor.anonymous_context),
+                  key=lambda o: o.span.start)
+    if not orgs:
+        return []
+    taken = Disjoint((m.actor.span.start, m.actor.span.end) for m in mentions)
+    out: list[Mention] = []
+    for line in mc.ctx.lines:
+        if line.lineno in mc.anonymous_lines or ("The " not in line.text and "the " not in line.text):
+            continue
+        for m in DEFINITE_HEAD.finditer(line.text):
+            head = m.group("head")
+            if head not in mc.cues.org_heads or head in mc.cues.institutions or head in mc.cues.government_nouns:
+                continue  # ("the Government": whose, the governments recogniser reads)
+            span = mc.span(line, m.start("head"), m.end())
+            if taken.overlaps(span.start, span.end):
+                continue
+            before = {fold(o.name): o for o in orgs if o.span.end <= span.start and _head_word(mc, o.name) == head}
+            if len(before) != 1:
+                continue
+            antecedent = next(iter(before.values()))
+            out.append(Mention(OrgRef(antecedent.name, span, acronym=antecedent.acronym, key=antecedent.key,
+                                      parent=antecedent.parent, state=antecedent.state, based_in=antecedent.based_in,
+                                      scope=antecedent.scope), "back references"))
     return out
 
 

@@ -699,7 +699,8 @@ def _done(rc: RelationContext, masked: str) -> bool:
 
 # "an evaluation commissioned by X", "the pilot led by X": the practice is the body the participle names
 PRACTICE_BY = re.compile(r"\b(?:commissioned|run|led|implemented|conducted|carried\s+out|operated|managed|"
-                         r"developed|piloted|designed|launched|established|set\s+up)\s+(?:jointly\s+)?by\s+(?:the\s+)?$")
+                         r"developed|piloted|designed|launched|established|set\s+up|adopted|introduced|enacted|issued|"
+                         r"approved|passed)\s+(?:jointly\s+)?by\s+(?:the\s+)?$")
 
 
 def _agent_of_practice(s: Sentence, a: int, b: int) -> Actor | None:

@@ -555,3 +555,19 @@ def test_a_list_of_people_with_their_posts_and_bodies_names_the_bodies_not_the_p
         org_names(ms))
     assert not any("Lee" in n or "Park" in n for n in org_names(ms))
     assert people(ms) == ["Ana Lee", "Jon Park", "Ivo Roe"]
+
+
+def test_a_body_named_again_by_its_organisation_word_is_the_one_named_before(read):
+    ms = read("We run the pilot with the Municipality of Harbour City and the Ministry of Social Inclusion.\n\n"
+              "The Municipality lends us two rooms; the Ministry has seconded two social workers.\n")
+    found = orgs(ms)
+    assert len(found) == 4
+    assert [(o.name, o.scope) for o in found[2:]] == [(o.name, o.scope) for o in found[:2]]
+
+
+def test_a_definite_organisation_word_with_two_bodies_before_or_in_an_anonymous_passage_names_none(read):
+    ms = read("The Ministry of Health and the Ministry of Labour met.\n\nThe Ministry then trained 40 staff.\n")
+    assert org_names(ms) == ["Ministry of Health", "Ministry of Labour"]  # which ministry: unknown
+    ms = read("The Ministry of Health hosted the meeting.\n\nOne government said that the Ministry had "
+              "stopped detaining children.\n")
+    assert org_names(ms) == ["Ministry of Health"]  # the speaker's ministry is not the one named before
