@@ -567,8 +567,9 @@ def test_a_body_that_trains_pays_or_helps_the_authors_people_is_the_authors_part
 
 
 def test_what_a_reporter_notes_was_adopted_by_the_body_after_adopted_by(gazetteer, vocab, tmp_path):
-    pd = _parse_published(gazetteer, vocab, tmp_path, "Office of the Harbour Ombudsperson\n\nThe Office notes as a "
-                          "good practice the protocol adopted by the Costa Rican government in 2022, under which children "
-                          "are referred to a child welfare agency within 24 hours.\n",
+    text = ("Office of the Harbour Ombudsperson\n\nThe Office notes as a good practice the protocol adopted by the "
+            "Costa Rican government in 2022, under which children are referred to a child welfare agency within 24 "
+            "hours.\n")
+    pd = _parse_published(gazetteer, vocab, tmp_path, text,
                           publisher="Office of the Harbour Ombudsperson")
     assert [who(p.actor) for p in pd.practices] == ["GOV-CRI"]  # not the Office that notes it
