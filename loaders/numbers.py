@@ -62,6 +62,9 @@ AGE_LEAST, AGE_MOST = 5, 25
 # "none of the 650 children", "none of them": a count of zero
 NONE_OF = re.compile(r"(?<![\w-])(?:[Nn]one|[Nn]ot\s+one|[Nn]ot\s+a\s+single\s+one)\s+of\s+"
                      r"(?:(?P<them>them|these|those)\b|(?:the|its|their|all)\s+)")
+# "held for …", "hosted in the community houses for up to …": the verb whose time a span after "for" measures
+FOR_END = re.compile(r"\s+for\s+$")
+PAST_ENDINGS = ("ed", "en", "wn", "ld", "pt", "nt", "ght")
 # "Public custody is estimated to cost …", "case management costs …": the subject of "cost" before an amount
 COST_SUBJECT = re.compile(r"(?:^[\W\d]*|[,;:]\s+|\b(?:that|which|where|while|and|but)\s+)"
                           r"(?P<np>(?:(?!(?:that|which|who|where|when|while|and|but|to)\b)[\w'’-]+\s+){1,6}?)"
@@ -605,6 +608,8 @@ class StatisticsReader:
             said = self._said(be.group("what"))
             if said:
                 return " ".join(said), n.end + be.start("what") + len(" ".join(said))
+        if n.unit in TIME_UNITS and (lasted := self._for_span(text[sentence_start:n.start])):
+            return lasted, n.end  # "had been held for longer than 28 days": time held
         if n.unit in TIME_UNITS and (when := TIME_TO.match(rest)):
             # "some 90 days before the next review": the time to an event, named after it
             return f"time {when.group(1)} {when.group(2)}", n.end + when.end(2)
@@ -705,6 +710,22 @@ class StatisticsReader:
         if n.unit != "count":  # "the scheme cost USD 1.2 million": what the sentence says has that amount
             return self._before(sentence, n), n.end
         return "", n.end
+
+    def _for_span(self, before: str) -> str:
+        """"… were held with their mothers for a total of nine days": the time the verb before "for" lasted ("time
+        held with their mothers"), read in the figure's own clause: the nearest participle or past verb."""
+        clause = re.split(r"[,;:()]", before)[-1]
+        if FOR_END.search(clause) is None:
+            return ""
+        words = FOR_END.sub("", clause).split()[-6:]
+        for k in range(len(words) - 1, -1, -1):
+            verb = words[k]
+            if verb.islower() and verb.endswith(PAST_ENDINGS) and _is_verb(verb) and verb != _lemma(verb):
+                rest = words[k + 1:]
+                while rest and (rest[-1].lower() in TRAILING or rest[-1].lower() in self.cues.counted_stop):
+                    rest.pop()
+                return " ".join(["time", verb, *rest])
+        return ""
 
     def _cost_of(self, before: str) -> str:
         """" of public custody" when the words before an amount say "Public custody is estimated to cost" (the

@@ -287,3 +287,13 @@ def test_spans_as_adjectives_zero_subjects_comparisons_and_parts(stats):
     assert ("9000000", "GBP", "compensation", "over", "over GBP 9 million in compensation") in found
     assert ("19", "count", "social workers", None, "19 are social workers") in found
     assert ("11", "count", "children with a parent", None, "11 of whom were with a parent") in found
+
+
+def test_a_span_after_for_measures_how_long_the_verb_before_it_lasted(stats):
+    found = {(v, c) for v, _, _, c, _, _ in stats(
+        "One in five people in the centres had been held for longer than 28 days, and staff saw more self-harm. Four "
+        "children were held with their mothers for a total of nine days before being released. Women are hosted in "
+        "the community houses for up to nine months.\n")}
+    assert ("28", "time held") in found
+    assert ("9", "time held with their mothers") in found
+    assert ("9", "time hosted in the community houses") in found
