@@ -590,6 +590,34 @@ COUNT_PASSIVE = re.compile(r"^\W*(?:(?i:in|since|during|by|over|after|within)\b[
                            r"(?:(?!(?:were|was|have|has|had)\b)[\w-]+\s+)"
                            r"{1,4}?(?:(?:were|was|have\s+been|has\s+been|had\s+been)\s+(?:\w+ly\s+)?)?"
                            r"(?P<verb>[a-z]+(?:ed|en|wn|ld))\b")
+# a clause whose subject is a quantity of people and whose verb says how they fared, not what anyone did: "58 of
+# the families were still in touch …", "fewer than 2 per cent failed to report", "30 men … have been released",
+# "More than 3,400 children who … were placed" — a result, read as statistics
+QUANTITY_SUBJECT = re.compile(
+    r"^\W*(?:(?i:in|since|during|by|over|after|within|from|of\s+these|of\s+them|at\s+the\s+end\s+of)\b[^,;:]{0,50},\s+)?"
+    r"(?i:(?:more|fewer|less)\s+than\s+|about\s+|some\s+|nearly\s+|almost\s+|over\s+|only\s+|just\s+|around\s+)?"
+    r"(?:\d[\d,.]*|(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    r"sixty|seventy|eighty|ninety|hundred|all|none|most|half|many|few))\b(?:\s*(?:%|per\s*cent))?"
+    r"(?P<np>(?:[\s,]+(?!(?:were|was|are|is|have|has|had)\b)[\w’'-]+){0,8}?)[\s,]+"
+    r"(?P<verb>were|was|are|is|have|has|had|stayed|remained|failed|left|went|returned|complied|kept|attended|"
+    r"absconded|stopped|reported|found|said|received|completed|lived|live|stay|remain|fail|leave|return|comply|"
+    r"attend)\b(?P<after>\s+\w+)?(?P<then>\s+\w+)?")
+
+
+def _quantity_result(rc: RelationContext, clause: str) -> bool:
+    """Is the clause's subject a quantity whose verb says how they fared (see QUANTITY_SUBJECT)? Not when an
+    auxiliary leads to a verb of doing: "Two NGOs have run shelters since 2020" is a practice."""
+    m = QUANTITY_SUBJECT.match(clause)
+    if m is None:
+        return False
+    verb, after, then = m.group("verb"), (m.group("after") or "").strip(), (m.group("then") or "").strip()
+    if verb in ("were", "was", "are", "is") and after.endswith(("ed", "en")):
+        return False  # "212 children were placed with foster families": what was done, the passive's to judge
+    if verb in ("have", "has", "had") and after == "been":
+        return then in rc.cues.outcomes  # "30 men have been released": how they fared
+    return not (verb in ("have", "has", "had") and rc.cues.practice_verb.fullmatch(after) is not None)
+
+
 # a sentence whose subject "should" do something: a recommendation ("must" is as often what a law already says)
 SHOULD = re.compile(r"^\W*(?:Recommendation\s+\w{1,4}\s*[:.]\s*)?[^.;:!?]{0,100}?\s(?:should|ought\s+to)\s")
 # "Of the 38 families referred, 35 stayed in contact …": a result, told by its figures
@@ -878,6 +906,8 @@ def practices(rc: RelationContext, s: Sentence) -> None:
             continue
         if not listed and OF_THE_N.match(clause):
             continue  # "Of the 38 families referred, 35 stayed in contact": a result, read as statistics
+        if not listed and _quantity_result(rc, clause):
+            continue  # "58 of the families were still in touch with their case worker": how they fared
         if not listed and (count := COUNT_PASSIVE.search(clause)) and _is_verb(count.group("verb")):
             continue  # "187 children have been placed": a result, read as a statistic
         if not listed and SHARE.search(clause) and (PASSIVE.search(clause) or SHARE_SUBJECT.search(clause)):

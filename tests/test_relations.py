@@ -573,3 +573,12 @@ def test_what_a_reporter_notes_was_adopted_by_the_body_after_adopted_by(gazettee
     pd = _parse_published(gazetteer, vocab, tmp_path, text,
                           publisher="Office of the Harbour Ombudsperson")
     assert [who(p.actor) for p in pd.practices] == ["GOV-CRI"]  # not the Office that notes it
+
+
+def test_a_clause_whose_subject_is_a_quantity_of_people_tells_how_they_fared_not_a_practice(parse):
+    pd = parse("58 of the families were still in touch with their case worker when their procedure ended. Since the "
+               "pilot began in March, 30 men, most of them Syrian nationals, have been released to the programme. In "
+               "the pilot, fewer than 2 per cent failed to report to the case management team. Two NGOs have run "
+               "shelters for children since 2020. In 2023, 212 migrant children were placed with foster families or in "
+               "community-based care.\n")
+    assert [p.label.split()[:2] for p in pd.practices] == [["Two", "NGOs"], ["In", "2023,"]]
