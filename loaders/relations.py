@@ -600,7 +600,7 @@ QUANTITY_SUBJECT = re.compile(
     r"sixty|seventy|eighty|ninety|hundred|all|none|most|half|many|few))\b(?:\s*(?:%|per\s*cent))?"
     r"(?P<np>(?:[\s,]+(?!(?:were|was|are|is|have|has|had)\b)[\w’'-]+){0,8}?)[\s,]+"
     r"(?P<verb>were|was|are|is|have|has|had|stayed|remained|failed|left|went|returned|complied|kept|attended|"
-    r"absconded|stopped|reported|found|said|received|completed|lived|live|stay|remain|fail|leave|return|comply|"
+    r"absconded|stopped|reported|found|said|lived|live|stay|remain|fail|leave|return|comply|"
     r"attend)\b(?P<after>\s+\w+)?(?P<then>\s+\w+)?")
 
 
