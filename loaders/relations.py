@@ -569,7 +569,8 @@ SHARE = re.compile(r"%|\bper\s*cent\b|\bpercent\b|\b\d+\s+(?:of|out\s+of|in)\s+(
 RESULT = re.compile(SHARE.pattern + r"|^\W*(?:No|None|Not\s+a\s+single|Neither)\b", re.I)
 # "we" as the subject of a sentence in a text its publisher wrote ("Between March and May we interviewed …")
 # (and "our host programme found …": what the author's own programme did)
-WE = re.compile(r"(?:^\W*|[^\w\s]\s+|\b\d{4}\s+|\b(?:then|also|now|since)\s+|\S\s{2,})"
+WE = re.compile(r"(?:^\W*|[^\w\s]\s+|\b\d{4}\s+|\b(?:then|also|now|since|today|recently|together)\s+|\S\s{2,}"
+               r"|^\W*(?i:this|last|each|every)\s+(?:week|month|year|spring|summer|autumn|winter)\s+)"
                 r"(we|We|(?:our|Our)(?=\s+[a-z-]+(?:\s+[a-z-]+)?\s+[a-z]+\b))\b"
                 r"(?!\s+(?:should|must|need|hope|would|will)\b)")
 def _we(text: str) -> re.Match | None:

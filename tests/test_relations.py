@@ -582,3 +582,10 @@ def test_a_clause_whose_subject_is_a_quantity_of_people_tells_how_they_fared_not
                "shelters for children since 2020. In 2023, 212 migrant children were placed with foster families or in "
                "community-based care.\n")
     assert [p.label.split()[:2] for p in pd.practices] == [["Two", "NGOs"], ["In", "2023,"]]
+
+
+def test_we_after_a_time_adverbial_is_the_publisher(gazetteer, vocab, tmp_path):
+    pd = _parse_published(gazetteer, vocab, tmp_path, "This week we wrote to the Lowland Minister of the Interior, "
+                          "together with 40 other organisations, to ask for a time limit on detention.\n",
+                          publisher="Harbour Aid")
+    assert [who(p.actor) for p in pd.practices] == ["Harbour Aid"]
