@@ -76,7 +76,10 @@ class AnonymousReader:
                             # "A former detainee who now works as a peer mentor said …": past a relative clause
                             # (its commas too: "who took part in the pilot, and who asked …, spoke")
                             rf"|(?:who|that)\b[^.;:!?]{{0,160}}?\s(?:{_alternatives(lists['speech_verbs'])})\b")
-        not_named = re.compile(rf"^\s*,?\s*(?:{_alternatives(lists['not_named_cues'])})\b", re.I)
+        # (after an aside: "a former detainee, a national of Nepal who asked that his name not be recorded", "a client
+        # from Sri Lanka, 41, released in 2024 (name withheld at his request)")
+        cues = _alternatives(lists["not_named_cues"])
+        not_named = re.compile(rf"^\s*(?:,[^.;:!?()]{{0,80}}?)?\s*[,(]?\s*(?:{cues})\b", re.I)
         # an organisation left unnamed where a text names who did something with whom ("run by a civil society
         # network with UNHCR support", "with the support of UNICEF and a faith-based organisation", "together with
         # 40 other organisations"): after "by", "with", "and" ("a participant from an NGO" is a person), and not

@@ -619,6 +619,8 @@ def _quantity_result(rc: RelationContext, clause: str) -> bool:
     return not (verb in ("have", "has", "had") and rc.cues.practice_verb.fullmatch(after) is not None)
 
 
+# the end of a quotation and who said it: "… on my own." – a client from Sri Lanka, 41, released in 2024
+QUOTE_ATTRIBUTION = re.compile(r"[\"”]\s*[–—-]\s+\S")
 # a sentence whose subject "should" do something: a recommendation ("must" is as often what a law already says)
 SHOULD = re.compile(r"^\W*(?:Recommendation\s+\w{1,4}\s*[:.]\s*)?[^.;:!?]{0,100}?\s(?:should|ought\s+to)\s")
 # "Of the 38 families referred, 35 stayed in contact …": a result, told by its figures
@@ -831,7 +833,8 @@ def practices(rc: RelationContext, s: Sentence) -> None:
     if actor is not None:
         rc.previous_actor = actor
     if (rc.cues.not_practice.search(s.masked) or rc.cues.meeting_subject.match(s.masked) or DATA_GIVEN.match(text)
-            or rc.commitments.overlaps(s.span) or text.lstrip()[:1] in "\"“‘" or _is_heading(s)):
+            or rc.commitments.overlaps(s.span) or text.lstrip()[:1] in "\"“‘" or _is_heading(s)
+            or QUOTE_ATTRIBUTION.search(text)):
         return
     if SHOULD.match(s.masked):
         return  # "The Ministry should extend the pilot … and fund it": a recommendation, in every clause

@@ -110,3 +110,11 @@ def test_a_person_named_only_by_nationality_and_a_long_relative_clause_stays_unn
 def test_several_states_are_an_unnamed_group_but_several_participants_are_the_meeting(parse_text):
     pd = parse_text("Several Member States noted that screening was slow. Several participants said it worked.\n")
     assert [(u.kind, u.description) for u in pd.unnamed] == [("State", "Several Member States")]
+
+
+def test_a_person_left_unnamed_after_an_aside_or_by_a_pseudonym(unnamed):
+    assert unnamed("The Committee heard a statement read for a former detainee, a national of Nepal who asked that his "
+                   "name not be recorded. \"Now I go on my own.\" – a client from Sri Lanka, 41, released in 2024 "
+                   "(name withheld at his request). One of its clients, whom we call Daniel, arrived in 2023.\n") == [
+        ("person", "A former detainee"), ("person", "A client from Sri Lanka"), ("person", "One of its clients")]
+    assert unnamed("A client of the Lowland Council left early.\n") == []  # nothing says she is left unnamed
