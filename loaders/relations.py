@@ -440,9 +440,9 @@ def _owner_of_practice_before(rc: RelationContext, s: Sentence) -> Actor | None:
     m = DEFINITE_PRACTICE_BY.match(s.masked)
     if m is None or not rc.cues.practice_noun.search(m.group("noun")):
         return None
-    before = [p for p in rc.ctx.out.practices if p.actor is not None and p.span.start >= s.span.start - s.start
-              and p.span.end <= s.span.start and not isinstance(p.actor, Unnamed)]
-    return before[-1].actor if before else None
+    before = [p.actor for p in rc.ctx.out.practices if isinstance(p.actor, OrgRef | StateRef)
+              and p.span.start >= s.span.start - s.start and p.span.end <= s.span.start]
+    return before[-1] if before else None
 
 
 # a sentence that opens on the agent phrase, with no subject: the document itself was commissioned or funded
@@ -454,7 +454,7 @@ def partnerships(rc: RelationContext, s: Sentence) -> None:
     if rc.field_line is not None and rc.field_line is not s:
         return  # a "Partners: A; B; C" line is one partnership, read whole (see read_relations)
     text = s.text
-    publisher = _publisher_as_subject(rc, s)  # "we run the project together with A and B": the author too
+    publisher: Actor | None = _publisher_as_subject(rc, s)  # "we run the project together with A and B": the author too
     if publisher is None and rc.ctx.publisher and AUTHOR_BY.match(s.masked):
         # "Commissioned by the UNHCR Representation in Bulgaria." above a report: the text's author is the other
         publisher = _publisher(rc, rc.ctx.span(s.line, s.start, s.start + len(s.masked.split(None, 1)[0])))

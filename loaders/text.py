@@ -661,6 +661,16 @@ def _numbered_headings(lines: list[Line]) -> None:
                      or (lines[k + 1].kind == "number" and lines[k + 1].number == 1 and line.number != 0))
                 and not (k and lines[k - 1].text.endswith(":"))):
             line.kind = "text"
+    # "3. Expected outcomes" above a bulleted list, between "2. Objectives" and "4. Format" that head paragraphs:
+    # a heading of the same series, not a list item with bullets of its own
+    headed = {line.number for line in lines if line.kind == "text" and line.number is not None}
+    for k, line in enumerate(lines):
+        if (line.kind == "number" and line.number is not None and len(line.text.split()) <= 10
+                and not line.text.endswith((*TERMINAL_PUNCT, ",")) and line.text[:1].isupper()
+                and k + 1 < len(lines) and lines[k + 1].kind == "bullet"
+                and (line.number - 1 in headed or line.number + 1 in headed)
+                and not (k and lines[k - 1].text.endswith(":"))):
+            line.kind = "text"
 
 
 def _numbered_paragraphs(lines: list[Line]) -> None:

@@ -156,6 +156,17 @@ def test_a_numbered_heading_above_a_paragraph_is_a_heading_not_a_list():
         ("text", 3, "Case management"), ("text", None, "Three governments presented their programmes.")]
 
 
+def test_a_numbered_heading_above_bullets_between_headings_of_its_series_is_a_heading_too():
+    text = ("2. Objectives\n\nThe exchange will compare practice.\n\n3. Expected outcomes\n\n- A summary report.\n"
+            "- A guidance note.\n\n4. Format\n\nThe exchange will last two hours.\n")
+    kinds = [(ln.kind, ln.number, ln.text) for ln in normalise(text).lines]
+    assert ("text", 3, "Expected outcomes") in kinds
+    assert [k for k, _, t in kinds if t.startswith("A ")] == ["bullet", "bullet"]
+    # a numbered item with bullets under it, in a list of items, stays an item
+    text = "Actions:\n\n1. Train officers\n- in screening\n- in referral\n2. Publish data\n"
+    assert [ln.kind for ln in normalise(text).lines][1] == "number"
+
+
 def test_page_numbers_set_between_dashes_are_page_furniture():
     text = "First page text that runs on.\n\n— 84 —\n\fSecond page text.\n"
     norm = normalise(text)
