@@ -138,6 +138,16 @@ def physical_lines(original: str) -> list[_Physical]:
     return out
 
 
+def _labelled(lines: list[_Physical], i: int) -> bool:
+    """A figure on a line of its own with its label right under it, in lower case ("312" over "people supported
+    through case management" in a key-figures box): a statistic, not a page number — which a blank line, a page
+    break or a capitalised header follows."""
+    if i + 1 >= len(lines) or lines[i + 1].page_break_before:
+        return False
+    below = lines[i + 1].text.strip()
+    return bool(below) and below[:1].islower()
+
+
 def _furniture(lines: list[_Physical]) -> set[int]:
     """Indices of page numbers, running headers/footers and the lines of a table of contents.
 
@@ -146,7 +156,8 @@ def _furniture(lines: list[_Physical]) -> set[int]:
     is a running header or footer; its first occurrence (the title on page one) and any occurrence away from a
     boundary ("Q & A" in an agenda) are content and stay.
     """
-    drop = {i for i, ln in enumerate(lines) if PAGE_NUMBER_RE.match(ln.text.strip() or "x")
+    drop = {i for i, ln in enumerate(lines)
+            if (PAGE_NUMBER_RE.match(ln.text.strip() or "x") and not _labelled(lines, i))
             or CONTENTS_LINE.match(ln.text.strip()) or FOOTNOTE_RULE.match(ln.text)}
 
     paged = any(ln.page_break_before for ln in lines)

@@ -167,6 +167,15 @@ def test_a_numbered_heading_above_bullets_between_headings_of_its_series_is_a_he
     assert [ln.kind for ln in normalise(text).lines][1] == "number"
 
 
+def test_a_figure_on_its_own_line_over_its_label_is_content_not_a_page_number():
+    text = ("IN NUMBERS\n\n312\npeople supported through case\nmanagement\n\n38\nchildren kept out of detention\n\n"
+            "Text at the foot of the page.\n\n7\n\fNext page.\n")
+    norm = normalise(text)
+    assert [ln.text for ln in norm.lines][1:3] == ["312 people supported through case management",
+                                                  "38 children kept out of detention"]
+    assert norm.furniture == [(12, "7")]  # a bare number before a page break stays a page number
+
+
 def test_page_numbers_set_between_dashes_are_page_furniture():
     text = "First page text that runs on.\n\n— 84 —\n\fSecond page text.\n"
     norm = normalise(text)
