@@ -714,10 +714,10 @@ class StatisticsReader:
     def _for_span(self, before: str) -> str:
         """"… were held with their mothers for a total of nine days": the time the verb before "for" lasted ("time
         held with their mothers"), read in the figure's own clause: the nearest participle or past verb."""
-        clause = re.split(r"[,;:()]", before)[-1]
+        clause = re.split(r"[;:()]", before)[-1]  # (past a comma: "placed in this way, for an average of 47 days")
         if FOR_END.search(clause) is None:
             return ""
-        words = FOR_END.sub("", clause).split()[-6:]
+        words = re.split(r",\s", FOR_END.sub("", clause).rstrip(" ,"))[-1].split()[-6:]
         for k in range(len(words) - 1, -1, -1):
             verb = words[k]
             if verb.islower() and verb.endswith(PAST_ENDINGS) and _is_verb(verb) and verb != _lemma(verb):
