@@ -35,7 +35,8 @@ CUES_FILE = Path("gazetteer") / "mention_cues.yaml"
 CUE_KEYS = ("org_heads", "not_org_heads", "posts", "connectors", "government_nouns", "org_cues", "honorifics",
             "person_before", "person_after", "not_person_words", "not_state_places", "sentence_openers",
             "generic_modifiers", "public_body_heads", "located_heads", "name_possessives", "org_nouns_after",
-            "facility_heads", "head_first_words", "local_government_heads", "institutions", "compound_tails")
+            "facility_heads", "head_first_words", "local_government_heads", "institutions", "compound_tails",
+            "force_heads")
 # a word: letters, then letters, digits, apostrophes, hyphens or inner full stops ("H.E.", "Children's")
 WORD_RE = re.compile(r"[^\W\d_](?:[\w'’.-]*[\w’'])?|&")
 # the world's regions, as names of regional offices join them ("East Asia and Pacific", "Europe and Central Asia")
@@ -85,6 +86,7 @@ class Cues:
     local_government_heads: frozenset[str]
     institutions: frozenset[str]
     compound_tails: frozenset[str]
+    force_heads: frozenset[str]
 
     @classmethod
     def load(cls, data_dir: Path) -> Cues:
@@ -716,8 +718,10 @@ def _org_name(mc: MentionContext, words: list[Token]) -> list[Token] | None:
             break
     if _is_post(words[-1].text, cues.posts) or all(t.text.isupper() for t in words):
         return None  # "Programme Coordinator"; a heading in capitals
-    if all(_bare(t.text) in cues.org_heads | cues.generic_modifiers for t in words if t.capitalised):
-        return None  # "the Working Group", "National Commission": a kind of body, not a name
+    if all(_bare(t.text) in cues.org_heads | cues.generic_modifiers for t in words if t.capitalised) \
+            and not (len(words) >= 2 and words[-1].text in cues.force_heads):
+        return None  # "the Working Group", "National Commission": a kind of body, not a name (but "the Federal
+        # Police" is the State's force, every State has one: a public body of the document)
     if _is_head(mc, words, cues.facility_heads):
         return None  # "the Temporary Accommodation Centre for Foreigners": a place people are held, not a body
     return words

@@ -571,3 +571,10 @@ def test_a_definite_organisation_word_with_two_bodies_before_or_in_an_anonymous_
     ms = read("The Ministry of Health hosted the meeting.\n\nOne government said that the Ministry had "
               "stopped detaining children.\n")
     assert org_names(ms) == ["Ministry of Health"]  # the speaker's ministry is not the one named before
+
+
+def test_a_states_force_named_with_a_qualifying_word_is_a_body_a_working_group_is_not(read):
+    found = {o.name: o for o in orgs(read("Families are interviewed by the Federal Police. A Working Group met, and "
+                                          "the National Commission wrote.\n"))}
+    assert set(found) == {"Federal Police"}
+    assert found["Federal Police"].scope == "doc-009"  # every State has one: the document's own
