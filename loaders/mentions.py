@@ -228,10 +228,11 @@ class MentionContext:
     def _build_people_patterns(self) -> list[tuple[re.Pattern, bool]]:
         """(pattern, after an honorific) for the people recogniser, built once per document from the cues."""
         cues = self.cues
-        honorifics = "|".join(re.escape(h) for h in cues.honorifics)
+        # (the word lists as tries: tried at every position of every line, a plain alternation is the cost)
+        honorifics = trie_alternation(cues.honorifics)
         name = PERSON_NAME.format(word=NAME_WORD, particle=PARTICLE)
-        after = "|".join(re.escape(c) for c in cues.person_after)
-        posts = "|".join(re.escape(p) for p in sorted(cues.posts, key=len, reverse=True))
+        after = trie_alternation(cues.person_after)
+        posts = trie_alternation(cues.posts)
         return [
             # ("H.E. Ms. María Cevallos": honorifics in a row)
             (re.compile(rf"(?<![\w.])(?P<hon>(?:{honorifics})(?:\s+(?:{honorifics}))*)\s+(?P<name>{NAME_WORD}"
@@ -239,7 +240,7 @@ class MentionContext:
                         rf"{NAME_WORD}){{0,3}})"), True),
             # "said Jane Doe", "By Jane Doe for The Courier", "Photo: Jane Doe." (the cue word is looked for just
             # before each name found — see word_before — not at every word of every line)
-            (re.compile(rf"(?:(?<=\s)|^)(?P<name>{name})(?=\s*(?:[,;|.()·•–—]|$|\s+(?:{after}|for)\b))"), False),
+            (re.compile(rf"(?<!\S)(?P<name>{name})(?=\s*(?:[,;|.()·•–—]|$|\s+(?:{after}|for)\b))"), False),
             # "Jane Doe, Senior Protection Officer, …", "Lucía Ferrer, executive director of …", "Jane Doe said"
             (re.compile(rf"(?<![\w’'.-])(?P<name>{name})(?=\s*,\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}(?i:{posts})\b|"
                         rf"\s+(?:{after})\b)"), False),
@@ -261,8 +262,8 @@ class MentionContext:
 
     def _build_people_context(self) -> PeopleContext:
         """The patterns that check a name's surroundings once the name is found (built once per cue set)."""
-        before = "|".join(re.escape(c) for c in self.cues.person_before)
-        posts = "|".join(re.escape(p) for p in sorted(self.cues.posts, key=len, reverse=True))
+        before = trie_alternation(self.cues.person_before)
+        posts = trie_alternation(self.cues.posts)
         name = PERSON_NAME.format(word=NAME_WORD, particle=PARTICLE)
         return PeopleContext(
             word_before=re.compile(rf"(?i:\b(?:{before}))\s+$"),
