@@ -50,6 +50,10 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "acronym definitions": lambda n: HEAD + "".join(
         f"Staff of Open Doors for {_letters(i)} Families (OD{_letters(i).upper()}F) met. " for i in range(n)) + "\n",
     "anonymous speakers": lambda n: HEAD + "One government said so. Another participant noted it. " * n + "\n",
+    # bodies named again by their organisation word, and figures whose subject is nobody or a cost
+    "named again": lambda n: HEAD + "".join(
+        f"The Ministry of {_letters(i)} met the Harbour Council. The Council trained {i} staff, and none left; the "
+        f"scheme costs EUR {i} a day, against EUR {i + 1} for detention. " for i in range(n)) + "\n",
 }
 def _letters(i: int) -> str:
     """A word of letters for a number ("b", "bc", …): acronyms are made of capitals, not digits."""
@@ -66,7 +70,7 @@ SIZES = {"wrapped paragraph": 1000, "hyphenated paragraph": 500, "bullets": 2000
          "open brackets": 3000, "open links": 3000, "open italics": 3000,
          "affiliation commas": 3000, "unnamed speaker": 1500, "role of": 1500,
          "co-hosts": 600, "missions in an affiliation": 1500, "members list": 600, "co-led by": 300,
-         "named sentences": 300, "acronym definitions": 200, "anonymous speakers": 300}
+         "named sentences": 300, "acronym definitions": 200, "anonymous speakers": 300, "named again": 200}
 
 
 class Parser:

@@ -1368,6 +1368,8 @@ def _back_references(mc: MentionContext, mentions: list[Mention]) -> list[Mentio
         return []
     taken = Disjoint((m.actor.span.start, m.actor.span.end) for m in mentions)
     out: list[Mention] = []
+    seen: dict[str, dict[str, OrgRef]] = {}  # head word -> the bodies named so far with it (walked once, in order)
+    k = 0
     for line in mc.ctx.lines:
         if line.lineno in mc.anonymous_lines or ("The " not in line.text and "the " not in line.text):
             continue
@@ -1378,7 +1380,11 @@ def _back_references(mc: MentionContext, mentions: list[Mention]) -> list[Mentio
             span = mc.span(line, m.start("head"), m.end())
             if taken.overlaps(span.start, span.end):
                 continue
-            before = {fold(o.name): o for o in orgs if o.span.end <= span.start and _head_word(mc, o.name) == head}
+            while k < len(orgs) and orgs[k].span.start < span.start:
+                if (word := _head_word(mc, orgs[k].name)) is not None and orgs[k].span.end <= span.start:
+                    seen.setdefault(word, {})[fold(orgs[k].name)] = orgs[k]
+                k += 1
+            before = seen.get(head, {})
             if len(before) != 1:
                 continue
             antecedent = next(iter(before.values()))

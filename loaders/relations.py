@@ -247,11 +247,11 @@ def _partners(rc: RelationContext, s: Sentence) -> list[Actor]:
     # "The Harbour Forum is co-chaired by A and B": what is co-chaired, funded or commissioned is no partner of its own
     passive = re.search(r"\b(?:is|are|was|were|been|be)\s+(?:\w+ly\s+)?(?:co-\w+|\w+ed)\s+(?:jointly\s+)?by\b",
                         s.masked)
-    spans = [(a.span.start, a.span.end) for _, a in s.actors]
+    inner = _nested([(a.span.start, a.span.end) for _, a in s.actors])  # (in one sweep: a sentence may name hundreds)
     for k, (at, a) in enumerate(s.actors):
         if passive and at - s.start < passive.start():
             continue
-        if any(x <= a.span.start and a.span.end <= y and (x, y) != (a.span.start, a.span.end) for x, y in spans):
+        if (a.span.start, a.span.end) in inner:
             continue  # "UNHCR" inside "the UNHCR Representation in Bulgaria": the representation is the partner
         # "funded by Iceland, Liechtenstein and Norway", "with the authorities of Costa Rica and Panama": the
         # States act
@@ -998,12 +998,14 @@ def read_relations(ctx: Context, cues: RelationCues, vocab: Vocabulary) -> None:
     # "HIAS Ecuador shared …", "the UNHCR Representation in Bulgaria": the office acts, not the body whose name
     # its own name begins with
     nested = _nested([(o.start, o.end) for o in orgs])
+    # a State named inside an organisation's name, in one sweep over both ("Permanent Mission of Kenya" × 1,000)
+    inside_org = _nested([(o.start, o.end) for o in orgs]
+                         + [(m.actor.span.start, m.actor.span.end) for m in ctx.out.mentions
+                            if isinstance(m.actor, StateRef)])
     actors: list[tuple[int, Actor]] = [
         (m.actor.span.start, m.actor) for m in ctx.out.mentions
         if not (isinstance(m.actor, StateRef)
-                and (any(o.start <= m.actor.span.start and m.actor.span.end <= o.end and o != m.actor.span
-                         for o in orgs)
-                     or m.actor.span.end + 1 in org_starts))
+                and ((m.actor.span.start, m.actor.span.end) in inside_org or m.actor.span.end + 1 in org_starts))
         and not (isinstance(m.actor, OrgRef) and (m.actor.span.start, m.actor.span.end) in nested)]
     actors += [(u.span.start, u) for u in ctx.out.unnamed]
     actors.sort(key=lambda x: x[0])
