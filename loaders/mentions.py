@@ -142,7 +142,6 @@ class MentionContext:
     _listed: list[tuple[int, int, str]] = field(default_factory=list)
     _gov_line: Line | None = None
     _gov: list[re.Match] = field(default_factory=list)
-    _index: dict[int, int] = field(default_factory=dict)
     _segments_line: Line | None = None
     _segments: list[tuple[int, int, str | None]] = field(default_factory=list)
 
@@ -220,10 +219,8 @@ class MentionContext:
         return self._segments
 
     def index(self, line: Line) -> int:
-        """The position of a line in the document (lines are compared by identity)."""
-        if not self._index:
-            self._index = {id(ln): k for k, ln in enumerate(self.ctx.lines)}
-        return self._index[id(line)]
+        """The position of a line in the document (see Context.index)."""
+        return self.ctx.index(line)
 
     def _build_people_patterns(self) -> list[tuple[re.Pattern, bool]]:
         """(pattern, after an honorific) for the people recogniser, built once per document from the cues."""

@@ -131,6 +131,13 @@ class Context:
     out: ParsedDocument
     used: set[int] = field(default_factory=set)  # indices of lines some recogniser placed
     publisher: str = ""  # who the manifest says published it: the "we" of an article or a briefing
+    _index: dict[int, int] = field(default_factory=dict, repr=False)
+
+    def index(self, line: Line) -> int:
+        """The position of a line in the document (lines are compared by identity; the map is built once)."""
+        if not self._index:
+            self._index = {id(ln): k for k, ln in enumerate(self.lines)}
+        return self._index[id(line)]
 
     @property
     def cues(self) -> StructureCues:
@@ -498,9 +505,10 @@ def heading_objectives(ctx: Context, line: Line) -> list[int]:
     """The GCM objectives the heading of the section a line stands in names ("6 IDEAS FOR PLEDGES AT THE IMRF
     (GCM OBJECTIVE 13)" above "Participants suggested … pledges to:"): the nearest heading-like line at most
     three lines before it."""
-    at = next((k for k, ln in enumerate(ctx.lines) if ln is line), None)
-    if at is None:
-        return []
+    try:
+        at = ctx.index(line)
+    except KeyError:
+        return []  # a line a reader made up (not one of the document's): no section around it
     for k in range(at - 1, max(-1, at - 4), -1):
         if ctx.lines[k].kind == "text" and is_heading_text(ctx.lines[k].text):
             return objectives_in(ctx.lines[k].text)
