@@ -68,6 +68,8 @@ class RelationCues:
     partnership_heading: re.Pattern  # a line that is only "PARTNERS" or "Donors": the next line lists them
     nominal_head: re.Pattern  # "OHCHR's visits to …", "the Italian guidelines on …": a practice told by its noun
     state_instrument: re.Pattern  # what only a State makes: "the Italian guidelines" are Italy's
+    beneficiary: re.Pattern  # the people a practice is done for ("to the adolescents", "meet people")
+    presenting: re.Pattern  # "X presented the centre's model …": the practice is the object
 
     @classmethod
     def load(cls, data_dir: Path) -> RelationCues:
@@ -78,7 +80,8 @@ class RelationCues:
                              "place_prepositions", "continuing_subjects", "not_done_cues", "not_practice_cues",
                              "meeting_nouns", "practice_list_labels", "reporting_verbs", "practice_lemmas",
                              "practice_lemmas_past", "practice_naming_lemmas", "outcome_lemmas",
-                             "publisher_partnership_cues", "nominal_practice_heads", "state_instrument_heads")}
+                             "publisher_partnership_cues", "nominal_practice_heads", "state_instrument_heads",
+                             "practice_beneficiaries", "presenting_verbs")}
         lists["practice_naming"] = sorted(verb_forms(lists["practice_naming_lemmas"]))
         lists["practice_gerunds"] = sorted(verb_forms(lists["practice_lemmas"] + lists["practice_lemmas_past"]
                                                       + lists["practice_naming_lemmas"], gerund=True))
@@ -127,7 +130,9 @@ class RelationCues:
                    patterns["publisher_partnership_cues"],
                    re.compile(rf"^\W*(?:[\w’']+\s+){{0,2}}?(?:{words('partnership_fields')})\s*:?\s*$", re.I),
                    re.compile(rf"(?<![\w-])(?:{words('nominal_practice_heads')})(?![\w-])", re.I),
-                   re.compile(rf"(?:{words('state_instrument_heads')})", re.I))
+                   re.compile(rf"(?:{words('state_instrument_heads')})", re.I),
+                   re.compile(rf"(?<![\w-])(?:{words('practice_beneficiaries')})(?![\w-])", re.I),
+                   re.compile(rf"(?<![\w-])(?:{words('presenting_verbs')})\s+(?!(?:that|how|what|why|its\s+work)\b)"))
 
 
 def verb_forms(lemmas: list[str], base: bool = True, gerund: bool = False, present: bool = False) -> set[str]:
@@ -430,8 +435,9 @@ def _person_agent(s: Sentence, at: int) -> bool:
 # "The project is funded by X": a practice named before, and who pays for, runs or backs it
 DEFINITE_PRACTICE_BY = re.compile(r"^\W*(?:The|This|That|Its|Their|Our|the|this|its|their|our)\s+(?:[\w-]+\s+){0,2}?"
                                   r"(?P<noun>[\w-]+)\s+(?:is|was|are|were|has\s+been|have\s+been)\s+(?:\w+ly\s+)?"
-                                  r"(?:co-\s?)?(?:funded|financed|supported|sponsored|run|implemented|managed|"
+                                  r"(?:co-\s?)?(?P<verb>funded|financed|supported|sponsored|run|implemented|managed|"
                                   r"delivered|coordinated|operated)\s+(?:jointly\s+)?by\b")
+FUNDING_VERBS = frozenset({"funded", "financed", "supported", "sponsored"})
 
 
 def _owner_of_practice_before(rc: RelationContext, s: Sentence) -> Actor | None:
@@ -440,9 +446,14 @@ def _owner_of_practice_before(rc: RelationContext, s: Sentence) -> Actor | None:
     m = DEFINITE_PRACTICE_BY.match(s.masked)
     if m is None or not rc.cues.practice_noun.search(m.group("noun")):
         return None
-    before = [p.actor for p in rc.ctx.out.practices if isinstance(p.actor, OrgRef | StateRef)
+    before = [p for p in rc.ctx.out.practices if isinstance(p.actor, OrgRef | StateRef)
               and p.span.start >= s.span.start - s.start and p.span.end <= s.span.start]
-    return before[-1] if before else None
+    if not before:
+        return None
+    # who pays for or backs it works with its owner whatever it was called before; who runs it is its owner
+    # only if it was called so ("UNICEF piloted the toolkit …. The mechanism is coordinated by X": another thing)
+    named = re.search(rf"\b{re.escape(m.group('noun'))}", before[-1].label, re.I)
+    return before[-1].actor if named or m.group("verb") in FUNDING_VERBS else None
 
 
 # a sentence that opens on the agent phrase, with no subject: the document itself was commissioned or funded
@@ -518,7 +529,9 @@ def _subject(rc: RelationContext, s: Sentence) -> Actor | None:
     excluded: Actor | None = None  # the last actor set after a preposition, and which
     excluded_by = ""
     for at, a in s.actors:
-        if isinstance(a, PersonRef | Unnamed):
+        # an organisation the text leaves unnamed acts like a named one ("One national human rights institution
+        # said that it had visited …"); a partner after "with" is set aside below like any other
+        if isinstance(a, PersonRef) or (isinstance(a, Unnamed) and a.kind != "organisation"):
             post_of = excluded_by in ("of", "at") and isinstance(excluded, OrgRef)
             if isinstance(a, PersonRef) and person is None and (at - s.start < 40 or (post_of and at - s.start < 90)):
                 # "Ms. Williams, Regional Coordinator of the Network, presented …": the body she speaks for;
@@ -535,7 +548,7 @@ def _subject(rc: RelationContext, s: Sentence) -> Actor | None:
                 s.line.text[_line_offset(s.line, excluded.span.end):at]):
             last = excluded_by  # "with UNICEF and IDC": the second is as much a partner as the first
         funds = len(before) >= 2 and before[-2].lower() in FUNDING_NOUNS  # "with financial support from X"
-        if last in ("by", "from") and agent is None and not isinstance(a, StateRef) and not funds:
+        if last in ("by", "from") and agent is None and not isinstance(a, StateRef | Unnamed) and not funds:
             agent = a  # a State after "by"/"from" is where people came from or were sent by: never the doer
         if last in rc.cues.place_prepositions | {"by", "with"}:
             excluded, excluded_by = a, last
@@ -638,6 +651,24 @@ def _unattributed_practice(rc: RelationContext, clause: str) -> bool:
             return True
     head = clause.lstrip()[:40]
     return bool(rc.vocab.targets(head)) and not rc.cues.continuing.match(clause)
+
+
+# where the object of a presenting verb ends: "described the first contact as …", "…, and said that …"
+OBJECT_END = re.compile(r"[,;:\"“]|\s(?:as|and\s+said)\s")
+
+
+def _done_for_people(rc: RelationContext, clause: str) -> bool:
+    """Does a verb of doing have people it is done for after it ("provides information on asylum to the
+    adolescents", "stopped placing families in closed centres")? Not people as the subject, whose verb tells how
+    they fared or what was done to them ("142 women have been hosted": a figure, read as a statistic), and not a
+    question ("What makes families stay?")."""
+    if clause.rstrip().endswith("?"):
+        return False
+    verb = rc.cues.practice_verb.search(clause)
+    subject = re.split(r"[,;]", clause[:verb.start()])[-1] if verb else ""  # not a post set off by commas
+    if verb is None or rc.cues.beneficiary.search(subject) or rc.vocab.targets(subject):
+        return False  # "Children share the block with families": people before the verb are its subject
+    return bool(rc.cues.beneficiary.search(clause, verb.end()) or rc.vocab.targets(clause[verb.end():]))
 
 
 NOUN_BEFORE = re.compile(r"\b(?:a|an|the|this|that|each|every|one|ankle|electronic|peer|GPS)\s+$", re.I)
@@ -883,7 +914,8 @@ def practices(rc: RelationContext, s: Sentence) -> None:
             continue
         object_from = a
         categories = rc.vocab.categories(clause)
-        noun = bool(categories or rc.cues.practice_noun.search(clause) or _names_practice(rc, clause))
+        noun = bool(categories or rc.cues.practice_noun.search(clause) or _names_practice(rc, clause)
+                    or _done_for_people(rc, clause))
         if not noun and k and not listed and not before:  # "…, which … applied": what the clause before names
             prev = clauses[k - 1][0]
             categories = rc.vocab.categories(s.masked[prev:a])
@@ -919,8 +951,15 @@ def practices(rc: RelationContext, s: Sentence) -> None:
             # a figure, what it achieved or found
         while hi > lo and text[hi - 1] in " .;,":
             hi -= 1
+        told_from = lo
+        if (verb_at := rc.cues.practice_verb.search(s.masked, lo, hi)) and (
+                shown := rc.cues.presenting.match(s.masked, verb_at.start())) and shown.end() < hi and (
+                rc.cues.practice_noun.search(obj := OBJECT_END.split(s.masked[shown.end():hi], 1)[0])
+                or rc.vocab.categories(obj)):
+            lo = shown.end()  # "Ms. X presented the centre's model for …": the model is the practice (not "described
+            # the first contact as …": the sentence keeps its subject, which may name the practice)
         label = " ".join(text[lo:hi].split())
-        if len(clauses) == 1 or (lo == 0 and hi >= len(text.rstrip(" .;,"))):
+        if lo == told_from and (len(clauses) == 1 or (lo == 0 and hi >= len(text.rstrip(" .;,")))):
             label = " ".join(text.split()).rstrip(";, ")
         span = rc.ctx.span(s.line, s.start + lo, s.start + hi)
         if label in rc.parsed_practices or not label or rc.parsed_practice_spans.overlaps(span):
