@@ -684,6 +684,16 @@ def _names_practice(rc: RelationContext, clause: str) -> bool:
     return False
 
 
+def _is_title(rc: RelationContext, s: Sentence) -> bool:
+    """The document's title or headline: it announces what the text then tells, where the practice is read."""
+    title = rc.ctx.out.exchange.spans.get("title")
+    return title is not None and title.start < s.span.end and s.span.start < title.end
+
+
+# an entry of a list of sources: "[1] Immigration Services Agency, "Current status …", 2025", "SOURCES [1] …"
+CITATION = re.compile(r"^\W*(?:(?:sources|references|notes|bibliography|endnotes)\s*:?\s*)?\[\d{1,3}\]\s", re.I)
+
+
 def _is_heading(s: Sentence) -> bool:
     """A whole line of a few words without closing punctuation ("6.2 Detention and alternatives applied"): a
     heading names a topic, it reports no practice."""
@@ -707,7 +717,7 @@ WORKS_WITH = re.compile(r"\s+(?:[\w-]+\s+){0,3}?(?:with|alongside|together|on|in
 MADE_SO = re.compile(r"(?:made|makes|make)\s+(?:[\w-]+\s+){0,3}?(?:impossible|possible|difficult|easier|harder|"
                      r"hard|easy|clear|worse|better|necessary)\b")
 # a sentence that opens with a subordinate clause: "Since it was signed, …", "When it began, …"
-OPENING_CLAUSE = re.compile(r"^\W*(?:Since|When|After|Before|Once|Until|If|Although|Because|While|As soon as)\s+"
+OPENING_CLAUSE = re.compile(r"^\W*(?:Since|When|Where|After|Before|Once|Until|If|Although|Because|While|As soon as)\s+"
                             r"(?!\d|(?:January|February|March|April|May|June|July|August|September|October|"
                             r"November|December|then|the\s+start|the\s+beginning|last|early|mid)\b)[^,;]{0,120},")
 
@@ -865,7 +875,7 @@ def practices(rc: RelationContext, s: Sentence) -> None:
         rc.previous_actor = actor
     if (rc.cues.not_practice.search(s.masked) or rc.cues.meeting_subject.match(s.masked) or DATA_GIVEN.match(text)
             or rc.commitments.overlaps(s.span) or text.lstrip()[:1] in "\"“‘" or _is_heading(s)
-            or QUOTE_ATTRIBUTION.search(text)):
+            or QUOTE_ATTRIBUTION.search(text) or _is_title(rc, s) or CITATION.match(text)):
         return
     if SHOULD.match(s.masked):
         return  # "The Ministry should extend the pilot … and fund it": a recommendation, in every clause

@@ -613,3 +613,12 @@ def test_we_after_a_time_adverbial_is_the_publisher(gazetteer, vocab, tmp_path):
                           "together with 40 other organisations, to ask for a time limit on detention.\n",
                           publisher="Harbour Aid")
     assert [who(p.actor) for p in pd.practices] == ["Harbour Aid"]
+
+
+@pytest.mark.parametrize("text", [
+    "SOURCES [1] Lowland Immigration Agency, \"Detention and release\", figures published and monitored in 2025.",
+    "[2] Riverside Migrant Council, annual report 2024, which trained 40 lawyers.",
+    "Where a guardian is appointed quickly, detention becomes far less likely.",
+])
+def test_a_list_of_sources_and_a_condition_report_no_practice(parse, text):
+    assert parse(text + "\n").practices == []
