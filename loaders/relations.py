@@ -113,7 +113,11 @@ class RelationCues:
                    re.compile(rf"(?<![\w-])(?:{words('practice_verbs')})\b"
                               # (or after an adverb of time there: "the Service now reviews every order")
                               rf"|(?:(?<=\s\s)|(?<=\)\s)|(?<=\s\snow )|(?<=\s\salso )|(?<=\s\sstill )"
-                              rf"|(?<=\s\salready ))(?:{words('after_name')})\b"),
+                              rf"|(?<=\s\salready ))(?:{words('after_name')})\b"
+                              # and any verb of doing after "we"/"they", where its plain form is no noun: "we brief
+                              # members of parliament", "they help people find a room"
+                              rf"|(?:(?<=\b[Ww]e )|(?<=\b[Tt]hey )|(?<=\b[Ww]e also )|(?<=\b[Tt]hey also ))"
+                              rf"(?:{words('practice_lemmas_past')})\b"),
                    re.compile(rf"(?<![\w-])(?:{words('practice_nouns')})s?(?![\w-])", re.I),
                    frozenset(w.lower() for w in lists["place_prepositions"]),
                    re.compile(rf"^\s*(?:{words('continuing_subjects')})\b"),

@@ -622,3 +622,12 @@ def test_we_after_a_time_adverbial_is_the_publisher(gazetteer, vocab, tmp_path):
 ])
 def test_a_list_of_sources_and_a_condition_report_no_practice(parse, text):
     assert parse(text + "\n").practices == []
+
+
+def test_a_verb_of_doing_in_its_plain_form_after_we_and_relying_on_a_measure_are_practices(gazetteer, vocab, tmp_path,
+                                                                                          parse):
+    pd = _parse_published(gazetteer, vocab, tmp_path, "Advocacy – we brief members of the Lowland parliament and "
+                          "submit evidence to the treaty bodies.\n")
+    assert [who(p.actor) for p in pd.practices] == ["Harbour Legal Collective"]
+    pd = parse("The Riverside Migrant Council relies mainly on reporting and designated residence for families.\n")
+    assert [who(p.actor) for p in pd.practices] == ["Riverside Migrant Council"]
