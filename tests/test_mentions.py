@@ -102,6 +102,11 @@ def test_names_in_other_languages_put_the_organisation_word_first(read):
     assert org_names(ms) == ["Centro de Apoyo Migrante Norte", "Fundación Puentes Abiertos"]
 
 
+def test_head_first_names_in_other_european_languages(read):
+    ms = read("Fundacja Nowa Droga has worked with the Stichting Open Huis and the Provedor de Justiça since 2023.\n")
+    assert org_names(ms) == ["Fundacja Nowa Droga", "Stichting Open Huis", "Provedor de Justiça"]
+
+
 def test_a_possessive_that_is_part_of_the_name_stays(read):
     assert org_names(read("The report of Lowland's Ombudsman's Office of Riverdale came out.\n")) == [
         "Ombudsman's Office of Riverdale"]
