@@ -1331,11 +1331,34 @@ def find_mentions(ctx: Context, cues: Cues) -> list[Mention]:
                 if key not in seen:
                     seen.add(key)
                     out.append(m)
+    out += _publisher_named(mc, out)
     _full_names(out)
     _as_parsed(ctx, out)
     _bodies_of_one_state(out)
     _short_names(out)
     out += _back_references(mc, out)
+    return out
+
+
+def _publisher_named(mc: MentionContext, found: list[Mention]) -> list[Mention]:
+    """The manifest's publisher where the text writes its name and no recogniser read an organisation there: an
+    author names itself without a head word as often as not ("Solidarity Bridge Lowland > News", "About us:
+    Harbour Legal Collective is …"), and who wrote it is the one body the text need not introduce."""
+    name = " ".join(mc.ctx.publisher.split())
+    if len(name) < 4 or not re.search(r"[A-Z]", name):
+        return []
+    words = r"\s+".join(re.escape(w) for w in name.split())
+    pattern = re.compile(rf"(?<![\w-]){words}(?![\w-])")
+    taken = [(m.actor.span.start, m.actor.span.end) for m in found if isinstance(m.actor, OrgRef | PersonRef)]
+    out = []
+    for line in mc.ctx.lines:
+        if name.split()[0] not in line.text:
+            continue  # most lines do not name it: one substring test says so
+        for m in pattern.finditer(line.text):
+            span = mc.span(line, m.start(), m.end())
+            if not any(a < span.end and span.start < b for a, b in taken):
+                out.append(Mention(OrgRef(name, span, anonymous_context=line.lineno in mc.anonymous_lines),
+                                   "publisher"))
     return out
 
 

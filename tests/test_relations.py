@@ -631,3 +631,11 @@ def test_a_verb_of_doing_in_its_plain_form_after_we_and_relying_on_a_measure_are
     assert [who(p.actor) for p in pd.practices] == ["Harbour Legal Collective"]
     pd = parse("The Riverside Migrant Council relies mainly on reporting and designated residence for families.\n")
     assert [who(p.actor) for p in pd.practices] == ["Riverside Migrant Council"]
+
+
+def test_the_publisher_named_without_a_head_word_is_an_organisation_of_its_text(gazetteer, vocab, tmp_path):
+    pd = _parse_published(gazetteer, vocab, tmp_path, "About us: Solidarity Bridge Lowland is a non-profit "
+                          "organisation founded in 2016. It provides legal aid and case management to refugees.\n",
+                          publisher="Solidarity Bridge Lowland")
+    assert [m.actor.name for m in pd.mentions if m.recogniser == "publisher"] == ["Solidarity Bridge Lowland"]
+    assert [who(p.actor) for p in pd.practices] == ["Solidarity Bridge Lowland"]
