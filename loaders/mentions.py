@@ -46,7 +46,7 @@ REGIONS = frozenset({"Asia", "Pacific", "Europe", "Africa", "Americas", "America
 HONORIFIC_WORDS = frozenset({"Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Professor", "Rev", "Sr", "Sra", "Dame", "Sir"})
 ACRONYM_RE = re.compile(r"\(([A-Z][A-Za-z&]{0,8}[A-Z]s?)\)")
 POSSESSIVE = ("'s", "’s")
-LONGEST_NAME = 16  # words: a run of capitalised words longer than any name is cut (and stays linear)
+LONGEST_NAME = 24  # words: a run of capitalised words longer than any name is cut (and stays linear)
 # letters (not "¹": a note mark), and combining marks too: "Açı̇k" as PDF conversion leaves it
 NAME_WORD = r"[A-ZÀ-ÖØ-Þ](?:[^\W\d_¹²³⁰-⁹]|['’\u0300-\u036f-])+"
 PARTICLE = r"(?:de|da|del|dos|das|van|von|der|la|le|bin|al|el|di)"
@@ -646,6 +646,9 @@ def _trim(mc: MentionContext, chunk: list[Token]) -> list[Token]:
                      and " ".join(t.text for t in words[:2]).replace("’", "'") not in cues.org_heads
                      and words[0].text.replace("’", "'") not in cues.name_possessives)):
         words = words[1:]  # "Kenya's Department …" loses its possessor; "Ombudsman's Office of …" is a name
+    if len(words) > 2 and words[1].text in cues.sentence_openers and words[1].text.isupper() \
+            and (form := mc.state_forms.get(words[0].text)) and form[1]:
+        words = words[2:]  # "the Mozambican NGO Associação Kutenga": where it works and what kind of body it is
     if words and words[-1].text.endswith(POSSESSIVE):  # "the Home Office's statistics": the Home Office
         last = words[-1]
         words = [*words[:-1], Token(last.start, last.end - 2, last.text[:-2])]

@@ -583,3 +583,12 @@ def test_a_states_force_named_with_a_qualifying_word_is_a_body_a_working_group_i
                                           "the National Commission wrote.\n"))}
     assert set(found) == {"Federal Police"}
     assert found["Federal Police"].scope == "doc-009"  # every State has one: the document's own
+
+
+def test_a_long_run_of_names_a_state_adjective_before_the_kind_of_body_and_an_ombudsmans_other_names(read):
+    ms = read("The project runs in partnership with the Centre for Social Work Northtown and the Commissariat for "
+              "Refugees and Migration of the Republic of Serbia, with the Mozambican NGO Associação Nova Casa, and "
+              "is visited by the Protector of Citizens.\n")
+    assert org_names(ms) == ["Centre for Social Work Northtown",
+                             "Commissariat for Refugees and Migration of the Republic of Serbia",
+                             "Associação Nova Casa", "Protector of Citizens"]
