@@ -219,7 +219,9 @@ class Gazetteer:
     def _org_regex(self) -> re.Pattern:
         names: set[str] = set()
         for o in self.orgs.values():
-            names.update(n for n in o.names if len(n) > 2 and not n.lower().startswith(("the ", "working group")))
+            # (a two-letter name only as an acronym in capitals, matched as written: "EU", "AU" — not "un" in French)
+            names.update(n for n in o.names if (len(n) > 2 or (len(n) == 2 and n.isupper()))
+                         and not n.lower().startswith(("the ", "working group")))
         ordered = sorted(names, key=len, reverse=True)
         return re.compile(r"(?<![\w/])(" + "|".join(_name_pattern(n) for n in ordered) + r")(?![\w/])")
 

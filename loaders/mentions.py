@@ -910,6 +910,7 @@ def defined_organisations(mc: MentionContext, line: Line) -> Iterable[Mention]:
                 mc.acronyms.setdefault(acronym, ref)
             yield Mention(ref, "defined organisations")
     yield from _named_before_noun(mc, line, toks, taken, anonymous)
+    yield from _named_after_noun(mc, line, toks, taken, anonymous)
     yield from _names_listed_before(mc, line, toks, taken, anonymous)
     for t in toks:  # later uses of an acronym this document defined
         bare = _bare(t.text)
@@ -1083,6 +1084,48 @@ def _named_before_noun(mc: MentionContext, line: Line, toks: list[Token], taken:
             continue
         taken.add(s, e)
         yield Mention(OrgRef(text[s:e], mc.span(line, s, e), anonymous_context=anonymous), "defined organisations")
+
+
+def _named_after_noun(mc: MentionContext, line: Line, toks: list[Token], taken: Disjoint, anonymous: bool
+                      ) -> Iterable[Mention]:
+    """"the association Maison Ouverte", "the Belgian NGO Child Circle", "the foster care association Sigurni
+    Koraci": a capitalised name right after the noun that says what kind of body it is (a name in another language
+    has no English head word to find it by)."""
+    text = line.text
+    listed = mc.listed(line)
+    for k, t in enumerate(toks):
+        if t.text not in mc.cues.org_nouns_after or k == 0 or k + 1 >= len(toks) \
+                or not toks[k + 1].capitalised or not _only_space_between(text, t, toks[k + 1]):
+            continue
+        if t.capitalised and not t.text.isupper():
+            continue  # "Network Coordinator", "Foundation Puentes …": a name of its own, read by its head
+        if text[toks[k - 1].end:t.start].strip() or toks[k - 1].text.lower() in mc.cues.connectors - {"the"}:
+            continue  # "… of association …", a comma before: not "the association X"
+        j = k + 1
+        while j + 1 < len(toks) and (toks[j + 1].capitalised or toks[j + 1].text in mc.cues.connectors) \
+                and toks[j + 1].text not in ("and", "&") and _only_space_between(text, toks[j], toks[j + 1]) \
+                and j - k < 8:
+            j += 1  # (to "and": "the NGO X and the Belgian NGO Y" are two)
+        name = toks[k + 1:j + 1]
+        while name and not name[-1].capitalised:
+            name = name[:-1]
+        if not name:
+            continue
+        s, e = name[0].start, name[-1].end
+        words = [w.text for w in name]
+        if (taken.overlaps(s, e) or any(a < e and s < b for a, b, _ in listed) or mc.state_regex.search(text, s, e)
+                or words[0] in mc.cues.sentence_openers or words[0].lower() in MONTHS
+                or (len(words) == 1 and text[e:e + 1] == "," and _in_dictionary_word(words[0]))):
+            continue
+        taken.add(s, e)
+        yield Mention(OrgRef(text[s:e], mc.span(line, s, e), anonymous_context=anonymous), "defined organisations")
+
+
+def _in_dictionary_word(word: str) -> bool:
+    """Is a capitalised word an ordinary English word ("the network Today, …")? By the verb and noun forms
+    lemminflect knows; names it does not."""
+    from lemminflect import getAllLemmas
+    return bool(getAllLemmas(word.lower()))
 
 
 def _names_listed_before(mc: MentionContext, line: Line, toks: list[Token], taken: Disjoint, anonymous: bool

@@ -592,3 +592,14 @@ def test_a_long_run_of_names_a_state_adjective_before_the_kind_of_body_and_an_om
     assert org_names(ms) == ["Centre for Social Work Northtown",
                              "Commissariat for Refugees and Migration of the Republic of Serbia",
                              "Associação Nova Casa", "Protector of Citizens"]
+
+
+def test_a_name_after_the_noun_that_says_what_kind_of_body_it_is(read):
+    ms = read("Since 2024, the Lowland-based association Maison Claire and the foster care association Sigurni Dom "
+              "work with the NGO Puentes del Norte and the Belgian NGO Child Haven. The network Today grew.\n")
+    assert org_names(ms) == ["Maison Claire", "Sigurni Dom", "Puentes del Norte", "Child Haven"]
+
+
+def test_two_letter_acronyms_of_the_gazetteer_are_read_as_written(read):
+    assert org_names(read("The project is funded by the EU and the AU.\n")) == ["EU", "AU"]
+    assert org_names(read("Fue un programa de la ciudad.\n")) == []
