@@ -62,6 +62,10 @@ def short(text: str, limit: int = 120) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
+# a State's short name that takes "the" in running text ("the Philippines", "the United Kingdom", "the Gambia")
+ARTICLE_NAME = re.compile(r"^(?:United|Gambia|Bahamas)\b|s$|\b(?:Republic|Kingdom|Islands|States|Federation)\b")
+
+
 @dataclass
 class Emitter:
     gazetteer: Gazetteer
@@ -629,6 +633,12 @@ class Emitter:
             state = o.state if o.cls in ("Government", "PermanentMission", "GovernmentBody") else None
             if state:
                 g.add((node, ATD.ofState, self.state(state)))
+                state_label = self.gazetteer.states[state].label if state in self.gazetteer.states else ""
+                if o.cls == "GovernmentBody" and o.label.startswith("Ministry ") and state_label \
+                        and state_label not in o.label and not ARTICLE_NAME.search(state_label):
+                    # "Ministry of Foreign Affairs of Uruguay": how a ministry is named where its State is not
+                    # implied (not for a State named with an article: "the Philippines", "the United Kingdom")
+                    g.add((node, SKOS.altLabel, en(f"{o.label} of {state_label}")))
             if o.based_in:
                 g.add((node, ATD.basedIn, self.state(o.based_in)))
             if o.wikidata:

@@ -688,7 +688,10 @@ def _split_names(mc: MentionContext, words: list[Token]) -> list[list[Token]]:
                 # Council", "… and Directorate of Immigration")
                 continue
             whole = len(left) >= 2 or (len(left) == 1 and (left[0].text.isupper()
-                                                           or mc.gazetteer.resolve_org(left[0].text) is not None))
+                                                           or mc.gazetteer.resolve_org(left[0].text) is not None
+                                                           # "… Office at Geneva and the Mission of …": the
+                                                           # article opens a name of three words or more
+                                                           or (words[i + 1].text == "the" and len(right) >= 3)))
             if len(right) >= 2 and whole and _is_head(mc, right, heads | plural):
                 return [*_split_names(mc, words[:i]), right]
             listed_right = len(right) >= 1 and mc.gazetteer.resolve_org(" ".join(t.text for t in right)) is not None
@@ -962,18 +965,32 @@ def _comma_names(mc: MentionContext, text: str, chunks: list[list[Token]]) -> li
     "Head of X" whose name goes on after a comma with a short "Y and Z" — which holds no organisation, State or
     acronym of its own ("… Ministry of Health, UNICEF and IOM" stays three names)."""
     out: list[list[Token]] = []
-    for chunk in chunks:
+    for n, chunk in enumerate(chunks):
         prev = out[-1] if out else None
         ands = [k for k, t in enumerate(chunk) if t.text == "and"]
         head = chunk[:ands[1]] if len(ands) > 1 else chunk  # "… Action and the Coastal Board": the list ends
-        if (prev is not None and text[prev[-1].end:chunk[0].start] == ", " and len(head) <= 5
-                and any(t.text == "and" for t in head[1:-1])
-                and any(t.text in ("of", "for") for t in _trim(mc, prev)[1:])
-                and _is_head(mc, _trim(mc, prev), mc.cues.org_heads)
-                and _org_name(mc, head) is None and not any(t.text.isupper() for t in head)
-                and not mc.state_regex.search(text, head[0].start, head[-1].end)
+        # "… Safety and Security of Namibia": the State the body is of ends its name (read by _of_state)
+        of_state = next((k for k in range(1, len(head) - 1) if head[k].text == "of"
+                         and mc.state_regex.fullmatch(text, head[k + 1 + (head[k + 1].text == "the")].start,
+                                                      head[-1].end)), len(head)) if len(head) > 2 else len(head)
+        portfolios = head[:of_state]
+        portfolio_of = (prev is not None and text[prev[-1].end:chunk[0].start] == ", "
+                        and any(t.text in ("of", "for") for t in _trim(mc, prev)[1:])
+                        and _is_head(mc, _trim(mc, prev), mc.cues.org_heads))
+        if (portfolio_of and len(portfolios) <= 5
+                and any(t.text == "and" for t in portfolios[1:-1])
+                and _org_name(mc, portfolios) is None and not any(t.text.isupper() for t in portfolios)
+                and not mc.state_regex.search(text, portfolios[0].start, portfolios[-1].end)
                 and not mc.gazetteer.find_orgs(text[head[0].start:head[-1].end])):
-            out[-1] = prev + chunk
+            out[-1] = out[-1] + chunk
+            continue
+        if (portfolio_of and len(chunk) <= 2 and not ands and n + 1 < len(chunks)
+                and text[chunk[-1].end:chunks[n + 1][0].start] == ", " and all(t.capitalised for t in chunk)
+                and any(t.text == "and" for t in chunks[n + 1][1:5])
+                and not ((state := mc.state_regex.search(text, chunk[0].start, chunks[n + 1][-1].end))
+                         and not re.search(r"\sof\s+(?:the\s+)?$", text[chunk[0].start:state.start()]))
+                and not mc.gazetteer.find_orgs(text[chunk[0].start:chunk[-1].end])):
+            out[-1] = out[-1] + chunk  # "Ministry of Home Affairs, Immigration, Safety and …": one more portfolio
             continue
         owned = prev is not None and len(prev) >= 2 and prev[-2].text.endswith(POSSESSIVE)
         first = prev[-1:] if prev is not None and (len(prev) == 1 or owned) else []

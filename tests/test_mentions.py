@@ -603,3 +603,14 @@ def test_a_name_after_the_noun_that_says_what_kind_of_body_it_is(read):
 def test_two_letter_acronyms_of_the_gazetteer_are_read_as_written(read):
     assert org_names(read("The project is funded by the EU and the AU.\n")) == ["EU", "AU"]
     assert org_names(read("Fue un programa de la ciudad.\n")) == []
+
+
+def test_a_ministry_of_three_portfolios_and_a_mission_after_a_city_are_read_whole(read):
+    ms = read("Ms. Jane Doe, Deputy Director in the Ministry of Home Affairs, Immigration, Safety and Security of "
+              "Namibia, spoke. It was co-hosted by the Permanent Mission of Uruguay to the United Nations Office at "
+              "Geneva and the Permanent Mission of Namibia. Thank you to the City of Northtown, Immigration, "
+              "Refugees and Citizenship Canada, and others.\n")
+    names = org_names(ms)
+    assert "Ministry of Home Affairs, Immigration, Safety and Security" in names
+    assert "Permanent Mission of Namibia" in names
+    assert "City of Northtown" in names and not any(n.startswith("City of Northtown,") for n in names)
