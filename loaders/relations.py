@@ -16,7 +16,7 @@ cue words and patterns are data (``data/gazetteer/relation_cues.yaml``).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -210,6 +210,7 @@ class RelationContext:
     host_spans: list[Span] = field(default_factory=list)  # where the genre parser read the exchange's hosts
     interviewee: OrgRef | None = None  # an interview's: whose "we" its answers speak
     answering: bool = False  # is the line being read an answer of an interview ("A: …")?
+    line_starts: list[int] = field(default_factory=list)  # the first offset of each line, once asked (_line_at)
 
 
 Relation = Callable[[RelationContext, Sentence], None]
@@ -858,6 +859,50 @@ def _relative_doer(rc: RelationContext, s: Sentence, a: int) -> Actor | None:
     return None
 
 
+# "her organisation", "his centre": the body of the person the text speaks of
+SPEAKERS_BODY = re.compile(r"(?:^|\b(?:how|that|and|since|\d{4},?)\s+|^\W*(?:\w+\s+){0,3}?)(?:[Hh]er|[Hh]is)\s+"
+                           r"(?:own\s+)?(?:organi[sz]ation|centre|center|office|team|agency|network|NGO|charity|"
+                           r"association|foundation|institute|clinic|service|council|collective|group)\b")
+
+
+def _speakers_body(rc: RelationContext, s: Sentence, a: int, b: int) -> Actor | None:
+    """"Since 2022 her organisation had provided housing …", "Ruth Nakato explained how her centre meets people …":
+    the organisation of the person named last before it in the paragraph, wherever the document gave it. Never in
+    an anonymous passage (the Chatham House Rule leaves her organisation unnamed)."""
+    m = SPEAKERS_BODY.search(s.masked, a, b)
+    if m is None or _unnamed(s) is not None:
+        return None
+    line_start, at = s.line.starts[0], s.line.starts[s.start + m.end() - 1]  # (where "her …" is)
+    people = [x.actor for x in rc.ctx.out.mentions
+              if isinstance(x.actor, PersonRef) and line_start <= x.actor.span.start < at]
+    if not people:
+        return None
+    name = people[-1].name
+    return next((body for x in rc.ctx.out.mentions if isinstance(x.actor, PersonRef) and x.actor.name == name
+                 and (body := x.actor.org or _org_after(rc, x.actor))), None)
+
+
+def _org_after(rc: RelationContext, person: PersonRef) -> OrgRef | None:
+    """The organisation written right after a person's name: "Ms. Baek (Dasarang Centre …)", "Dr Rahman of the
+    Institute …"."""
+    line = _line_at(rc, person.span.start)
+    end = _line_offset(line, person.span.end)
+    for x in rc.ctx.out.mentions:
+        if isinstance(x.actor, OrgRef) and 0 < x.actor.span.start - person.span.end <= 12 \
+                and line.starts[0] <= x.actor.span.start <= line.ends[-1]:
+            gap = line.text[end:_line_offset(line, x.actor.span.start)]
+            if re.fullmatch(r"\s*\(\s*|,?\s+(?:of|from|at)\s+(?:the\s+)?", gap):
+                return x.actor
+    return None
+
+
+def _line_at(rc: RelationContext, offset: int) -> Line:
+    """The line holding a document offset (the lines' first offsets are bisected, listed once per document)."""
+    if not rc.line_starts:
+        rc.line_starts = [line.starts[0] if line.starts else 0 for line in rc.ctx.lines]
+    return rc.ctx.lines[max(0, bisect_right(rc.line_starts, offset) - 1)]
+
+
 def _clause_subject(rc: RelationContext, s: Sentence, a: int, b: int) -> Actor | None:
     inside = Sentence(s.line, s.start + a, s.start + b, s.span,
                       [(at, x) for at, x in s.actors if s.start + a <= at < s.start + b], s.masked[a:b])
@@ -942,7 +987,8 @@ def practices(rc: RelationContext, s: Sentence) -> None:
                 found.append(nominal)
                 yielded = True
             continue
-        who = (_agent_of_practice(s, a, b) or _decider(s, a, b) or _clause_subject(rc, s, a, b)
+        who = (_agent_of_practice(s, a, b) or _decider(s, a, b) or _speakers_body(rc, s, a, b)
+               or _clause_subject(rc, s, a, b)
                or _antecedent(s, a, k, clauses) or (None if listed else actor))
         if k + 1 < len(clauses) and _unnamed(s) is None and (doer := _relative_doer(rc, s, clauses[k + 1][0])):
             who, told = doer, k + 1  # the relative clause names who made it: it is no practice of its own

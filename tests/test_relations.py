@@ -639,3 +639,12 @@ def test_the_publisher_named_without_a_head_word_is_an_organisation_of_its_text(
                           publisher="Solidarity Bridge Lowland")
     assert [m.actor.name for m in pd.mentions if m.recogniser == "publisher"] == ["Solidarity Bridge Lowland"]
     assert [who(p.actor) for p in pd.practices] == ["Solidarity Bridge Lowland"]
+
+
+def test_her_organisation_is_the_body_of_the_person_the_paragraph_names(parse):
+    pd = parse("Speakers:\n\n- Ruth Okello (Northtown Legal Centre), a lawyer;\n\n"
+               "Ruth Okello explained how her centre meets people at the police station. Ms. Baek (Riverside Migrant "
+               "Council) noted the cost. Since 2022 her organisation had provided housing to 212 persons. One "
+               "participant said that her organisation had housed 40 families.\n")
+    assert [who(p.actor) if p.actor and not isinstance(p.actor, Unnamed) else "unnamed" for p in pd.practices] == [
+        "Northtown Legal Centre", "Riverside Migrant Council", "unnamed"]
