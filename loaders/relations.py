@@ -24,7 +24,7 @@ from itertools import accumulate
 from pathlib import Path
 
 from . import cuefile
-from .names import fold
+from .names import fold, trie_alternation
 from .numbers import _is_verb
 from .parse_common import Context
 from .records import Actor, OrgRef, Partnership, PersonRef, Practice, Span, StateRef, Unnamed
@@ -103,7 +103,9 @@ class RelationCues:
         partnership = patterns["partnership_cues"]
 
         def words(key: str) -> str:
-            return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(lists[key], key=len, reverse=True))
+            # one trie for the list (the engine tries each letter once, not each of hundreds of words at every
+            # position); a space in a cue is any run of white space
+            return trie_alternation(lists[key]).replace(r"\ ", r"\s+")
 
         return cls(partnership,
                    # "Partners: …", "Thank you to our funders: …"
