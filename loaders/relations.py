@@ -70,6 +70,7 @@ class RelationCues:
     state_instrument: re.Pattern  # what only a State makes: "the Italian guidelines" are Italy's
     beneficiary: re.Pattern  # the people a practice is done for ("to the adolescents", "meet people")
     presenting: re.Pattern  # "X presented the centre's model …": the practice is the object
+    opinion: re.Pattern  # "… cautioned that …": what follows is an opinion
 
     @classmethod
     def load(cls, data_dir: Path) -> RelationCues:
@@ -81,7 +82,7 @@ class RelationCues:
                              "meeting_nouns", "practice_list_labels", "reporting_verbs", "practice_lemmas",
                              "practice_lemmas_past", "practice_naming_lemmas", "outcome_lemmas",
                              "publisher_partnership_cues", "nominal_practice_heads", "state_instrument_heads",
-                             "practice_beneficiaries", "presenting_verbs")}
+                             "practice_beneficiaries", "presenting_verbs", "opinion_cues")}
         lists["practice_naming"] = sorted(verb_forms(lists["practice_naming_lemmas"]))
         lists["practice_gerunds"] = sorted(verb_forms(lists["practice_lemmas"] + lists["practice_lemmas_past"]
                                                       + lists["practice_naming_lemmas"], gerund=True))
@@ -138,7 +139,8 @@ class RelationCues:
                    re.compile(rf"(?<![\w-])(?:{words('nominal_practice_heads')})(?![\w-])", re.I),
                    re.compile(rf"(?:{words('state_instrument_heads')})", re.I),
                    re.compile(rf"(?<![\w-])(?:{words('practice_beneficiaries')})(?![\w-])", re.I),
-                   re.compile(rf"(?<![\w-])(?:{words('presenting_verbs')})\s+(?!(?:that|how|what|why|its\s+work)\b)"))
+                   re.compile(rf"(?<![\w-])(?:{words('presenting_verbs')})\s+(?!(?:that|how|what|why|its\s+work)\b)"),
+                   re.compile(rf"\b(?:{words('opinion_cues')})\b"))
 
 
 def verb_forms(lemmas: list[str], base: bool = True, gerund: bool = False, present: bool = False) -> set[str]:
@@ -698,7 +700,8 @@ def _is_title(rc: RelationContext, s: Sentence) -> bool:
 
 
 # an entry of a list of sources: "[1] Immigration Services Agency, "Current status …", 2025", "SOURCES [1] …"
-CITATION = re.compile(r"^\W*(?:(?:sources|references|notes|bibliography|endnotes)\s*:?\s*)?\[\d{1,3}\]\s", re.I)
+CITATION = re.compile(r"^\W*(?:(?:sources|references|notes|bibliography|endnotes)\s*:?\s*)?\[\d{1,3}\]\s"
+                      r"|^\W*(?:photo|image|picture|caption|credit|illustration)s?\s*:", re.I)  # and a photo's caption
 
 
 def _is_heading(s: Sentence) -> bool:
@@ -935,6 +938,11 @@ def practices(rc: RelationContext, s: Sentence) -> None:
         return  # who the speaker is ("Jane Doe (Lowland Institute), who leads our study"), not what anyone did
     listed = rc.cues.practice_list.match(s.masked)
     clauses = _clauses(s)
+    if opinion := rc.cues.opinion.search(s.masked):
+        # "…, and she argued that the model shows …": only what comes before the opinion may be done
+        joined = list(re.finditer(r",\s+(?:and|but)\s+", s.masked[:opinion.start()]))
+        cut = joined[-1].start() if joined else opinion.start()
+        clauses = [(a, min(b, cut)) for a, b in clauses if a < cut]
     if listed:  # "Similar practices: A; B; C": the label is no practice, each item is one
         clauses = [(max(a, listed.end()), b) for a, b in clauses if b > listed.end()]
     found: list[Practice] = []
@@ -1021,7 +1029,7 @@ def practices(rc: RelationContext, s: Sentence) -> None:
             lo = shown.end()  # "Ms. X presented the centre's model for …": the model is the practice (not "described
             # the first contact as …": the sentence keeps its subject, which may name the practice)
         label = " ".join(text[lo:hi].split())
-        if lo == told_from and (len(clauses) == 1 or (lo == 0 and hi >= len(text.rstrip(" .;,")))):
+        if lo == told_from and not opinion and (len(clauses) == 1 or (lo == 0 and hi >= len(text.rstrip(" .;,")))):
             label = " ".join(text.split()).rstrip(";, ")
         span = rc.ctx.span(s.line, s.start + lo, s.start + hi)
         if label in rc.parsed_practices or not label or rc.parsed_practice_spans.overlaps(span):

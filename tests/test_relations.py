@@ -648,3 +648,14 @@ def test_her_organisation_is_the_body_of_the_person_the_paragraph_names(parse):
                "participant said that her organisation had housed 40 families.\n")
     assert [who(p.actor) if p.actor and not isinstance(p.actor, Unnamed) else "unnamed" for p in pd.practices] == [
         "Northtown Legal Centre", "Riverside Migrant Council", "unnamed"]
+
+
+@pytest.mark.parametrize("text, labels", [
+    ("One delegation cautioned that daily reporting at a police station had produced more absconding.", []),
+    ("Photo: Members of the Lowland group trained in 2025.", []),
+    ("A mother who took part in the pilot, and who asked that her name not be published, spoke.", []),
+    ("Lowland has housed families with children in open units since 2008, and she argued that the model shows "
+     "what a programme can achieve.", ["Lowland has housed families with children in open units since 2008"]),
+])
+def test_an_opinion_a_caption_and_what_must_not_be_done_are_no_practices(parse, text, labels):
+    assert [p.label for p in parse(text + "\n").practices] == labels
