@@ -36,7 +36,7 @@ CUE_KEYS = ("org_heads", "not_org_heads", "posts", "connectors", "government_nou
             "person_before", "person_after", "not_person_words", "not_state_places", "sentence_openers",
             "generic_modifiers", "public_body_heads", "located_heads", "name_possessives", "org_nouns_after",
             "facility_heads", "head_first_words", "local_government_heads", "institutions", "compound_tails",
-            "force_heads")
+            "force_heads", "state_level_modifiers")
 # a word: letters, then letters, digits, apostrophes, hyphens or inner full stops ("H.E.", "Children's")
 WORD_RE = re.compile(r"[^\W\d_](?:[\w'’.-]*[\w’'])?|&")
 # the world's regions, as names of regional offices join them ("East Asia and Pacific", "Europe and Central Asia")
@@ -87,6 +87,7 @@ class Cues:
     institutions: frozenset[str]
     compound_tails: frozenset[str]
     force_heads: frozenset[str]
+    state_level_modifiers: frozenset[str]
 
     @classmethod
     def load(cls, data_dir: Path) -> Cues:
@@ -567,7 +568,12 @@ def _public_body(mc: MentionContext, words: list[Token]) -> bool:
     k = 0
     while k < len(words) - 1 and words[k].text in mc.cues.generic_modifiers:
         k += 1
-    return _has(words[k:k + 1], mc.cues.public_body_heads)
+    if _has(words[k:k + 1], mc.cues.public_body_heads):
+        return True
+    # "National Migration Service", "Federal Police Office": a State-wide body named by what it does, then its head
+    head = _head(mc, words)
+    return bool(words) and words[0].text in mc.cues.state_level_modifiers and head is not None \
+        and head is not words[0] and _bare(head.text) in mc.cues.public_body_heads
 
 
 def _has(words: list[Token], vocabulary: frozenset[str]) -> bool:

@@ -378,10 +378,12 @@ def _joint_subject(rc: RelationContext, s: Sentence) -> bool:
     between = re.sub(r"^\s*\([^()]*\)", "", line[_line_offset(s.line, first.span.end):at2])
     if not re.fullmatch(r"\s*and\s+(?:the\s+)?", between):
         return False
-    after = re.sub(r"^\s*(?:\([^()]*\)\s*)?(?:(?:have|has|had)\s+)?"
+    after = re.sub(r"^\s*(?:\([^()]*\)\s*)?(?:of\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}\s+)?"
+                   r"(?:(?:have|has|had)\s+)?"
                    r"(?:(?:jointly|together|since|now|also|recently)\s+)*", "",
                    line[_line_offset(s.line, second.span.end):s.end])
-    # ("… have since agreed on a referral protocol": an agreement between the two is what they did together)
+    # ("… have since agreed on a referral protocol": an agreement between the two is what they did together; "the
+    # National Migration Service of Panama have …": the State the second body is of, read apart, is no verb)
     return rc.cues.practice_verb.match(after) is not None or re.match(r"agreed\s+(?:on|to|a)\b", after) is not None
 
 

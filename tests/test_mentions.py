@@ -614,3 +614,9 @@ def test_a_ministry_of_three_portfolios_and_a_mission_after_a_city_are_read_whol
     assert "Ministry of Home Affairs, Immigration, Safety and Security" in names
     assert "Permanent Mission of Namibia" in names
     assert "City of Northtown" in names and not any(n.startswith("City of Northtown,") for n in names)
+
+
+def test_a_state_wide_body_named_by_what_it_does_is_the_states(read):
+    ms = read("UNHCR and the National Migration Service of Panama have agreed on a protocol.\n")
+    body = next(m.actor for m in ms if isinstance(m.actor, OrgRef) and m.actor.name == "National Migration Service")
+    assert body.parent is not None and body.parent.key == "GOV-PAN"
