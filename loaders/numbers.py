@@ -10,6 +10,7 @@ time, or a count of the noun phrase that follows ("64 police officers"). Numbers
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -154,6 +155,13 @@ DETERMINERS = {"the", "their", "its", "a", "an", "his", "her", "our", "them", "t
 
 class NumberCueError(SourceError):
     """The number cue file is malformed: the message names the file and the key."""
+
+
+# "Of the 265 people supported by June 2025, 251 …": the whole a part is of, told before it
+WHOLE_BEFORE = re.compile(r"\b[Oo]f\s+(?:the|these|those|all|its|our|their)\s+\d[\d,]*\b[^,;:.]{0,80},\s+"
+                          r"(?:only\s+|just\s+|some\s+|about\s+)?$")
+# "187 of them", "42 of whom", "230 of these": a part of what was counted just before
+PART_OF_THOSE = re.compile(r"\s+of\s+(?:them|whom|these|those)\b")
 
 
 @dataclass
@@ -633,8 +641,9 @@ class StatisticsReader:
             if said:
                 return " ".join(said), n.end + done.start("what") + len(" ".join(said))
         lead = 0
-        if share := re.match(r"^\s+(?:out\s+)?of\s+(?:the\s+)?\d[\d,]*(?=\s+[a-z])", rest):
-            lead = share.end()  # "116 of 118 households": households are counted, 118 is the whole
+        if share := re.match(r"^\s+(?:out\s+)?of\s+(?:(?:the|those|these|all|its|our|their)\s+)?\d[\d,]*"
+                             r"(?=\s+(?:[a-z]|[A-Z][a-z]+s\b))", rest):
+            lead = share.end()  # "116 of 118 households", "16 of the 41 States": households are counted, 118 the whole
             rest = rest[lead:]
         window = len(rest) + lead
         if n.unit != "count" or re.match(r"^\s*of\s+(?:the|them|these|those|their|his|her|our|its|all)\b", rest):
@@ -709,6 +718,10 @@ class StatisticsReader:
             return f"cost{of}", n.end  # "a day in detention costs between 90 and 120 euros": the cost of a day …
         if n.unit != "count":  # "the scheme cost USD 1.2 million": what the sentence says has that amount
             return self._before(sentence, n), n.end
+        if previous and (part := PART_OF_THOSE.match(text, n.end)):
+            # "… released 187 migrants; 42 of them were children" without what they were: a part of what the
+            # number before counted, which is all the text says of them
+            return previous, part.end()
         return "", n.end
 
     def _for_span(self, before: str) -> str:
@@ -827,8 +840,21 @@ def _line_statistics(ctx: Context, reader: StatisticsReader, line: Line, taken: 
         if n.unit == "count" or (n.unit.isupper() and end > n.end):
             # "64 police officers": the number with what it counts; "USD 164 a day": the amount with its rate
             span = ctx.span(line, n.start, end)
+            number = ctx.span(line, n.start, n.end)
+            if taken.overlaps(span.start, span.end) and not taken.overlaps(number.start, number.end):
+                # "16 of the 41 States …" where "41 States" was read already: the part, told up to its whole
+                k = bisect_left(taken.starts, number.end)
+                if k < len(taken.starts):
+                    j = bisect_left(line.starts, taken.starts[k])  # the taken words' place in the line
+                    while j > n.end and text[j - 1] == " ":
+                        j -= 1
+                    span = ctx.span(line, n.start, j)
             if taken.overlaps(span.start, span.end):
                 continue
+            if whole := WHOLE_BEFORE.search(text, max(sentence_start, n.start - 120), n.start):
+                # "Of the 265 people supported, 251 attended every hearing": the part is told with its whole
+                taken.add(span.start, span.end)
+                span = ctx.span(line, whole.start(), end)
         value = _lexical(n.value)
         if n.unit == "percent" and not Decimal(0) <= n.value <= Decimal(100):
             continue
