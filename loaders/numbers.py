@@ -56,7 +56,10 @@ FRACTION = re.compile(r"(?<![\w-])(?:(?P<num>a|one|two|three|four)[-\s])?(?P<den
                       r"(?P<of>(?=\s+(?:of|the|their|its|all|them|those|these|[a-z]+\s+(?:of|were|are|had|have)\b)))?"
                       r"(?![\w-])", re.I)
 # "under 18", "over the age of 15": an age, when nothing follows the number that it could count
-AGE_BEFORE = re.compile(r"\b(under|over|below|above|aged)\s+(?:the\s+age\s+of\s+)?$", re.I)
+AGE_BEFORE = re.compile(r"\b(under|over|below|above|aged|at\s+the\s+age\s+of|turn(?:s|ed)?|reach(?:es|ed)?\s+the\s+"
+                        r"age\s+of)\s+(?:the\s+age\s+of\s+)?$", re.I)
+STATED_AGE = ("aged", "at the age of", "turn", "turns", "turned", "reach the age of", "reaches the age of",
+              "reached the age of")  # an age said as one ("aged 2", "at the age of 15"): any age, not only 5 to 25
 AGE_AFTER = re.compile(r"(?:\s*(?:[,.;:)]|$)|\s+(?:and|or|but|who|at|in|years?\b))")
 AGE_VERB_AFTER = re.compile(r"\s+(?:is|are|was|were|must|may|can|cannot|should|will|shall)\b")  # "under 18 is"
 AGE_LEAST, AGE_MOST = 5, 25
@@ -373,12 +376,13 @@ class StatisticsReader:
                 if not q:
                     q = every  # the evidence starts at "every"
             preset = None
-            if aged and unit in ("count", "years") and AGE_LEAST <= value <= AGE_MOST \
-                    and (upper is not None or unit == "years" or AGE_AFTER.match(text, end)
+            said_age = aged is not None and " ".join(aged.group(1).lower().split()) in STATED_AGE
+            if aged and unit in ("count", "years") and (AGE_LEAST <= value <= AGE_MOST or (said_age and value <= 110)) \
+                    and (upper is not None or unit == "years" or AGE_AFTER.match(text, end) or said_age
                          or (aged.group(1).lower() in ("under", "below", "aged") and AGE_VERB_AFTER.match(text, end))):
-                # "anyone who says they are under 18", "children under the age of 15", "aged 7 to 15"
+                # "anyone who says they are under 18", "children under the age of 15", "aged 7 to 15", "aged 2"
                 unit, preset = "years", "age"
-                if aged.group(1).lower() != "aged":
+                if aged.group(1).lower() in ("under", "over", "below", "above"):
                     qualifier = qualifier or aged.group(1).lower()
             if m.group("d") and not m.group("ord") and "," not in m.group("d") and unit in ("count",) \
                     and 1900 <= value <= 2099 and value == value.to_integral():

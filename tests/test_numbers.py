@@ -307,3 +307,10 @@ def test_a_part_of_a_whole_told_with_its_whole(stats):
     assert by_value["16"] == ("States set a deadline", "Only 16 of the")
     assert by_value["187"] == ("migrants", "187 of them")
     assert by_value["251"][1].startswith("Of the 265 people supported, 251")
+
+
+def test_an_age_said_as_one_at_any_age(stats):
+    found = stats("Her youngest child, aged 2, stayed with her. He was detained at the age of 15. Children leave the "
+                  "pilot when they turn 18.\n")
+    assert [(v, unit, counted, quote) for v, _, unit, counted, _, quote in found] == [
+        ("2", "years", "age", "aged 2"), ("15", "years", "age", "at the age of 15"), ("18", "years", "age", "turn 18")]
