@@ -163,6 +163,10 @@ class NumberCueError(SourceError):
 # "Of the 265 people supported by June 2025, 251 …": the whole a part is of, told before it
 WHOLE_BEFORE = re.compile(r"\b[Oo]f\s+(?:the|these|those|all|its|our|their)\s+\d[\d,]*\b[^,;:.]{0,80},\s+"
                           r"(?:only\s+|just\s+|some\s+|about\s+)?$")
+# "a mother of two", "a team of 22": the number counts her children or its members
+GROUP_OF = re.compile(r"\b(mother|father|parent|grandmother|grandfather|widow|team|network|coalition|"
+                      r"group|family)\s+of\s+$", re.I)
+PARENT_NOUNS = frozenset({"mother", "father", "parent", "grandmother", "grandfather", "widow"})
 # "187 of them", "42 of whom", "230 of these": a part of what was counted just before
 PART_OF_THOSE = re.compile(r"\s+of\s+(?:them|whom|these|those)\b")
 
@@ -677,6 +681,12 @@ class StatisticsReader:
             return f"{COMPARATIVE[words[0].lower()]} in {previous}", n.end + skipped + phrase_end
         if words and all(w[:1].isupper() for w in words) and not words[-1].endswith("s") and n.unit == "count":
             return "", n.end  # "15 Tsar Osvoboditel Blvd", "1000 Sofia": an address, a name — nothing counted
+        if n.unit == "count" and (group := GROUP_OF.search(text, max(0, n.start - 30), n.start)) \
+                and (not phrase or (words[0].islower() and _only_verb(words[0]))):
+            # "a mother of two", "a mother of three spoke": her children; "a team of 22": its members (but "a team
+            # of 12 lawyers": lawyers)
+            noun = group.group(1).lower()
+            return ("children" if noun in PARENT_NOUNS else f"members of the {noun}"), n.end
         if phrase and words[0].lower() not in self.cues.time_units:  # not "118 a year earlier"
             return phrase, n.end + skipped + phrase_end
         if not phrase and n.unit in ("count", "percent") and (did := DID.match(rest)) \

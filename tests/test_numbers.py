@@ -314,3 +314,11 @@ def test_an_age_said_as_one_at_any_age(stats):
                   "pilot when they turn 18.\n")
     assert [(v, unit, counted, quote) for v, _, unit, counted, _, quote in found] == [
         ("2", "years", "age", "aged 2"), ("15", "years", "age", "at the age of 15"), ("18", "years", "age", "turn 18")]
+
+
+def test_a_mother_of_two_counts_her_children_and_a_team_of_22_its_members(stats):
+    found = stats("A mother of two, she arrived in May. Her team of 22 supported 430 clients. The team of 12 lawyers "
+                  "met, with staff of six United Nations entities.\n")
+    counted = {v: c for v, _, _, c, _, _ in found}
+    assert counted["2"] == "children" and counted["22"] == "members of the team" and counted["12"] == "lawyers"
+    assert counted.get("6") != "members of the staff"
