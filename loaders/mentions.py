@@ -47,8 +47,10 @@ HONORIFIC_WORDS = frozenset({"Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Professor",
 ACRONYM_RE = re.compile(r"\(([A-Z][A-Za-z&]{0,8}[A-Z]s?)\)")
 POSSESSIVE = ("'s", "’s")
 LONGEST_NAME = 24  # words: a run of capitalised words longer than any name is cut (and stays linear)
+# the capitals of the Latin alphabets (Latin-1 and Latin Extended-A and -B: "Đorđević", "Łukasz", "Šimić", "Ōta")
+CAPITALS = "A-Z" + "".join(ch for ch in map(chr, range(0xC0, 0x250)) if ch.isupper())
 # letters (not "¹": a note mark), and combining marks too: "Açı̇k" as PDF conversion leaves it
-NAME_WORD = r"[A-ZÀ-ÖØ-Þ](?:[^\W\d_¹²³⁰-⁹]|['’\u0300-\u036f-])+"
+NAME_WORD = rf"[{CAPITALS}](?:[^\W\d_¹²³⁰-⁹]|['’\u0300-\u036f-])+"
 PARTICLE = r"(?:de|da|del|dos|das|van|von|der|la|le|bin|al|el|di)"
 # two to four name words, with a particle or an initial between them ("Luis de la Cruz", "John F. Kennedy") or an
 # abbreviated first name before them ("Ma. Cristina Lualhati")

@@ -620,3 +620,8 @@ def test_a_state_wide_body_named_by_what_it_does_is_the_states(read):
     ms = read("UNHCR and the National Migration Service of Panama have agreed on a protocol.\n")
     body = next(m.actor for m in ms if isinstance(m.actor, OrgRef) and m.actor.name == "National Migration Service")
     assert body.parent is not None and body.parent.key == "GOV-PAN"
+
+
+def test_names_that_begin_with_a_capital_of_latin_extended(read):
+    ms = read('"It is about where you will sleep," says Milica Đorđević, a caseworker. Ms. Łucja Šimić spoke.\n')
+    assert [m.actor.name for m in ms if isinstance(m.actor, PersonRef)] == ["Milica Đorđević", "Łucja Šimić"]
