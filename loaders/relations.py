@@ -648,7 +648,7 @@ QUOTE_ATTRIBUTION = re.compile(r"[\"”]\s*[–—-]\s+\S")
 # a sentence whose subject "should" do something: a recommendation ("must" is as often what a law already says)
 SHOULD = re.compile(r"^\W*(?:Recommendation\s+\w{1,4}\s*[:.]\s*)?[^.;:!?]{0,100}?\s(?:should|ought\s+to)\s")
 # "Of the 38 families referred, 35 stayed in contact …": a result, told by its figures
-OF_THE_N = re.compile(r"^\W*(?i:of)\s+(?:the|these|those|all)\s+\d[\d,]*\b[^,;]{0,80},\s+(?:only\s+)?\d")
+OF_THE_N = re.compile(r"^\W*(?i:of)\s+(?:(?:the|these|those|all)\s+)?\d[\d,]*\b[^,;]{0,80},\s+(?:only\s+)?\d")
 # a speaker's introduction: "- Jane Doe (Lowland Institute), who leads our study", "Jane Doe, a lawyer who …"
 BIO = re.compile(r"^[\s•*–-]*(?:\([^()]*\)\s*)?,\s+(?:who\b|an?\s+(?:[\w-]+\s+){0,4}?who\b)")
 

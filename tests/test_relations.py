@@ -659,3 +659,11 @@ def test_her_organisation_is_the_body_of_the_person_the_paragraph_names(parse):
 ])
 def test_an_opinion_a_caption_and_what_must_not_be_done_are_no_practices(parse, text, labels):
     assert [p.label for p in parse(text + "\n").practices] == labels
+
+
+@pytest.mark.parametrize("text", [
+    "Several participants noted that data on children in detention are rarely published.",
+    "Of 140 families released, 131 remained in contact with the authorities.",
+])
+def test_what_is_seldom_done_and_a_part_of_a_whole_without_article_are_no_practices(parse, text):
+    assert parse(text + "\n").practices == []
