@@ -26,6 +26,7 @@ from .coverage import spans_and_refs
 from .gazetteer import Gazetteer
 from .intervals import Disjoint
 from .names import clean, fold, trie_alternation
+from .numbers import _in_dictionary
 from .parse_common import MONTHS, Context
 from .records import Mention, OrgRef, PersonRef, Span, StateRef
 from .sources import SourceError
@@ -1140,17 +1141,10 @@ def _named_after_noun(mc: MentionContext, line: Line, toks: list[Token], taken: 
         words = [w.text for w in name]
         if (taken.overlaps(s, e) or any(a < e and s < b for a, b, _ in listed) or mc.state_regex.search(text, s, e)
                 or words[0] in mc.cues.sentence_openers or words[0].lower() in MONTHS
-                or (len(words) == 1 and text[e:e + 1] == "," and _in_dictionary_word(words[0]))):
+                or (len(words) == 1 and text[e:e + 1] == "," and _in_dictionary(words[0].lower()))):
             continue
         taken.add(s, e)
         yield Mention(OrgRef(text[s:e], mc.span(line, s, e), anonymous_context=anonymous), "defined organisations")
-
-
-def _in_dictionary_word(word: str) -> bool:
-    """Is a capitalised word an ordinary English word ("the network Today, …")? By the verb and noun forms
-    lemminflect knows; names it does not."""
-    from lemminflect import getAllLemmas
-    return bool(getAllLemmas(word.lower()))
 
 
 def _names_listed_before(mc: MentionContext, line: Line, toks: list[Token], taken: Disjoint, anonymous: bool
