@@ -44,7 +44,13 @@ BE_WHAT = re.compile(r"^\s+(?:are|were|is|was|had\s+been|have\s+been)\s+(?P<what
 DONE_TO = re.compile(r"^\s+(?:of\s+(?:them|these|those)\s+)?(?:were|was|had\s+been|have\s+been|has\s+been)\s+"
                      r"(?P<what>(?:\w+ly\s+)?[a-z]+(?:ed|en|wn|ld|ght|ade|ept|ent|ung)\b[^\n]{0,120})")
 # "Staff: 42": a labelled figure (the label opens the line or follows a separator)
-FIELD_BEFORE = re.compile(r"(?:^|[;|•·]\s*|[.!?]\s+|\s{2,})(?P<label>[A-Z][\w ,'’()-]{1,60}?)\s*:\s*$")
+FIELD_BEFORE = re.compile(r"(?:(?:^|(?<=\d)\s|[;|•·])\s*(?:of\s+(?:whom|which)|including|among\s+them)\s+"
+                          r"(?P<part>[a-z][\w ,'’()-]{1,60}?)"
+                          r"|(?:^|[;|•·]\s*|[.!?]\s+|\s{2,})(?P<label>[A-Z][\w ,'’()-]{1,90}?))\s*:\s*$")
+# "(approx. USD 6.3 million)", "(118 in 2021)": a figure in brackets right after another, measuring the same
+AGAIN_BEFORE = re.compile(r"\d(?:\s*(?:million|billion|thousand|%|per\s*cent))?\s*\(\s*"
+                          r"(?:(?:about|approx\.?|approximately|around|roughly|some|ca\.|c\.)\s+)?$", re.I)
+AGAIN_AFTER = re.compile(r"\s*(?:in\s+(?:19|20)\d\d\s*)?\)")
 # "… rose from 35% to 82%": the noun phrase before a verb of change (after the clause's last comma)
 CHANGE = re.compile(r"(?:^|[,;:]\s+)(?P<np>[^,;:]{3,120}?)\s+(?:has\s+|have\s+|had\s+)?(?:rose|risen|fell|fallen|"
                     r"increased|decreased|dropped|grew|grown|declined|doubled|halved)\s+(?:from|to|by)\s")
@@ -161,7 +167,7 @@ class NumberCueError(SourceError):
 
 
 # "Of the 265 people supported by June 2025, 251 …": the whole a part is of, told before it
-WHOLE_BEFORE = re.compile(r"\b[Oo]f\s+(?:the|these|those|all|its|our|their)\s+\d[\d,]*\b[^,;:.]{0,80},\s+"
+WHOLE_BEFORE = re.compile(r"\b[Oo]f\s+(?:(?:the|these|those|all|its|our|their)\s+)?\d[\d,]*\b[^,;:.]{0,80},\s+"
                           r"(?:only\s+|just\s+|some\s+|about\s+)?$")
 # "a mother of two", "a team of 22": the number counts her children or its members
 GROUP_OF = re.compile(r"\b(mother|father|parent|grandmother|grandfather|widow|team|network|coalition|"
@@ -696,8 +702,14 @@ class StatisticsReader:
             said = self._said(did.group("what"))
             return " ".join(said), n.end + did.start("what") + len(" ".join(said))
         sentence = text[sentence_start:n.start]
-        if not phrase and (field := FIELD_BEFORE.search(text, max(0, n.start - 80), n.start)):
-            return field.group("label").strip(), n.end  # "Staff: 42", "Children accompanied since 2022: 1,380"
+        if not phrase and previous and AGAIN_BEFORE.search(text, max(0, n.start - 40), n.start) \
+                and AGAIN_AFTER.match(text, n.end):
+            # "GTQ 48.6 million (approx. USD 6.3 million)", "0 (118 in 2021)": the same measure again, in another
+            # currency or another year
+            return previous, n.end
+        if not phrase and (field := FIELD_BEFORE.search(text, max(0, n.start - 110), n.start)):
+            # "Staff: 42", "Children accompanied since 2022: 1,380", "  of whom unaccompanied: 5,912"
+            return (field.group("label") or field.group("part")).strip(), n.end
         if n.unit != "count" and (change := CHANGE.search(sentence)) and len(sentence) - change.end() <= 40 \
                 and not re.search(r"[,;:]", sentence[change.end():]):
             # (the figure must stand in the change's own words: "fell from 152 in 2023 to 109"; not "…, but stays
@@ -845,7 +857,7 @@ def _line_statistics(ctx: Context, reader: StatisticsReader, line: Line, taken: 
                 previous, previous_at = told.counted, n.start
             continue
         near = max(0, n.start - 300)  # a sentence's start is looked for nearby, not back to the paragraph's
-        sentence_start = max(text.rfind(". ", near, n.start) + 1, text.rfind("; ", near, n.start) + 1, near, 0)
+        sentence_start = max(_full_stop(text, near, n.start) + 1, text.rfind("; ", near, n.start) + 1, near, 0)
         counted, end = reader.counted(text, n, sentence_start,
                                       previous if previous_at >= sentence_start else "")
         if not counted:
@@ -877,6 +889,18 @@ def _line_statistics(ctx: Context, reader: StatisticsReader, line: Line, taken: 
                              upper=_lexical(n.upper) if n.upper is not None else None))
         taken.add(span.start, span.end)
     return out
+
+
+ABBREVIATED = re.compile(r"(?<![\w.])(?:approx|ca|c|incl|e\.g|i\.e|no|nos|art|para|vs|cf)$", re.I)
+
+
+def _full_stop(text: str, start: int, end: int) -> int:
+    """Where the last sentence before ``end`` ended (its ". "), -1 if none since ``start``: not the full stop of an
+    abbreviation ("approx. USD 6.3 million", "No. 87/2023")."""
+    at = text.rfind(". ", start, end)
+    while at >= 0 and ABBREVIATED.search(text[max(start, at - 8):at]):
+        at = text.rfind(". ", start, at)
+    return at
 
 
 def _key(ctx: Context, counted: str, value: str, keys: set[str]) -> str:

@@ -322,3 +322,15 @@ def test_a_mother_of_two_counts_her_children_and_a_team_of_22_its_members(stats)
     counted = {v: c for v, _, _, c, _, _ in found}
     assert counted["2"] == "children" and counted["22"] == "members of the team" and counted["12"] == "lawyers"
     assert counted.get("6") != "members of the staff"
+
+
+def test_a_key_figure_with_a_long_label_a_part_of_it_and_the_same_figure_again_in_brackets(stats):
+    found = stats("Children returned to Lowland from Northland and the Federation of Eastland: 16,480\n"
+                  "  of whom unaccompanied: 5,912\n"
+                  "Children held in immigration facilities: 0 (118 in 2021)\n"
+                  "Public budget for child reception, 2025: GTQ 48.6 million (approx. USD 6.3 million)\n")
+    counted = {v: c for v, _, _, c, _, _ in found}
+    assert counted["16480"] == "Children returned to Lowland from Northland and the Federation of Eastland"
+    assert counted["5912"] == "unaccompanied"
+    assert counted["118"] == "Children held in immigration facilities"
+    assert counted["6300000"] == counted["48600000"]  # the same budget, in another currency
