@@ -173,6 +173,10 @@ WHOLE_BEFORE = re.compile(r"\b[Oo]f\s+(?:(?:the|these|those|all|its|our|their)\s
 GROUP_OF = re.compile(r"\b(mother|father|parent|grandmother|grandfather|widow|team|network|coalition|"
                       r"group|family)\s+of\s+$", re.I)
 PARENT_NOUNS = frozenset({"mother", "father", "parent", "grandmother", "grandfather", "widow"})
+# a span of time, then a clause with a pronoun as its subject: "For fourteen months I was locked up"
+SPAN_THEN_CLAUSE = re.compile(r"^,?\s+(?:I|we|he|she|they|We|He|She|They)\s+(?:(?:was|were|had\s+been|have\s+been|"
+                              r"has\s+been|had|have|has)\s+)?(?P<verb>[a-z]+(?:ed|ing|ent|ept|eld))\b"
+                              r"(?:\s+(?P<up>up|out|away))?\b")
 # "187 of them", "42 of whom", "230 of these": a part of what was counted just before
 PART_OF_THOSE = re.compile(r"\s+of\s+(?:them|whom|these|those)\b")
 
@@ -632,6 +636,10 @@ class StatisticsReader:
                 return " ".join(said), n.end + be.start("what") + len(" ".join(said))
         if n.unit in TIME_UNITS and (lasted := self._for_span(text[sentence_start:n.start])):
             return lasted, n.end  # "had been held for longer than 28 days": time held
+        if n.unit in TIME_UNITS and (then := SPAN_THEN_CLAUSE.match(rest)) and _is_verb(then.group("verb").lower()):
+            # "For fourteen months I was locked up", "Within three months she was volunteering": the time of what
+            # the clause after it says
+            return f"time {then.group('verb').lower()}{' ' + then.group('up') if then.group('up') else ''}", n.end
         if n.unit in TIME_UNITS and (when := TIME_TO.match(rest)):
             # "some 90 days before the next review": the time to an event, named after it
             return f"time {when.group(1)} {when.group(2)}", n.end + when.end(2)

@@ -334,3 +334,9 @@ def test_a_key_figure_with_a_long_label_a_part_of_it_and_the_same_figure_again_i
     assert counted["5912"] == "unaccompanied"
     assert counted["118"] == "Children held in immigration facilities"
     assert counted["6300000"] == counted["48600000"]  # the same budget, in another currency
+
+
+def test_a_span_of_time_before_a_clause_is_the_time_of_what_it_says_and_a_pronoun_counts_nothing(stats):
+    found = stats("For six months they were held in a centre. Within three months I was volunteering at a food bank. "
+                  "For two years I was a number.\n")
+    assert [(v, c) for v, _, _, c, _, _ in found] == [("6", "time held"), ("3", "time volunteering")]
