@@ -1544,5 +1544,5 @@ def _full_names(mentions: list[Mention]) -> None:
 
 
 def _line_of(ctx: Context, span: Span) -> int:
-    return next((ln.lineno for ln in ctx.lines if ln.starts and ln.starts[0] <= span.start <= ln.ends[-1]), -1)
+    return line.lineno if (line := ctx.line_at(span.start)) is not None else -1
 

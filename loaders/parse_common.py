@@ -132,12 +132,21 @@ class Context:
     used: set[int] = field(default_factory=set)  # indices of lines some recogniser placed
     publisher: str = ""  # who the manifest says published it: the "we" of an article or a briefing
     _index: dict[int, int] = field(default_factory=dict, repr=False)
+    _starts: list[int] = field(default_factory=list, repr=False)
 
     def index(self, line: Line) -> int:
         """The position of a line in the document (lines are compared by identity; the map is built once)."""
         if not self._index:
             self._index = {id(ln): k for k, ln in enumerate(self.lines)}
         return self._index[id(line)]
+
+    def line_at(self, offset: int) -> Line | None:
+        """The line that holds a document offset, or None (the lines' first offsets, listed once, are bisected)."""
+        if not self._starts:
+            self._starts = [ln.starts[0] if ln.starts else -1 for ln in self.lines]
+        k = bisect_right(self._starts, offset) - 1
+        line = self.lines[k] if k >= 0 else None
+        return line if line is not None and line.starts and offset <= line.ends[-1] else None
 
     @property
     def cues(self) -> StructureCues:

@@ -16,7 +16,7 @@ cue words and patterns are data (``data/gazetteer/relation_cues.yaml``).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -214,7 +214,9 @@ class RelationContext:
     host_spans: list[Span] = field(default_factory=list)  # where the genre parser read the exchange's hosts
     interviewee: OrgRef | None = None  # an interview's: whose "we" its answers speak
     answering: bool = False  # is the line being read an answer of an interview ("A: …")?
-    line_starts: list[int] = field(default_factory=list)  # the first offset of each line, once asked (_line_at)
+    bodies_of_people: dict[str, OrgRef | None] | None = None  # a person's organisation by name, once asked
+    actors: list[tuple[int, Actor]] = field(default_factory=list)  # every actor of the document, by offset
+    actor_starts: list[int] = field(default_factory=list)  # their offsets (bisected)
 
 
 Relation = Callable[[RelationContext, Sentence], None]
@@ -879,35 +881,37 @@ def _speakers_body(rc: RelationContext, s: Sentence, a: int, b: int) -> Actor | 
     m = SPEAKERS_BODY.search(s.masked, a, b)
     if m is None or _unnamed(s) is not None:
         return None
-    line_start, at = s.line.starts[0], s.line.starts[s.start + m.end() - 1]  # (where "her …" is)
-    people = [x.actor for x in rc.ctx.out.mentions
-              if isinstance(x.actor, PersonRef) and line_start <= x.actor.span.start < at]
+    at = s.line.starts[s.start + m.end() - 1]  # (where "her …" is)
+    before = rc.actors[bisect_left(rc.actor_starts, s.line.starts[0]):bisect_left(rc.actor_starts, at)]
+    people = [x for _, x in before if isinstance(x, PersonRef)]
     if not people:
         return None
-    name = people[-1].name
-    return next((body for x in rc.ctx.out.mentions if isinstance(x.actor, PersonRef) and x.actor.name == name
-                 and (body := x.actor.org or _org_after(rc, x.actor))), None)
+    if rc.bodies_of_people is None:
+        rc.bodies_of_people = _bodies_of_people(rc)
+    return rc.bodies_of_people.get(people[-1].name)
 
 
-def _org_after(rc: RelationContext, person: PersonRef) -> OrgRef | None:
-    """The organisation written right after a person's name: "Ms. Baek (Dasarang Centre …)", "Dr Rahman of the
-    Institute …"."""
-    line = _line_at(rc, person.span.start)
-    end = _line_offset(line, person.span.end)
-    for x in rc.ctx.out.mentions:
-        if isinstance(x.actor, OrgRef) and 0 < x.actor.span.start - person.span.end <= 12 \
-                and line.starts[0] <= x.actor.span.start <= line.ends[-1]:
-            gap = line.text[end:_line_offset(line, x.actor.span.start)]
-            if re.fullmatch(r"\s*\(\s*|,?\s+(?:of|from|at)\s+(?:the\s+)?", gap):
-                return x.actor
-    return None
-
-
-def _line_at(rc: RelationContext, offset: int) -> Line:
-    """The line holding a document offset (the lines' first offsets are bisected, listed once per document)."""
-    if not rc.line_starts:
-        rc.line_starts = [line.starts[0] if line.starts else 0 for line in rc.ctx.lines]
-    return rc.ctx.lines[max(0, bisect_right(rc.line_starts, offset) - 1)]
+def _bodies_of_people(rc: RelationContext) -> dict[str, OrgRef | None]:
+    """Each person's organisation, by name, wherever the document gave it: her mention's own, or the organisation
+    written right after her name ("Ms. Baek (Dasarang Centre …)", "Dr Rahman of the Institute …"). Worked out once
+    per document, in one pass over its mentions."""
+    mentions = sorted(rc.ctx.out.mentions, key=lambda x: x.actor.span.start)
+    out: dict[str, OrgRef | None] = {}
+    for k, x in enumerate(mentions):
+        person = x.actor
+        if not isinstance(person, PersonRef) or out.get(person.name) is not None:
+            continue
+        body = person.org
+        line = rc.ctx.line_at(person.span.start)
+        for y in mentions[k + 1:k + 4]:  # the next mentions: an organisation right after the name
+            if body is not None or line is None or y.actor.span.start - person.span.end > 12:
+                break
+            if isinstance(y.actor, OrgRef) and y.actor.span.start <= line.ends[-1] and re.fullmatch(
+                    r"\s*\(\s*|,?\s+(?:of|from|at)\s+(?:the\s+)?",
+                    line.text[_line_offset(line, person.span.end):_line_offset(line, y.actor.span.start)]):
+                body = y.actor
+        out[person.name] = body
+    return out
 
 
 def _clause_subject(rc: RelationContext, s: Sentence, a: int, b: int) -> Actor | None:
@@ -1129,7 +1133,8 @@ def read_relations(ctx: Context, cues: RelationCues, vocab: Vocabulary) -> None:
     rc = RelationContext(ctx, cues, vocab, parsed_partnerships=Intervals([p.span for p in ctx.out.partnerships]),
                          parsed_practices={p.label: p.span for p in ctx.out.practices},
                          commitments=Intervals(to_be_done),
-                         parsed_practice_spans=Intervals([p.span for p in ctx.out.practices]))
+                         parsed_practice_spans=Intervals([p.span for p in ctx.out.practices]),
+                         actors=actors, actor_starts=starts)
     rc.interviewee = _interviewee(ctx)
     rc.host_spans = [h.span for h in ctx.out.exchange.hosts]
     previous: Line | None = None
