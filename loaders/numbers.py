@@ -48,8 +48,7 @@ FIELD_BEFORE = re.compile(r"(?:(?:^|(?<=\d)\s|[;|•·])\s*(?:of\s+(?:whom|which
                           r"(?P<part>[a-z][\w ,'’()-]{1,60}?)"
                           r"|(?:^|[;|•·]\s*|[.!?]\s+|\s{2,})(?P<label>[A-Z][\w ,'’()-]{1,90}?))\s*:\s*$")
 # "(approx. USD 6.3 million)", "(118 in 2021)": a figure in brackets right after another, measuring the same
-AGAIN_BEFORE = re.compile(r"\d(?:\s*(?:million|billion|thousand|%|per\s*cent))?\s*\(\s*"
-                          r"(?:(?:about|approx\.?|approximately|around|roughly|some|ca\.|c\.)\s+)?$", re.I)
+AGAIN_BEFORE = re.compile(r"\d(?:\s*(?:million|billion|thousand|%|per\s*cent))?\s*\(\s*$", re.I)
 AGAIN_AFTER = re.compile(r"\s*(?:in\s+(?:19|20)\d\d\s*)?\)")
 # "… rose from 35% to 82%": the noun phrase before a verb of change (after the clause's last comma)
 CHANGE = re.compile(r"(?:^|[,;:]\s+)(?P<np>[^,;:]{3,120}?)\s+(?:has\s+|have\s+|had\s+)?(?:rose|risen|fell|fallen|"
@@ -710,8 +709,8 @@ class StatisticsReader:
             said = self._said(did.group("what"))
             return " ".join(said), n.end + did.start("what") + len(" ".join(said))
         sentence = text[sentence_start:n.start]
-        if not phrase and previous and AGAIN_BEFORE.search(text, max(0, n.start - 40), n.start) \
-                and AGAIN_AFTER.match(text, n.end):
+        if not phrase and previous and AGAIN_AFTER.match(text, n.end) and AGAIN_BEFORE.search(
+                self.qualifier.sub("", text[max(0, n.start - 40):n.start])):  # (a qualifier between: "(approx. …")
             # "GTQ 48.6 million (approx. USD 6.3 million)", "0 (118 in 2021)": the same measure again, in another
             # currency or another year
             return previous, n.end

@@ -71,6 +71,7 @@ class RelationCues:
     beneficiary: re.Pattern  # the people a practice is done for ("to the adolescents", "meet people")
     presenting: re.Pattern  # "X presented the centre's model …": the practice is the object
     opinion: re.Pattern  # "… cautioned that …": what follows is an opinion
+    speakers_body: re.Pattern  # "her organisation", "his centre": the body of the person the text speaks of
 
     @classmethod
     def load(cls, data_dir: Path) -> RelationCues:
@@ -82,7 +83,8 @@ class RelationCues:
                              "meeting_nouns", "practice_list_labels", "reporting_verbs", "practice_lemmas",
                              "practice_lemmas_past", "practice_naming_lemmas", "outcome_lemmas",
                              "publisher_partnership_cues", "nominal_practice_heads", "state_instrument_heads",
-                             "practice_beneficiaries", "presenting_verbs", "opinion_cues")}
+                             "practice_beneficiaries", "presenting_verbs", "opinion_cues",
+                             "speaker_body_nouns")}
         lists["practice_naming"] = sorted(verb_forms(lists["practice_naming_lemmas"]))
         lists["practice_gerunds"] = sorted(verb_forms(lists["practice_lemmas"] + lists["practice_lemmas_past"]
                                                       + lists["practice_naming_lemmas"], gerund=True))
@@ -140,7 +142,9 @@ class RelationCues:
                    re.compile(rf"(?:{words('state_instrument_heads')})", re.I),
                    re.compile(rf"(?<![\w-])(?:{words('practice_beneficiaries')})(?![\w-])", re.I),
                    re.compile(rf"(?<![\w-])(?:{words('presenting_verbs')})\s+(?!(?:that|how|what|why|its\s+work)\b)"),
-                   re.compile(rf"\b(?:{words('opinion_cues')})\b"))
+                   re.compile(rf"\b(?:{words('opinion_cues')})\b"),
+                   re.compile(rf"(?:^|\b(?:how|that|and|since|\d{{4}},?)\s+|^\W*(?:\w+\s+){{0,3}}?)(?:[Hh]er|[Hh]is)\s+"
+                              rf"(?:own\s+)?(?:{words('speaker_body_nouns')})\b"))
 
 
 def verb_forms(lemmas: list[str], base: bool = True, gerund: bool = False, present: bool = False) -> set[str]:
@@ -868,17 +872,11 @@ def _relative_doer(rc: RelationContext, s: Sentence, a: int) -> Actor | None:
     return None
 
 
-# "her organisation", "his centre": the body of the person the text speaks of
-SPEAKERS_BODY = re.compile(r"(?:^|\b(?:how|that|and|since|\d{4},?)\s+|^\W*(?:\w+\s+){0,3}?)(?:[Hh]er|[Hh]is)\s+"
-                           r"(?:own\s+)?(?:organi[sz]ation|centre|center|office|team|agency|network|NGO|charity|"
-                           r"association|foundation|institute|clinic|service|council|collective|group)\b")
-
-
 def _speakers_body(rc: RelationContext, s: Sentence, a: int, b: int) -> Actor | None:
     """"Since 2022 her organisation had provided housing …", "Ruth Nakato explained how her centre meets people …":
     the organisation of the person named last before it in the paragraph, wherever the document gave it. Never in
     an anonymous passage (the Chatham House Rule leaves her organisation unnamed)."""
-    m = SPEAKERS_BODY.search(s.masked, a, b)
+    m = rc.cues.speakers_body.search(s.masked, a, b)
     if m is None or _unnamed(s) is not None:
         return None
     at = s.line.starts[s.start + m.end() - 1]  # (where "her …" is)
