@@ -18,8 +18,8 @@ once the directory stays within the bound. No single answer larger than a sixtee
 
 What is cached must not depend on anything outside the key: no answer is built from the request's
 Host (absolute URLs come from PUBLIC_URL, webapp/hosts.py), and the key carries the build, the
-app's settings and a format version, so an entry written by another configuration or an older
-version of this code is never served.
+app's settings, a format version and a digest of the explorer's code and named queries, so an entry
+written by another configuration or an older version of this code is never served.
 
 Set ``PAGE_CACHE_MB`` (env ``ATDKG_PAGE_CACHE_MB``) to 0 to turn it off.
 """
@@ -39,6 +39,21 @@ DISK_LIMIT = 64 * 2**20  # an answer larger than this is not kept at all
 VERSION = 2  # of the key and entry format: entries of other versions are never read
 
 
+def code_fingerprint() -> str:
+    """A digest of what renders answers — the explorer's code, templates and static files, the named
+    queries — so that after an upgrade a page rendered by the old code is never served from disk."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for base in (root, root.parent / "queries"):
+        for path in sorted(base.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".html", ".rq", ".css", ".js", ".yaml"):
+                digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CODE = code_fingerprint()
+
+
 class ResponseCache:
     def __init__(self, max_bytes: int, build: str, directory: Path | None = None, disk_bytes: int = 256 * 2**20):
         self.max_bytes = max_bytes
@@ -55,7 +70,7 @@ class ResponseCache:
         """The same key from the raw WSGI environ (middleware) and from Flask (request.environ)."""
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("CONTENT_LENGTH") not in (None, "", "0"):
             return None
-        return (VERSION, self.build, environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
+        return (VERSION, CODE, self.build, environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
                 environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", ""))
 
     def _file(self, key: tuple) -> Path | None:

@@ -25,6 +25,7 @@ from atdkg.loaders.sources import read_text
 from atdkg.queries import QueryError, formats
 
 from . import coverage as build_coverage
+from . import entity_view
 from .pages import family, page
 from .store import named
 
@@ -41,9 +42,18 @@ def base() -> str:
 
 
 def local_path(iri: str) -> str | None:
-    """The explorer's path for a graph IRI, or None for an IRI outside the dataset."""
-    if iri.startswith(base() + "id/"):
-        return "/id/" + iri[len(base()) + 3:]
+    """The explorer's path for an IRI under the base (entities, ontology terms, vocabulary concepts), or
+    None for an IRI outside the dataset: every link under the base stays in the explorer."""
+    b = base()
+    if iri.startswith(b + "id/"):
+        return "/id/" + iri[len(b) + 3:]
+    if iri.startswith(b + "ontology"):
+        rest = iri[len(b) + len("ontology"):]
+        return "/ontology" + (rest if rest.startswith("#") or not rest else "#" + rest.lstrip("/#"))
+    if iri.startswith(b + "vocab/"):
+        return "/vocab/" + iri[len(b) + 6:]
+    if iri.startswith(b + "graph/"):
+        return "/graph/" + iri[len(b) + 6:]
     return None
 
 
@@ -69,6 +79,12 @@ def term_link(term, label=None) -> Markup:
         if urlparse(str(term)).scheme in ("http", "https"):
             return Markup('<a href="{}" rel="nofollow">{}</a>').format(str(term), str(label))
     return link_for(term)
+
+
+@bp.app_template_test("link_value")
+def is_link_value(cell) -> bool:
+    """Whether a page cell is an entity_view.Value (a term with its label), for the templates."""
+    return isinstance(cell, entity_view.Value)
 
 
 @bp.app_template_global()
@@ -154,12 +170,23 @@ bp.record_once(_register_anypath)
 
 @bp.route("/id/<anypath:rest>")
 def entity(rest: str):
-    _check_path("/id/", rest)
+    return entity_response(base() + "id/", "/id/", rest)
+
+
+@bp.route("/graph/<anypath:rest>")
+def named_graph(rest: str):
+    """A named graph's description (which document its statements came from), as an entity page."""
+    return entity_response(base() + "graph/", "/graph/", rest)
+
+
+def entity_response(namespace: str, prefix: str, rest: str) -> Response:
+    """The page (or a twin) of the resource ``namespace + rest``, served at ``prefix + rest``."""
+    _check_path(prefix, rest)
     suffix = None
     stem, dot, ext = rest.rpartition(".")
     if dot and ext in TWINS:
         rest, suffix = stem, ext
-    iri = base() + "id/" + rest
+    iri = namespace + rest
     try:
         described = named("describe", iri=iri)
     except QueryError as e:  # valid in RFC 3987 yet refused as a parameter (e.g. a no-break space)
@@ -169,36 +196,46 @@ def entity(rest: str):
     if suffix is None:
         best = request.accept_mimetypes.best_match(["text/html", *NEGOTIATED])
         suffix = NEGOTIATED.get(best) if best is not None and best != "text/html" else None
-    path = "/id/" + rest
+    path = prefix + rest
     doc_row = _source_document(iri, described.triples)
     coverage = coverage_of(doc_row) if doc_row else None
-    if suffix:
+    if suffix and TWINS[suffix][0] != "json":
         fmt, media = TWINS[suffix]
-        body = _entity_json(iri, coverage) if fmt == "json" else formats.write(described, fmt)
-        response = Response(body, mimetype=media)
+        response = Response(formats.write(described, fmt), mimetype=media)
     else:
-        response = Response(render_template(
-            "entity.html", iri=iri, path=path, label=_label(iri, described.triples),
-            outgoing=named("entity-outgoing", iri=iri).rows, incoming=named("entity-incoming", iri=iri).rows,
-            evidence=named("entity-evidence", iri=iri).rows, twins=TWINS, coverage=coverage))
+        outgoing, incoming = named("entity-outgoing", iri=iri).rows, named("entity-incoming", iri=iri).rows
+        evidence = named("entity-evidence", iri=iri).rows
+        view = readable_view(iri, described.triples, outgoing, incoming)
+        if suffix:
+            response = Response(_entity_json(iri, outgoing, incoming, evidence, view, coverage),
+                                mimetype=TWINS[suffix][1])
+        else:
+            response = Response(render_template(
+                "entity.html", iri=iri, path=path, label=view.label, view=view, outgoing=outgoing,
+                incoming=incoming, evidence=evidence, twins=TWINS, coverage=coverage))
     response.headers["Link"] = _alternates(path)
     response.headers["Vary"] = "Accept"
     return response
 
 
-def _label(iri: str, graph) -> str:
-    from rdflib.namespace import RDFS
-    value = graph.value(URIRef(iri), RDFS.label)
-    return str(value) if value is not None else iri.rsplit("/", 1)[-1]
+def readable_view(iri: str, graph, outgoing, incoming) -> entity_view.View:
+    """The page's readable view; States, organisations and people gather what their bodies and people did
+    (entity-rollup), exchanges and agenda items their agenda (entity-exchange)."""
+    from rdflib.namespace import RDF
+    types = {str(t) for t in graph.objects(URIRef(iri), RDF.type)}
+    kind = next((k for cls, k in entity_view.KINDS if cls in types), "thing")
+    rollup = named("entity-rollup", iri=iri).rows if kind in ("state", "organisation", "person") else None
+    exchange = named("entity-exchange", iri=iri).rows if kind in ("exchange", "agenda-item") else None
+    return entity_view.build(iri, outgoing, incoming, rollup=rollup, exchange=exchange, link=term_link)
 
 
-def _entity_json(iri: str, coverage: dict | None = None) -> str:
-    """The page's machine-readable twin: outgoing and incoming links and evidence, as plain JSON (and a
-    source document's coverage, as on its page)."""
+def _entity_json(iri: str, outgoing, incoming, evidence, view: entity_view.View, coverage: dict | None = None) -> str:
+    """The page's machine-readable twin: what the page says (summary, sections), the outgoing and incoming
+    links and evidence as plain JSON (and a source document's coverage, as on its page)."""
     def rows(result):
-        return [{k: str(v) for k, v in r.items()} for r in result.rows]
-    twin = {"iri": iri, "outgoing": rows(named("entity-outgoing", iri=iri)),
-            "incoming": rows(named("entity-incoming", iri=iri)), "evidence": rows(named("entity-evidence", iri=iri))}
+        return [{k: str(v) for k, v in r.items()} for r in result]
+    twin = {"iri": iri, **view.as_json(), "outgoing": rows(outgoing), "incoming": rows(incoming),
+            "evidence": rows(evidence)}
     if coverage is not None:
         twin["coverage"] = coverage
     return json.dumps(twin, ensure_ascii=False, indent=1)

@@ -80,7 +80,8 @@ def named_query(name: str):
         return Response(formats.write(result, kind), mimetype=media)
     from urllib.parse import urlencode
     qs = urlencode(values)
-    twins = {s: f"/queries/{q.name}.{s}" + (f"?{qs}" if qs else "") for s in ("json", "csv")}
+    # no twins to link before the required parameters are given: they would answer 400
+    twins = {} if result is None else {s: f"/queries/{q.name}.{s}" + (f"?{qs}" if qs else "") for s in ("json", "csv")}
     return render_template("query.html", q=q, values=values, result=result, twins=twins,
                            twin_types={"json": "application/sparql-results+json", "csv": "text/csv"})
 
