@@ -26,7 +26,7 @@ def csp_with_style_hashes(*stylesheets: str) -> str:
     page whose library injects a fixed stylesheet. Any other inline style stays blocked; no 'unsafe-inline'."""
     import base64
     import hashlib
-    hashes = " ".join("'sha256-{}'".format(base64.b64encode(hashlib.sha256(css.encode()).digest()).decode())
+    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()}'"
                       for css in stylesheets)
     return CSP.replace("style-src 'self';", f"style-src 'self' {hashes};" if hashes else "style-src 'self';")
 

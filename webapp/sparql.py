@@ -9,9 +9,8 @@ description for RDF clients. CORS is open here (no credentials) and nowhere else
 """
 from __future__ import annotations
 
-import time
-
 import json
+import time
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from werkzeug.exceptions import HTTPException, ServiceUnavailable, TooManyRequests
