@@ -171,3 +171,14 @@ def test_yasr_still_injects_the_stylesheet_allowed(app):
     bundle = (Path(ROOT) / "node_modules" / VENDOR_FILES["yasgui.min.js"]).read_text(encoding="utf-8")
     assert "`" + YASR_STYLESHEETS[0] + "`" in bundle
     assert "`*{cursor:`+" in bundle and "`!important}`" in bundle  # the drag cursor: '*{cursor:' + dragCursor + …
+
+
+def test_the_index_folds_names_as_everything_else_does(app):
+    """search.fold_name's ASCII fast path gives atdkg.terms.fold's key for every name in the graph."""
+    from atdkg.terms import fold
+    from atdkg.webapp import search
+    with app.app_context():
+        names = [written for _, _, written in search.index().names]
+    assert len(names) > 500
+    for text in [*names, "- & Co", "a ' b", "  x--y ;", "O'Neil & Sons,", "UNHCR’s", "Açık"]:
+        assert search.fold_name(text) == fold(text), text

@@ -61,7 +61,8 @@ class Index:
     names: list[tuple[str, int, str]]            # (folded name, entity number, the name as written)
     exact: dict[str, list[int]]                   # folded name → name numbers
     by_name: list[tuple[str, int]]                # sorted (folded name, name number): prefixes by bisection
-    by_word: list[tuple[str, int]]                # sorted (word of a folded name, name number)
+    words: list[str]                              # the distinct words of the folded names, sorted
+    having: dict[str, list[int]]                  # word → the numbers of the names that have it
     joined: str                                   # the folded names, one a line: "contains" with str.find
     starts: list[int]                             # where each name starts in `joined`
 
@@ -84,7 +85,7 @@ class Index:
         if words:
             common = None
             for w in words:
-                having = set(_prefixed(self.by_word, w))
+                having = {n for word in _starting(self.words, w) for n in self.having[word]}
                 common = having if common is None else common & having
                 if not common:
                     break
@@ -121,6 +122,25 @@ class Index:
         return hits, len(ordered)
 
 
+_SPACES, _NOT_WORD = re.compile(r"\s+"), re.compile(r"[^\w']+|'")
+
+
+def fold_name(text: str) -> str:
+    """atdkg.terms.fold, with a fast path for ASCII text (most names; the same result, tested): building
+    the index folds every name once, and fold's per-character Unicode work is most of that time."""
+    if not text.isascii():
+        return fold(text)
+    return _SPACES.sub(" ", _NOT_WORD.sub(" ", text.lower().replace("&", " and "))).strip()
+
+
+def _starting(words: list[str], prefix: str):
+    """The sorted words that start with ``prefix``."""
+    i = bisect.bisect_left(words, prefix)
+    while i < len(words) and words[i].startswith(prefix):
+        yield words[i]
+        i += 1
+
+
 def _prefixed(pairs: list[tuple[str, int]], prefix: str):
     """The numbers of the sorted pairs whose text starts with ``prefix``."""
     i = bisect.bisect_left(pairs, (prefix, -1))
@@ -154,22 +174,23 @@ def build(name_rows: list[dict], kind_rows: list[dict]) -> Index:
             entities.append(Entity(iri, r["label"], [_local(t) for t in types], _kind(types, class_label, supers),
                                    _group(types, supers)))
         e = number[iri]
-        folded = fold(r["name"])
+        folded = fold_name(r["name"])
         if folded and (e, folded) not in seen:
             seen.add((e, folded))
             names.append((folded, e, r["name"]))
             entities[e].names.append(r["name"])
     exact: dict[str, list[int]] = {}
-    by_word: list[tuple[str, int]] = []
+    having: dict[str, list[int]] = {}
     for n, (folded, _, _) in enumerate(names):
         exact.setdefault(folded, []).append(n)
-        by_word += [(w, n) for w in set(_WORD.findall(folded))]
+        for w in set(folded.split(" ")):  # a folded name is words and single spaces
+            having.setdefault(w, []).append(n)
     starts, offset = [], 0
     for folded, _, _ in names:
         starts.append(offset)
         offset += len(folded) + 1
-    return Index(entities, names, exact, sorted((f, n) for n, (f, _, _) in enumerate(names)), sorted(by_word),
-                 "\n".join(f for f, _, _ in names), starts)
+    return Index(entities, names, exact, sorted((f, n) for n, (f, _, _) in enumerate(names)), sorted(having),
+                 having, "\n".join(f for f, _, _ in names), starts)
 
 
 def _kind(types: list[str], class_label: dict[str, str], supers: dict[str, set[str]]) -> str:

@@ -34,8 +34,8 @@ def test_results_table_in_view_after_run(page, server):
     page.wait_for_timeout(300)  # the scroll that brings the answer into view runs after YASR has drawn
     box = page.evaluate(BOX, ".yasr table")
     assert box["height"] > 100 and page.locator(".yasr table tbody tr").count() >= 3
-    assert 0 <= box["top"] and box["bottom"] <= box["vh"], box  # all of it in the window, not 1,100 px below
-    assert 0 <= box["left"] and box["right"] <= box["vw"] and box["width"] <= box["vw"], box
+    assert box["top"] >= 0 and box["bottom"] <= box["vh"], box  # all of it in the window, not 1,100 px below
+    assert box["left"] >= 0 and box["right"] <= box["vw"] and box["width"] <= box["vw"], box
     editor = page.evaluate(BOX, ".yasqe")
     assert editor["bottom"] <= box["top"] and box["top"] - editor["bottom"] < 150, (editor, box)  # right under it
     assert page.locator(".yasr table").is_visible()
