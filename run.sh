@@ -6,8 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/venv.sh
-if command -v npm >/dev/null && [ ! -d node_modules ]; then
+# npm ci when node_modules is absent, or older than package-lock.json (npm writes node_modules/.package-lock.json
+# at each install): a front-end package added since the last install then arrives without a manual step
+if command -v npm >/dev/null && { [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   npm ci --no-audit --no-fund --loglevel=error || echo "note: npm ci failed; the editor and the network graph fall back to plain HTML" >&2
+elif ! command -v npm >/dev/null && [ ! -d node_modules ]; then
+  echo "note: npm (Node.js) is not installed; the SPARQL editor and the network graph fall back to plain HTML" >&2
 fi
 .venv/bin/atdkg build
 exec .venv/bin/atdkg serve "$@"

@@ -21,6 +21,16 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
+def csp_with_style_hashes(*stylesheets: str) -> str:
+    """The site's CSP, plus exactly these stylesheet texts as <style> elements (by their sha256): for a
+    page whose library injects a fixed stylesheet. Any other inline style stays blocked; no 'unsafe-inline'."""
+    import base64
+    import hashlib
+    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()}'"
+                      for css in stylesheets)
+    return CSP.replace("style-src 'self';", f"style-src 'self' {hashes};" if hashes else "style-src 'self';")
+
+
 # Settings and their defaults; each can be set as $ATDKG_<NAME> (or in test_config). Limits are per query
 # child or per client, as named; see README, "Serving in public".
 DEFAULTS: dict[str, float | int | str] = {

@@ -10,7 +10,6 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 
 from atdkg import ontology, queries
 from atdkg.queries import formats
-from atdkg.terms import fold
 
 from .hosts import public_url
 from .pages import family, page, rows_of
@@ -107,31 +106,33 @@ def validation(fmt):
 
 
 # -- search -------------------------------------------------------------------------------------------
-def search_hits(q: str) -> list[dict]:
-    """Entities with a name whose folded form contains the folded text (the text never reaches SPARQL)."""
-    needle = fold(q)
-    if not needle:
-        return []
-    hits: dict[str, dict] = {}
-    for r in rows_of("page-labels"):
-        if needle in fold(r["name"]):
-            hit = hits.setdefault(r["entity"], {"entity": r["entity"], "label": r["label"], "matched": [], "types": []})
-            if r["name"] not in hit["matched"]:
-                hit["matched"].append(r["name"])
-            t = r["type"].rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-            if t not in hit["types"]:
-                hit["types"].append(t)
-    return sorted(hits.values(), key=lambda h: (fold(h["label"]) != needle, h["label"].casefold(), h["entity"]))
+SEARCH_LIMIT, MAX_SEARCH_LIMIT = 100, 500  # hits per answer unless ?limit= (suggestions ask for 8)
+
+
+def search_limit() -> int:
+    raw = request.args.get("limit", "")
+    if not raw:
+        return SEARCH_LIMIT
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_SEARCH_LIMIT:
+        abort(400, f"limit={raw[:20]!r}: give a whole number from 1 to {MAX_SEARCH_LIMIT}")
+    return int(raw)
 
 
 @family("/search", bp)
 def search(fmt):
+    """Ranked hits (webapp/search.py); each with its kind and page. JSON twin: {q, count, hits}; suggestions
+    as you type call /search.json?q=…&limit=8 (static/js/search-suggest.js)."""
+    from .entities import local_path
+    from .search import index
     q = request.args.get("q", "")
     if len(q) > MAX_Q:
         abort(400, f"the search text is {len(q)} characters; at most {MAX_Q} are allowed")
-    hits = search_hits(q) if q.strip() else []
-    table = [dict(h, matched=h["matched"], types=h["types"]) for h in hits]
-    return page(fmt, "search.html", {"q": q, "hits": hits}, table, q=q, hits=hits)
+    limit = search_limit()
+    hits, count = index().search(q, limit) if q.strip() else ([], 0)
+    for h in hits:
+        h["href"] = local_path(h["entity"]) or h["entity"]
+    table = [{k: h[k] for k in ("entity", "label", "kind", "match", "href", "matched", "types")} for h in hits]
+    return page(fmt, "search.html", {"q": q, "count": count, "hits": hits}, table, q=q, hits=hits, count=count)
 
 
 # -- downloads and VoID -------------------------------------------------------------------------------

@@ -2,21 +2,24 @@
 
 GET ?query=…, POST form (query=…) and POST direct (application/sparql-query). Results by
 Accept (or ?format=): SPARQL JSON/XML, CSV, TSV for SELECT/ASK; Turtle, JSON-LD, N-Triples
-for CONSTRUCT/DESCRIBE. Without a query: the editor page for browsers, the service
+for CONSTRUCT/DESCRIBE; ``format=html`` (the editor page's plain form, for browsers without
+JavaScript): the editor page again with the results as a table, or the error (line and column in
+the text as typed) next to the query. Without a query: the editor page for browsers, the service
 description for RDF clients. CORS is open here (no credentials) and nowhere else.
 """
 from __future__ import annotations
 
+import json
 import time
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
-from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
+from werkzeug.exceptions import HTTPException, ServiceUnavailable, TooManyRequests
 
 from atdkg import queries
 from atdkg.queries import formats
 from atdkg.queries.stores import QuerySyntaxError, QueryTimeout, StoreError
 
-from . import safety, store
+from . import csp_with_style_hashes, safety, store
 from .budget import OverBudget, client_key
 from .hosts import public_url
 from .runner import AdhocQuery, Busy, QueryRefused, QueryResources
@@ -30,6 +33,22 @@ GRAPH_TYPES = {"text/turtle": "turtle", "application/ld+json": "jsonld", "applic
 MEDIA = {**{v: k for k, v in RESULT_TYPES.items() if k.startswith(("application/sparql", "text/"))},
          **{v: k for k, v in GRAPH_TYPES.items()}}
 CHARSET = "; charset=utf-8"
+# YASR's results table (its column-resizer) adds these two stylesheets as <style> elements: the layout
+# rules of the table's column grips, and the cursor while a column is dragged. Under the site's
+# `style-src 'self'` they are blocked, and the grips then stack up as a 1,100 px blank above a table
+# wider than the page. The editor page allows exactly these texts by hash (any other inline style stays
+# blocked); a new YASGUI version that changes them shows up as a CSP error in the browser tests.
+YASR_STYLESHEETS = (
+    " .grip-resizable{table-layout:fixed;} .grip-resizable > tbody > tr > td, .grip-resizable > tbody > tr > th"
+    "{overflow:hidden} .grip-padding > tbody > tr > td, .grip-padding > tbody > tr > th{padding-left:0!important; "
+    "padding-right:0!important;} .grip-container{ height:0px; position:relative;} .grip-handle{margin-left:-5px; "
+    "position:absolute; z-index:5; } .grip-handle .grip-resizable{position:absolute;background-color:red;"
+    "filter:alpha(opacity=1);opacity:0;width:10px;height:100%;cursor: col-resize;top:0px} .grip-lastgrip"
+    "{position:absolute; width:1px; } .grip-drag{ border-left:1px dotted black;\t} .grip-flex{width:auto!important;} "
+    ".grip-handle.grip-disabledgrip .grip-resizable{cursor:default; display:none;}",
+    "*{cursor:col-resize!important}",
+)
+HTML_ROWS = 1000  # rows the plain form's table shows (the other formats give up to MAX_ROWS)
 
 
 def _cors(response: Response) -> Response:
@@ -84,6 +103,8 @@ def endpoint():
     text = _query_text()
     if text is None:
         return _cors(_no_query())
+    if (request.args.get("format") or request.form.get("format")) == "html":
+        return _html_answer(text)
     if not text.strip():
         abort(400, "the query is empty")
     try:
@@ -150,13 +171,54 @@ def _no_query() -> Response:
     best = request.accept_mimetypes.best_match(["text/html", "text/turtle", "application/ld+json",
                                                "application/n-triples"])
     if best == "text/html" or (best is None and not request.accept_mimetypes):
-        cat = queries.catalogue()
-        examples = [{"name": q.name, "title": q.title} for q in cat.values()]
-        return Response(render_template("sparql.html", examples=examples, prefixes=queries.PREFIXES,
-                                        endpoint=public_url("/sparql")))
+        return editor_page()
     if best is None:
         abort(400, "missing query parameter")
     return Response(formats.write(_service_description(), GRAPH_TYPES[best]), mimetype=best)
+
+
+def editor_page(query: str | None = None, error: str | None = None, table: dict | None = None,
+                status: int = 200) -> Response:
+    """The editor: YASGUI when `npm ci` has installed it, else (and without JavaScript) the plain form;
+    with the plain form's results or error when there are some."""
+    from .network_view import vendor_available
+    examples = [{"name": q.name, "title": q.title} for q in queries.catalogue().values()]
+    response = Response(render_template("sparql.html", examples=examples, prefixes=queries.PREFIXES,
+                                        endpoint=public_url("/sparql"), query=query, error=error, table=table),
+                        status=status)
+    if vendor_available("yasgui"):
+        response.headers["Content-Security-Policy"] = csp_with_style_hashes(*YASR_STYLESHEETS)
+    return response
+
+
+def _html_answer(text: str) -> Response:
+    """format=html: run the query as the protocol would (same checks, budget and limits) and show the
+    answer as a table on the editor page; a refusal (400, 429, 503 …) is shown there too, query kept."""
+    try:
+        if not text.strip():
+            abort(400, "the query is empty")
+        try:
+            safety.precheck(text)
+        except safety.Refused as e:
+            abort(400, str(e))
+        answer = _run(AdhocQuery(text, queries.PREFIX_MAP, "json", "turtle", (), ()))
+    except HTTPException as e:
+        code = e.code or 400
+        return editor_page(text, error=e.description or e.name, status=code)
+    body = answer.body.decode("utf-8") if isinstance(answer.body, bytes) else str(answer.body)
+    if answer.form in ("CONSTRUCT", "DESCRIBE"):
+        table = {"form": answer.form, "turtle": body, "truncated": bool(answer.truncated)}
+    else:
+        data = json.loads(body)
+        if "boolean" in data:
+            table = {"form": answer.form, "boolean": data["boolean"]}
+        else:
+            columns = data["head"]["vars"]
+            bindings = data["results"]["bindings"]
+            rows = [[b.get(v) for v in columns] for b in bindings[:HTML_ROWS]]
+            table = {"form": answer.form, "columns": columns, "rows": rows, "count": len(bindings),
+                     "truncated": bool(answer.truncated) or len(bindings) > HTML_ROWS, "shown": len(rows)}
+    return editor_page(text, table=table)
 
 
 def _service_description():

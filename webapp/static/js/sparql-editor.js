@@ -8,6 +8,14 @@
   var form = document.getElementById("sparql-form");
   var picker = document.getElementById("sparql-examples");
 
+  // the PREFIX block folded to one line: the user's query is what shows (the line numbers stay those of
+  // the text sent, so an error's "line 16" is the editor's line 16)
+  function setQuery(tab, text) {
+    tab.setQuery(text);
+    var editor = tab.getYasqe();
+    if (editor && typeof editor.collapsePrefixes === "function") { editor.collapsePrefixes(true); }
+  }
+
   function prefixLines(map) {
     return Object.keys(map).map(function (p) { return "PREFIX " + p + ": <" + map[p] + ">"; }).join("\n") + "\n";
   }
@@ -24,11 +32,22 @@
         persistenceId: null,
         populateFromUrl: false,
         endpointCatalogueOptions: {getData: function () { return [{endpoint: endpoint}]; }},
-        yasqe: {value: start}
+        yasqe: {value: start, editorHeight: "16rem"}
       });
       var tab = yasgui.getTab();
       tab.setEndpoint(endpoint);
-      tab.setQuery(start);
+      setQuery(tab, start);
+      // the answer in view: scroll just enough to show the results under the editor (no further than
+      // the results' own top), so Run never leaves "6 results" over an area below the window's edge
+      yasgui.on("queryResponse", function () {
+        window.setTimeout(function () {
+          var shown = box.querySelector(".tabPanel.active .yasr");
+          if (!shown) { return; }
+          var r = shown.getBoundingClientRect();
+          var by = Math.min(r.top - 8, r.bottom - window.innerHeight + 8);
+          if (by > 0) { window.scrollBy(0, by); }
+        }, 0);
+      });
       var byName = {};
       cfg.examples.forEach(function (q) {
         byName[q.name] = q;
@@ -41,7 +60,7 @@
         var q = byName[picker.value];
         if (!q) { return; }
         var current = yasgui.getTab();
-        current.setQuery(q.query);
+        setQuery(current, q.query);
         current.setEndpoint(endpoint);
       });
       picker.closest("p").hidden = false;
