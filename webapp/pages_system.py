@@ -13,7 +13,7 @@ from atdkg.queries import formats
 from atdkg.terms import fold
 
 from .hosts import public_url
-from .pages import family, page, rows_of
+from .pages import PAGING, family, only_params, page, paginate, rows_of
 from .store import trusted
 
 bp = Blueprint("pages_system", __name__)
@@ -41,9 +41,12 @@ def catalogue_rows() -> list[dict]:
 
 @family("/queries", bp)
 def query_catalogue(fmt):
+    only_params(PAGING)
     rows = catalogue_rows()
+    shown = paginate(rows)
     table = [dict(r, params=[p["name"] for p in r["params"]]) for r in rows]
-    return page(fmt, "queries.html", rows, table, queries=rows)
+    return page(fmt, "queries.html", {"queries": shown.items, **shown.fields()}, table, queries=shown.items,
+                paged=shown)
 
 
 @bp.route("/queries/<name>")
