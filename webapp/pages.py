@@ -167,7 +167,7 @@ def family(rule: str, blueprint: Blueprint = bp):
 
 # -- events -------------------------------------------------------------------------------------------
 @family("/events")
-def events(fmt):
+def events(fmt: str | None) -> Response:
     only_params(PAGING)
     exchanges: dict[str, dict] = {}
     for r in rows_of("exchanges"):
@@ -214,7 +214,7 @@ ACTOR_KINDS = {"state": "States", "organisation": "Organisations", "person": "Pe
 
 
 @family("/actors")
-def actors(fmt):
+def actors(fmt: str | None) -> Response:
     """States, organisations (by type) and people in one list, in that order, paged; ``?kind=`` keeps one
     of the three (repeatable: any of them)."""
     only_params(("kind", *PAGING))
@@ -314,7 +314,7 @@ def facet_url(path: str, chosen: dict, facet: str, value: str, add: bool) -> str
 
 
 @family("/practices")
-def practices(fmt):
+def practices(fmt: str | None) -> Response:
     items: dict[str, dict] = {}
     for r in rows_of("page-practices"):
         items.setdefault(r["practice"], {"iri": r["practice"], "text": r["text"], "actor": r.get("actor", ""),
@@ -357,7 +357,7 @@ COMMITMENT_FACETS = {"kind": ("List kind", V + "list-kinds"), "objective": ("GCM
 
 
 @family("/commitments")
-def commitments(fmt):
+def commitments(fmt: str | None) -> Response:
     objectives: dict[str, list] = defaultdict(list)
     for r in rows_of("page-item-objectives"):
         objectives[r["item"]].append({"iri": r["objective"], "number": int(r["objectiveNumber"]),

@@ -40,7 +40,7 @@ def catalogue_rows() -> list[dict]:
 
 
 @family("/queries", bp)
-def query_catalogue(fmt):
+def query_catalogue(fmt: str | None) -> Response:
     only_params(PAGING)
     rows = catalogue_rows()
     shown = paginate(rows)
