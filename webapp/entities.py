@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -309,24 +310,46 @@ def coverage_of(row: dict) -> dict:
                         "href": f"{view}#{u.anchor}"} for u in found.unread]}
 
 
+# Markdown the converters leave in a text: a link's brackets and target ("[text](#)") and backslash escapes
+# ("\\(IMRF\\)"). Readers should not see them, yet evidence anchors are character offsets into the text as it
+# is, so they are kept in the page (hidden by a class), never deleted.
+_MD_LINK = re.compile(r"\[(?=[^\]\n]*\]\([^)\s]*\))|\]\([^)\s]*\)")
+_MD_ESCAPE = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!|>~])")
+
+
+def markup_ranges(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each run of Markdown syntax in ``text`` that a reader should not see."""
+    return sorted((m.start(), m.end()) for pattern in (_MD_LINK, _MD_ESCAPE) for m in pattern.finditer(text))
+
+
 def highlight(text: str, passages: list[dict], unread=()) -> Markup:
     """The text with each evidence passage marked and anchored (#ev-START-END), overlaps nesting as
     segments; each line anchored (#line-N); each located unread sentence (webapp/coverage.py) wrapped
     and anchored (#unread-START-END). Unread sentences never overlap one another, and every cut falls on
-    a boundary of each, so the marks inside one nest within its wrapper."""
+    a boundary of each, so the marks inside one nest within its wrapper.
+
+    Each marked segment says where it lies (``data-start``, ``data-end``): static/js/document.js marks
+    every segment of the passage the URL names, not only the first. Markdown syntax is cut into its own
+    segments, wrapped in ``<span class="md">`` (hidden by document.css) and never inside a ``<mark>``, so the
+    first mark after an anchor is text a reader sees."""
     spans = sorted({(int(p["start"]), int(p["end"])) for p in passages})
     opens = {u.start: u.anchor for u in unread if u.start is not None}
     closes = {u.end for u in unread if u.start is not None}
     lines = {start: n for n, start in enumerate(build_coverage.line_starts(text), 1)}
-    cuts = sorted({0, len(text), *[s for s, _ in spans], *[e for _, e in spans], *opens, *closes, *lines})
+    hidden = markup_ranges(text)
+    hidden_starts = {s for s, _ in hidden}
+    cuts = sorted({0, len(text), *[s for s, _ in spans], *[e for _, e in spans], *opens, *closes, *lines,
+                   *[s for s, _ in hidden], *[e for _, e in hidden]})
     starts: dict[int, list[int]] = {}
     ends: dict[int, int] = {}
     for s, e in spans:
         starts.setdefault(s, []).append(e)
         ends[e] = ends.get(e, 0) + 1
+    hidden_ends = dict(hidden)
     out = []
     covering = 0  # evidence passages covering the current segment
     inside = False  # within an unread sentence's wrapper
+    hidden_until = -1  # end of the Markdown syntax the current segment belongs to
     for a, b in itertools.pairwise(cuts):
         if inside and a in closes:
             out.append(Markup("</span>"))
@@ -339,8 +362,15 @@ def highlight(text: str, passages: list[dict], unread=()) -> Markup:
         for e in starts.get(a, []):
             out.append(Markup('<span class="anchor" id="ev-{}-{}"></span>').format(a, e))
         covering += len(starts.get(a, ())) - ends.get(a, 0)
+        if a in hidden_starts:
+            hidden_until = hidden_ends[a]
         piece = escape(text[a:b])
-        out.append(Markup("<mark>{}</mark>").format(piece) if covering else piece)
+        if b <= hidden_until:
+            out.append(Markup('<span class="md">{}</span>').format(piece))
+        elif covering:
+            out.append(Markup('<mark data-start="{}" data-end="{}">{}</mark>').format(a, b, piece))
+        else:
+            out.append(piece)
     if inside:
         out.append(Markup("</span>"))
     return Markup("").join(out)

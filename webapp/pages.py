@@ -19,6 +19,8 @@ import csv
 import io
 import json
 from collections import defaultdict
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, render_template, request
 
@@ -71,6 +73,89 @@ def twin_suffixes(table) -> list[str]:
     return ["json", "csv"] if table is not None else ["json"]
 
 
+# -- pagination ---------------------------------------------------------------------------------------
+PAGE_SIZE = 50         # items per page unless ?size= says otherwise
+MAX_PAGE_SIZE = 500    # a larger page is refused: the CSV twin is the way to get everything
+PAGING = ("page", "size")
+
+
+def _whole_number(name: str, default: int, maximum: int | None = None) -> int:
+    """``?name=`` as a whole number from 1 (to ``maximum``), ``default`` when absent; 400 otherwise."""
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    expected = f"a whole number from 1 to {maximum}" if maximum else "a whole number from 1"
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) < 1 or (maximum and int(raw) > maximum):
+        abort(400, f"parameter {name}: expected {expected}, got {raw[:20]!r}")
+    return int(raw)
+
+
+@dataclass
+class Paged:
+    """One page of a list: its ``items`` and where they sit in the whole selection (``total`` items)."""
+    items: list
+    total: int
+    page: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def first(self) -> int:  # 1-based position of the first item shown; 0 when there is none
+        return (self.page - 1) * self.size + 1 if self.items else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.items) - 1 if self.items else 0
+
+    def url(self, number: int | None, path: str | None = None) -> str | None:
+        """This request's path and query (facets kept, in order) at page ``number``; None past either end."""
+        if number is None or not 1 <= number <= self.pages:
+            return None
+        args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+        if number != 1:
+            args.append(("page", str(number)))
+        return (path or request.path) + ("?" + urlencode(args) if args else "")
+
+    @property
+    def next(self) -> str | None:
+        return self.url(self.page + 1)
+
+    @property
+    def prev(self) -> str | None:
+        return self.url(self.page - 1)
+
+    def html_url(self, number: int | None) -> str | None:
+        """As ``url`` but for the HTML page even when this is a twin (``/events.json`` → ``/events``)."""
+        return self.url(number, request.path.rsplit(".", 1)[0] if request.path.endswith((".json", ".csv"))
+                        else request.path)
+
+    def fields(self) -> dict:
+        """What a JSON twin says about its page, as Datasette does: the whole count and the links onward."""
+        return {"total": self.total, "page": self.page, "size": self.size, "pages": self.pages,
+                "next": self.next, "prev": self.prev}
+
+
+def paginate(items: list) -> Paged:
+    """The page of ``items`` that ``?page=&size=`` ask for (400 for a bad value or a page past the last)."""
+    size = _whole_number("size", PAGE_SIZE, MAX_PAGE_SIZE)
+    number = _whole_number("page", 1)
+    paged = Paged(items[(number - 1) * size:number * size], len(items), number, size)
+    if number > paged.pages:
+        abort(400, f"parameter page: expected a whole number from 1 to {paged.pages} "
+                   f"({paged.total} items, {size} a page), got {number}")
+    return paged
+
+
+def only_params(allowed) -> None:
+    """400 for a query parameter a page does not take (a typo would otherwise be silently ignored)."""
+    unknown = sorted(set(request.args) - set(allowed))
+    if unknown:
+        abort(400, f"unknown parameter {unknown[0][:40]!r}; this page takes {', '.join(allowed)}")
+
+
 def family(rule: str, blueprint: Blueprint = bp):
     """Register a view at ``rule`` and its twins at ``rule.<fmt>``."""
     def decorate(view):
@@ -82,7 +167,8 @@ def family(rule: str, blueprint: Blueprint = bp):
 
 # -- events -------------------------------------------------------------------------------------------
 @family("/events")
-def events(fmt):
+def events(fmt: str | None) -> Response:
+    only_params(PAGING)
     exchanges: dict[str, dict] = {}
     for r in rows_of("exchanges"):
         ex = exchanges.setdefault(r["exchange"], {
@@ -102,6 +188,7 @@ def events(fmt):
             exchanges[r["exchange"]]["speakers"].append(
                 {"participant": r["participant"], "name": r["name"], "role": r["roleLabel"], "event": r["event"]})
     timeline = sorted(exchanges.values(), key=lambda e: e["date"])
+    shown = paginate(timeline)
     for ex in timeline:
         ex["items"].sort(key=lambda i: (i["start"], i["number"], i["title"]))
         titles = {i["item"]: i["title"] for i in ex["items"]}
@@ -114,7 +201,8 @@ def events(fmt):
                  + [("speaker", s["in"], s["name"], s["role"]) for s in e["speakers"]]
                  + [("host", "", h["label"], "host") for h in e["hosts"]]
                  + [("document", d, "", "") for d in e["documents"]])]
-    return page(fmt, "events.html", timeline, table, events=timeline)
+    return page(fmt, "events.html", {"events": shown.items, **shown.fields()}, table, events=shown.items,
+                paged=shown)
 
 
 # -- actors -------------------------------------------------------------------------------------------
@@ -122,8 +210,18 @@ ACTIVITY = {ATD + "Participation": "participations", ATD + "Hosting": "hostings"
             ATD + "WorkingGroupMembership": "memberships"}
 
 
+ACTOR_KINDS = {"state": "States", "organisation": "Organisations", "person": "People"}
+
+
 @family("/actors")
-def actors(fmt):
+def actors(fmt: str | None) -> Response:
+    """States, organisations (by type) and people in one list, in that order, paged; ``?kind=`` keeps one
+    of the three (repeatable: any of them)."""
+    only_params(("kind", *PAGING))
+    kinds = [k for k in request.args.getlist("kind") if k]
+    for k in kinds:
+        if k not in ACTOR_KINDS:
+            abort(400, f"parameter kind: expected one of {', '.join(ACTOR_KINDS)}, got {k[:40]!r}")
     activity: dict[str, dict] = defaultdict(lambda: dict.fromkeys(ACTIVITY.values(), 0))
     for r in rows_of("page-actor-activity"):
         activity[r["actor"]][ACTIVITY[r["kind"]]] = int(r["n"])
@@ -131,16 +229,28 @@ def actors(fmt):
     groups: dict[str, list] = defaultdict(list)
     for r in rows_of("page-organisations"):
         groups[r["typeLabel"]].append(dict(r, **activity[r["org"]]))
+    groups = dict(sorted(groups.items()))
     people = [dict(r, **activity[r["person"]]) for r in rows_of("page-people")]
-    data = {"states": states, "organisations": groups, "people": people}
-    table = ([{"kind": "State", "iri": s["state"], "label": s["label"], "region": s.get("regionLabel", ""),
-               **activity[s["state"]]} for s in states]
-             + [{"kind": t, "iri": o["org"], "label": o["label"], "region": "", **activity[o["org"]]}
-                for t, orgs in groups.items() for o in orgs]
-             + [{"kind": "Person", "iri": p["person"], "label": p["name"], "region": "", **activity[p["person"]]}
-                for p in people])
-    return page(fmt, "actors.html", data, table, states=states, groups=dict(sorted(groups.items())),
-                people=people)
+    everyone = ([("state", "", s) for s in states]
+                + [("organisation", t, o) for t, orgs in groups.items() for o in orgs]
+                + [("person", "", p) for p in people])
+    counts = {k: sum(1 for kind, _, _ in everyone if kind == k) for k in ACTOR_KINDS}
+    selected = [a for a in everyone if not kinds or a[0] in kinds]
+    shown = paginate(selected)
+    page_states = [a for kind, _, a in shown.items if kind == "state"]
+    page_groups: dict[str, list] = {}
+    for kind, t, a in shown.items:
+        if kind == "organisation":
+            page_groups.setdefault(t, []).append(a)
+    page_people = [a for kind, _, a in shown.items if kind == "person"]
+    data = {"selection": {"kind": kinds} if kinds else {}, "counts": counts, "states": page_states,
+            "organisations": page_groups, "people": page_people, **shown.fields()}
+    table = [{"kind": {"state": "State", "person": "Person"}.get(kind, t), "iri": a.get("state") or a.get("org")
+              or a["person"], "label": a.get("label") or a["name"], "region": a.get("regionLabel", "")
+              if kind == "state" else "", **{k: a[k] for k in ACTIVITY.values()}} for kind, t, a in selected]
+    return page(fmt, "actors.html", data, table, states=page_states, groups=page_groups, people=page_people,
+                group_sizes={t: len(orgs) for t, orgs in groups.items()}, kind_counts=counts, kinds=kinds,
+                kind_names=ACTOR_KINDS, paged=shown)
 
 
 # -- practices ----------------------------------------------------------------------------------------
@@ -152,9 +262,10 @@ PRACTICE_FACETS = {"category": ("Category", V + "practice-categories"),
 
 def selection(facets: dict, allowed: dict[str, set]) -> dict[str, list[str]]:
     """The facet values in the query string, each checked against its allow-list (400 otherwise)."""
-    unknown = sorted(set(request.args) - set(facets))
+    unknown = sorted(set(request.args) - set(facets) - set(PAGING))
     if unknown:
-        abort(400, f"unknown facet {unknown[0][:40]!r}; the facets are {', '.join(facets)}")
+        abort(400, f"unknown facet {unknown[0][:40]!r}; the facets are {', '.join(facets)} "
+                   f"(and {' and '.join(PAGING)} for paging)")
     chosen = {}
     for name in facets:
         values = [v for v in request.args.getlist(name) if v]
@@ -190,17 +301,20 @@ def facet_counts(items, values_of, chosen, facets, labels) -> dict:
 
 
 def facet_url(path: str, chosen: dict, facet: str, value: str, add: bool) -> str:
-    from urllib.parse import urlencode
+    """The page with ``value`` added to or removed from the selection: back to page 1 (the old page may
+    not exist in the new selection), the page size kept."""
     params = {f: list(v) for f, v in chosen.items()}
     current = set(params.get(facet, []))
     current = current | {value} if add else current - {value}
     params[facet] = sorted(current)
-    return path + ("?" + urlencode([(f, v) for f, vs in params.items() for v in vs], doseq=False)
-                   if any(params.values()) else "")
+    pairs = [(f, v) for f, vs in params.items() for v in vs]
+    if "size" in request.args:
+        pairs.append(("size", request.args["size"]))
+    return path + ("?" + urlencode(pairs) if pairs else "")
 
 
 @family("/practices")
-def practices(fmt):
+def practices(fmt: str | None) -> Response:
     items: dict[str, dict] = {}
     for r in rows_of("page-practices"):
         items.setdefault(r["practice"], {"iri": r["practice"], "text": r["text"], "actor": r.get("actor", ""),
@@ -226,12 +340,14 @@ def practices(fmt):
         i["region"] = "; ".join(labels.get(c, c) for c in sorted(values_of[i["iri"]].get("region", ())))
     matching = facet_filter(everything, values_of, chosen)
     counts = facet_counts(everything, values_of, chosen, PRACTICE_FACETS, labels)
-    data = {"selection": chosen, "count": len(matching), "facets": counts, "practices": matching}
+    shown = paginate(matching)
+    data = {"selection": chosen, "count": len(matching), "facets": counts, "practices": shown.items,
+            **shown.fields()}
     table = [{"practice": i["iri"], "text": i["text"], "actor": i["actorLabel"], "actorIri": i["actor"],
               "region": i["region"], "event": i["eventDate"],
               "categories": [c["label"] for c in i["categories"]], "targets": [c["label"] for c in i["targets"]],
               "evidence": [f"{e['documentId']}:{e['start']}-{e['end']}" for e in i["evidence"]]} for i in matching]
-    return page(fmt, "practices.html", data, table, practices=matching, facets=counts, chosen=chosen,
+    return page(fmt, "practices.html", data, table, practices=shown.items, paged=shown, facets=counts, chosen=chosen,
                 facet_names={f: label for f, (label, _) in PRACTICE_FACETS.items()}, labels=labels,
                 facet_url=lambda f, v, add: facet_url("/practices", chosen, f, v, add))
 
@@ -241,7 +357,7 @@ COMMITMENT_FACETS = {"kind": ("List kind", V + "list-kinds"), "objective": ("GCM
 
 
 @family("/commitments")
-def commitments(fmt):
+def commitments(fmt: str | None) -> Response:
     objectives: dict[str, list] = defaultdict(list)
     for r in rows_of("page-item-objectives"):
         objectives[r["item"]].append({"iri": r["objective"], "number": int(r["objectiveNumber"]),
@@ -263,23 +379,48 @@ def commitments(fmt):
     labels.update({o["iri"]: f"{o['number']}. {o['label']}" for os_ in objectives.values() for o in os_})
     allowed = {f: scheme_concepts(scheme) for f, (_, scheme) in COMMITMENT_FACETS.items()}
     chosen = selection(COMMITMENT_FACETS, allowed)
-    shown = []
-    for lst in sorted(lists.values(), key=lambda x: (x["kindLabel"], x["label"])):
-        if "kind" in chosen and lst["kind"] not in chosen["kind"]:
-            continue
-        kept = [i for i in sorted(lst["items"], key=lambda i: i["number"])
-                if set(chosen.get("objective", [])) <= {o["iri"] for o in i["objectives"]}]
-        if kept:
-            shown.append(dict(lst, items=kept))
+    ordered = [(lst, i) for lst in sorted(lists.values(), key=lambda x: (x["kindLabel"], x["label"]))
+               for i in sorted(lst["items"], key=lambda i: i["number"])]
+
+    def kept(lst, item, ignore: str = "") -> bool:
+        return ((ignore == "kind" or "kind" not in chosen or lst["kind"] in chosen["kind"])
+                and (ignore == "objective"
+                     or set(chosen.get("objective", [])) <= {o["iri"] for o in item["objectives"]}))
+    matching = [(lst, i) for lst, i in ordered if kept(lst, i)]
+    # an option's count: the items the selection would hold with that value instead of the facet's current one
+    kind_counts: dict[str, int] = defaultdict(int)
+    objective_counts: dict[str, int] = defaultdict(int)
+    for lst, i in ordered:
+        if kept(lst, i, ignore="kind"):
+            kind_counts[lst["kind"]] += 1
+        if kept(lst, i, ignore="objective"):
+            for o in i["objectives"]:
+                objective_counts[o["iri"]] += 1
+    in_selection: dict[str, int] = defaultdict(int)
+    first_item: dict[str, str] = {}  # a list whose first item is on an earlier page is "continued"
+    for lst, i in matching:
+        in_selection[lst["list"]] += 1
+        first_item.setdefault(lst["list"], i["iri"])
+    shown = paginate(matching)
+    on_page: dict[str, dict] = {}
+    for lst, i in shown.items:
+        if lst["list"] not in on_page:
+            on_page[lst["list"]] = dict(lst, items=[], count=in_selection[lst["list"]],
+                                        continued=first_item[lst["list"]] != i["iri"])
+        on_page[lst["list"]]["items"].append(i)
+    page_lists = list(on_page.values())
     table = [{"list": lst["list"], "listLabel": lst["label"], "kind": lst["kindLabel"], "item": i["iri"],
               "number": i["number"], "text": i["text"], "objectives": [str(o["number"]) for o in i["objectives"]],
               "evidence": [f"{e['documentId']}:{e['start']}-{e['end']}" for e in i["evidence"]]}
-             for lst in shown for i in lst["items"]]
+             for lst, i in matching]
     kinds = sorted({(lst["kind"], lst["kindLabel"]) for lst in lists.values()}, key=lambda k: k[1])
     objective_choices = sorted({(o["iri"], o["number"], o["label"]) for os_ in objectives.values() for o in os_},
                                key=lambda o: o[1])
-    return page(fmt, "commitments.html", {"selection": chosen, "lists": shown}, table, lists=shown,
-                chosen=chosen, kinds=kinds, objectives=objective_choices, labels=labels)
+    data = {"selection": chosen, "count": len(matching),
+            "lists": [{k: v for k, v in lst.items() if k != "continued"} for lst in page_lists], **shown.fields()}
+    return page(fmt, "commitments.html", data, table, lists=page_lists, paged=shown, chosen=chosen, kinds=kinds,
+                objectives=objective_choices, labels=labels, kind_counts=kind_counts,
+                objective_counts=objective_counts)
 
 
 # -- statistics ---------------------------------------------------------------------------------------

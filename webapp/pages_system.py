@@ -12,7 +12,7 @@ from atdkg import ontology, queries
 from atdkg.queries import formats
 
 from .hosts import public_url
-from .pages import family, page, rows_of
+from .pages import PAGING, family, only_params, page, paginate, rows_of
 from .store import trusted
 
 bp = Blueprint("pages_system", __name__)
@@ -39,10 +39,13 @@ def catalogue_rows() -> list[dict]:
 
 
 @family("/queries", bp)
-def query_catalogue(fmt):
+def query_catalogue(fmt: str | None) -> Response:
+    only_params(PAGING)
     rows = catalogue_rows()
+    shown = paginate(rows)
     table = [dict(r, params=[p["name"] for p in r["params"]]) for r in rows]
-    return page(fmt, "queries.html", rows, table, queries=rows)
+    return page(fmt, "queries.html", {"queries": shown.items, **shown.fields()}, table, queries=shown.items,
+                paged=shown)
 
 
 @bp.route("/queries/<name>")
