@@ -185,6 +185,8 @@ def home():
         "home.html", facts=facts, figures=FIGURES, timeline=timeline, marks=timeline_marks(timeline),
         participation=taking_part, kinds=PARTICIPANT_KINDS, activity=activity, world=world_map(activity),
         steps=ACTIVITY_STEPS, documents=documents, classes=classes,
+        top_categories=[{"label": r["label"], "href": "/practices?" + _query("category", r["category"])}
+                        for r in categories[:3]],
         category_bars=bars(categories, "practices", "label",
                            lambda r: "/practices?" + _query("category", r["category"])),
         objective_bars=bars([dict(r, label=f"{r['number']}. {r['label']}") for r in objectives], "items", "label",
