@@ -171,3 +171,30 @@ def test_without_world_atlas_the_map_is_its_table(make_app, tmp_path):
     html = app.test_client().get("/").data.decode()
     assert 'class="world-map"' not in html and "npm ci" in html
     assert '<table id="state-activity">' in html
+
+
+def test_statistics_charts_count_what_the_table_holds(client):
+    stats = json.loads(client.get("/statistics.json").data)
+    html = client.get("/statistics").data.decode()
+    for chart, key in (("statistics-by-population", "population"), ("statistics-by-place", "place")):
+        figure = re.search(rf'<figure class="chart bar-chart" id="{chart}">(.*?)</figure>', html, re.S).group(1)
+        labels = re.findall(r'<span class="bar-label">([^<]+)</span>', figure)
+        values = [int(v) for v in re.findall(r'<span class="bar-value">(\d+)</span>', figure)]
+        assert sorted(labels) == sorted({s.get(key) or "not stated" for s in stats})
+        assert sum(values) == len(stats)
+    counts = re.search(r'<figure class="chart bar-chart" id="statistics-counts">(.*?)</figure>', html, re.S).group(1)
+    anchors = re.findall(r'<span class="bar-label"><a href="#(stat-[^"]+)">', counts)
+    assert len(anchors) == sum(1 for s in stats if s.get("unit") == "count") > 0
+    assert all(f'<tr id="{a}">' in html for a in anchors)
+
+
+def test_network_page_has_a_legend_and_folded_tables(client):
+    html = client.get("/network").data.decode()
+    legend = re.search(r'<aside id="network-legend".*?</aside>', html, re.S).group(0)
+    for side in ("government", "civil society", "international", "unnamed"):
+        assert f'class="side-{side.replace(" ", "-")}"' in legend
+    for relation in ("co-hosting", "co-participation", "shared-practice", "affiliation"):
+        assert f'class="relation-{relation}"' in legend
+    assert re.search(r'<details id="network-tables">.*<table id="network-nodes">.*<table id="network-edges">', html,
+                     re.S)
+    assert 'data-labelled="10"' in html
