@@ -14,7 +14,7 @@
   var RELATIONS = {"co-hosting": "#d62728", "co-lead": "#9467bd", "co-member": "#c5b0d5",
                    "co-participation": "#1f77b4", "partnership": "#ff7f0e", "shared-practice": "#bcbd22",
                    "affiliation": "#7f7f7f"};
-  var ZOOMED = 1.6;  // from this zoom on, every name has room
+  var FONT = 11, ZOOMED = 1.6;  // zoomed in this much from the fitted view, every name has room
 
   function mainRelation(edge) {
     var weights = edge.data("relation_weights") || {}, best = null;
@@ -42,7 +42,7 @@
         document.head.appendChild(marker);
       }
       box.style.position = "relative";
-      box.style.height = window.innerWidth < 640 ? "26rem" : "38rem";
+      box.style.height = window.innerWidth < 640 ? "26rem" : "36rem";
       box.style.border = "1px solid #ddd";
       box.style.margin = "1rem 0";
       var ranks = doc.elements.nodes.map(function (n) { return n.data.pagerank || 0; });
@@ -53,21 +53,20 @@
         elements: doc.elements,
         style: [
           {selector: "node", style: {
-            "label": "", "font-size": 11, "text-wrap": "ellipsis", "text-max-width": 110,
+            "label": "data(label)", "font-size": FONT, "min-zoomed-font-size": FONT * ZOOMED,
+            "text-wrap": "ellipsis", "text-max-width": 110,
             "text-background-color": "#ffffff", "text-background-opacity": 0.8, "text-background-padding": 1,
             "text-valign": "bottom", "text-margin-y": 2,
             "width": function (n) { return 12 + 30 * (n.data("pagerank") || 0) / maxRank; },
             "height": function (n) { return 12 + 30 * (n.data("pagerank") || 0) / maxRank; },
             "background-color": function (n) { return SIDES[n.data("side")] || SIDES.other; }}},
-          {selector: "node.labelled, node.hover, node.zoomed", style: {"label": "data(label)"}},
+          {selector: "node.labelled, node.hover", style: {"min-zoomed-font-size": 0}},
           {selector: "node.hover", style: {"border-width": 3, "border-color": "#e07b00", "z-index": 10}},
           {selector: "edge", style: {"width": function (e) { return Math.min(0.5 + e.data("weight") / 2, 6); },
                                      "line-color": function (e) { return RELATIONS[mainRelation(e)] || "#c8c8c8"; },
                                      "opacity": 0.45, "curve-style": "haystack"}}
         ],
-        layout: {name: "cose", animate: false, randomize: false, nodeRepulsion: function () { return 1000000; },
-                 idealEdgeLength: function () { return 110; }, nodeOverlap: 40, componentSpacing: 120,
-                 gravity: 0.25, numIter: 2500}
+        layout: {name: "cose", animate: false, randomize: false, nodeRepulsion: function () { return 8000; }}
       });
       // exactly that many names, ties (a clique of Working Group members has one PageRank) broken by
       // weighted degree, then by name
@@ -76,9 +75,10 @@
           (b.data("weighted_degree") || 0) - (a.data("weighted_degree") || 0) ||
           String(a.data("label")).localeCompare(String(b.data("label")));
       }).slice(0, labelled).addClass("labelled");
-      cy.on("zoom", function () {
-        if (cy.zoom() >= ZOOMED) { cy.nodes().addClass("zoomed"); } else { cy.nodes().removeClass("zoomed"); }
-      });
+      // the other names appear once zoomed in well beyond the fitted view (the threshold is in rendered
+      // pixels: the font size times the zoom)
+      cy.style().selector("node").style("min-zoomed-font-size", FONT * ZOOMED * Math.max(1, cy.zoom()))
+        .selector("node.labelled, node.hover").style("min-zoomed-font-size", 0).update();
       cy.on("mouseover", "node", function (e) { e.target.addClass("hover"); show(e.target); box.style.cursor = "pointer"; });
       cy.on("mouseout", "node", function (e) { e.target.removeClass("hover"); box.style.cursor = ""; });
       cy.on("tap", "node", function (e) {
@@ -86,7 +86,10 @@
         if (href && href.charAt(0) === "/") { window.location.assign(href); }
       });
       window.atdkgNetwork = cy;  // for the browser tests and the console
-      box.setAttribute("data-ready", "true");
+      // ready once a frame has been drawn with the final styles (the names' classes)
+      window.requestAnimationFrame(function () {
+        window.requestAnimationFrame(function () { box.setAttribute("data-ready", "true"); });
+      });
     })
     .catch(function (err) {
       info.textContent = "The graph could not be drawn (" + err.message + "); the tables below hold the same network.";
