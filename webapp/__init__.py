@@ -97,7 +97,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import pages, pages_system
     app.register_blueprint(pages.bp)
     app.register_blueprint(pages_system.bp)
-    from . import network_view, terms_view
+    from . import home, network_view, terms_view
+    app.register_blueprint(home.bp)
     app.register_blueprint(terms_view.bp)
     app.register_blueprint(network_view.bp)
     app.register_blueprint(network_view.vendor)  # /vendor/…: an allow-list of npm files from node_modules/

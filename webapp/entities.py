@@ -1,4 +1,4 @@
-"""Home, entity pages and source documents.
+"""Entity pages and source documents (the home page is webapp/home.py).
 
 Every entity IRI of the graph (``{base}id/…``) is served at ``/id/…`` with content negotiation
 (HTML, Turtle, JSON-LD, N-Triples) and suffix twins (``.ttl``, ``.jsonld``, ``.nt``, ``.json``)
@@ -91,15 +91,6 @@ def is_link_value(cell) -> bool:
 @bp.app_template_global()
 def evidence_href(document_id: str, start, end) -> str:
     return url_for("entities.document", doc=str(document_id)) + f"#ev-{start}-{end}"
-
-
-@bp.route("/")
-def home():
-    overview = named("overview")
-    exchanges = named("exchanges")
-    if request.accept_mimetypes.best == "application/json" or request.args.get("format") == "json":
-        return Response(formats.write(overview, "json"), mimetype="application/json")
-    return render_template("home.html", classes=overview.rows, exchanges=exchanges.rows)
 
 
 def _alternates(path: str) -> str:

@@ -30,6 +30,13 @@ VENDOR_FILES = {
     "cytoscape.min.js": "cytoscape/dist/cytoscape.min.js",
 }
 VENDOR_GROUPS = {"yasgui": ("yasgui.min.js", "yasgui.min.css"), "cytoscape": ("cytoscape.min.js",)}
+# the network's legend: the sides of network/analysis.py, as the drawing colours them (webapp/static/network.css
+# and js/network.js use the same colours)
+SIDES = [("government", "States, governments, their bodies and missions, local governments"),
+         ("civil society", "civil-society organisations and networks, academia, foundations"),
+         ("international", "UN entities, intergovernmental organisations, the Working Group"),
+         ("unnamed", "actors the documents leave unnamed (Chatham House Rule)"), ("other", "")]
+LABELLED = 10  # names drawn for this many best-connected actors (by PageRank); the rest on hover or zoom
 _creating = threading.Lock()  # guards only the creation of the per-process lock below, never a wait
 
 
@@ -131,7 +138,8 @@ def network_page():
                      "source_href": _local(u), "target_href": _local(v), **d}
                     for u, v, d in graph.edges(data=True)), key=lambda e: (-e["weight"], e["source"], e["target"]))
     return render_template("network.html", f=f, levels=LEVELS, relations=RELATIONS, nodes=nodes, edges=edges,
-                           json_url=url_for("network_view.network_json", **_query_string(f)))
+                           json_url=url_for("network_view.network_json", **_query_string(f)), sides=SIDES,
+                           labelled=min(LABELLED, len(nodes)))
 
 
 # -- the SPARQL editor's examples ----------------------------------------------------------------------

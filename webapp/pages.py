@@ -426,5 +426,32 @@ def commitments(fmt: str | None) -> Response:
 # -- statistics ---------------------------------------------------------------------------------------
 @family("/statistics")
 def statistics(fmt):
+    """The statistics with their passages, and charts of them: how many by population and by place (the
+    document's words, or "not stated"), and the counts themselves (unit "count") as bars."""
     stats = rows_of("page-statistics")
-    return page(fmt, "statistics.html", stats, stats, stats=stats)
+    about = {r["stat"]: r for r in rows_of("chart-statistics")}
+    for s in stats:
+        s["place"] = about.get(s["stat"], {}).get("place", "")
+
+    def tally(key: str) -> list[dict]:
+        counted: dict[str, int] = defaultdict(int)
+        for s in stats:
+            counted[s.get(key) or "not stated"] += 1
+        return [{"label": k, "value": n} for k, n in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+    def as_bars(rows: list[dict]) -> list[dict]:
+        top = max((float(r["value"]) for r in rows), default=0.0)
+        return [dict(r, percent=round(100 * float(r["value"]) / top, 1) if top else 0, href=r.get("href"))
+                for r in rows]
+
+    counts = [{"label": s.get("countedThing") or "a count",
+               "value": int(float(s["value"])) if float(s["value"]).is_integer() else float(s["value"]),
+               "href": "#" + _stat_anchor(s["stat"])}
+              for s in stats if s.get("unit") == "count"]
+    counts.sort(key=lambda r: -r["value"])
+    charts = {"population": as_bars(tally("population")), "place": as_bars(tally("place")), "counts": as_bars(counts)}
+    return page(fmt, "statistics.html", stats, stats, stats=stats, charts=charts, anchor=_stat_anchor)
+
+
+def _stat_anchor(iri: str) -> str:
+    return "stat-" + iri.rsplit("/", 1)[-1]

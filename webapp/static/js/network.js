@@ -1,6 +1,9 @@
 /* The actor network drawn with Cytoscape.js from the page's JSON twin (/network.json?…).
    Without JavaScript (or without `npm ci`) the page keeps its tables of actors and links.
-   Hover a node: its metrics; click a node: its page (/id/…). No inline script or style (CSP). */
+   Hover a node: its metrics and name; click a node: its page (/id/…). Names are drawn only for the
+   best-connected actors (data-labelled, by PageRank) and for all once zoomed in, so they do not pile
+   on each other; lines are coloured by their main relation (the legend beside the drawing explains
+   both, with the colours of network.css). No inline script or style (CSP). */
 (function () {
   "use strict";
   var box = document.getElementById("network-graph");
@@ -8,6 +11,16 @@
   var info = document.getElementById("network-info");
   var SIDES = {"government": "#0b6e99", "civil society": "#2f8f46", "international": "#b5651d",
                "unnamed": "#888888", "other": "#7a5195"};
+  var RELATIONS = {"co-hosting": "#d62728", "co-lead": "#9467bd", "co-member": "#c5b0d5",
+                   "co-participation": "#1f77b4", "partnership": "#ff7f0e", "shared-practice": "#bcbd22",
+                   "affiliation": "#7f7f7f"};
+  var FONT = 11, ZOOMED = 1.6;  // zoomed in this much from the fitted view, every name has room
+
+  function mainRelation(edge) {
+    var weights = edge.data("relation_weights") || {}, best = null;
+    Object.keys(weights).forEach(function (r) { if (best === null || weights[r] > weights[best]) { best = r; } });
+    return best || (edge.data("relations") || [])[0];
+  }
 
   function fmt(x, digits) { return typeof x === "number" ? x.toFixed(digits) : ""; }
 
@@ -29,25 +42,43 @@
         document.head.appendChild(marker);
       }
       box.style.position = "relative";
-      box.style.height = "36rem";
+      box.style.height = window.innerWidth < 640 ? "26rem" : "36rem";
       box.style.border = "1px solid #ddd";
       box.style.margin = "1rem 0";
-      var maxRank = Math.max.apply(null, doc.elements.nodes.map(function (n) { return n.data.pagerank || 0; }).concat([1e-9]));
+      var ranks = doc.elements.nodes.map(function (n) { return n.data.pagerank || 0; });
+      var maxRank = Math.max.apply(null, ranks.concat([1e-9]));
+      var labelled = parseInt(box.getAttribute("data-labelled"), 10) || 12;
       var cy = window.cytoscape({
         container: box,
         elements: doc.elements,
         style: [
           {selector: "node", style: {
-            "label": "data(label)", "font-size": 9, "text-wrap": "ellipsis", "text-max-width": 120,
+            "label": "data(label)", "font-size": FONT, "min-zoomed-font-size": FONT * ZOOMED,
+            "text-wrap": "ellipsis", "text-max-width": 110,
+            "text-background-color": "#ffffff", "text-background-opacity": 0.8, "text-background-padding": 1,
+            "text-valign": "bottom", "text-margin-y": 2,
             "width": function (n) { return 12 + 30 * (n.data("pagerank") || 0) / maxRank; },
             "height": function (n) { return 12 + 30 * (n.data("pagerank") || 0) / maxRank; },
             "background-color": function (n) { return SIDES[n.data("side")] || SIDES.other; }}},
-          {selector: "edge", style: {"width": function (e) { return Math.min(1 + e.data("weight"), 8); },
-                                     "line-color": "#c8c8c8", "curve-style": "haystack"}},
-          {selector: "node.hover", style: {"border-width": 3, "border-color": "#e07b00"}}
+          {selector: "node.labelled, node.hover", style: {"min-zoomed-font-size": 0}},
+          {selector: "node.hover", style: {"border-width": 3, "border-color": "#e07b00", "z-index": 10}},
+          {selector: "edge", style: {"width": function (e) { return Math.min(0.5 + e.data("weight") / 2, 6); },
+                                     "line-color": function (e) { return RELATIONS[mainRelation(e)] || "#c8c8c8"; },
+                                     "opacity": 0.45, "curve-style": "haystack"}}
         ],
         layout: {name: "cose", animate: false, randomize: false, nodeRepulsion: function () { return 8000; }}
       });
+      // exactly that many names, ties (a clique of Working Group members has one PageRank) broken by
+      // weighted degree, then by name
+      cy.nodes().sort(function (a, b) {
+        return (b.data("pagerank") || 0) - (a.data("pagerank") || 0) ||
+          (b.data("weighted_degree") || 0) - (a.data("weighted_degree") || 0) ||
+          String(a.data("label")).localeCompare(String(b.data("label")));
+      }).slice(0, labelled).addClass("labelled");
+      // the other names appear once zoomed in well beyond the fitted view (the threshold is in rendered
+      // pixels: the font size times the zoom)
+      cy.style().selector("node").style("min-zoomed-font-size", FONT * ZOOMED * Math.max(1, cy.zoom()))
+        .selector("node.labelled, node.hover").style("min-zoomed-font-size", 0).update();
       cy.on("mouseover", "node", function (e) { e.target.addClass("hover"); show(e.target); box.style.cursor = "pointer"; });
       cy.on("mouseout", "node", function (e) { e.target.removeClass("hover"); box.style.cursor = ""; });
       cy.on("tap", "node", function (e) {
@@ -55,7 +86,10 @@
         if (href && href.charAt(0) === "/") { window.location.assign(href); }
       });
       window.atdkgNetwork = cy;  // for the browser tests and the console
-      box.setAttribute("data-ready", "true");
+      // ready once a frame has been drawn with the final styles (the names' classes)
+      window.requestAnimationFrame(function () {
+        window.requestAnimationFrame(function () { box.setAttribute("data-ready", "true"); });
+      });
     })
     .catch(function (err) {
       info.textContent = "The graph could not be drawn (" + err.message + "); the tables below hold the same network.";
