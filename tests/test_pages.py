@@ -150,7 +150,7 @@ def test_statistics(client):
 
 # -- named queries ----------------------------------------------------------------------------------------
 def test_query_catalogue_and_form(client):
-    html = text(client.get("/queries"))
+    html = text(client.get("/queries?size=500"))  # the whole catalogue on one page
     assert 'href="/queries/session-moderators"' in html
     page = text(client.get("/queries/session-moderators"))
     assert 'name="date" value="2021-06-29"' in page and "Carolina Gottardo" in page

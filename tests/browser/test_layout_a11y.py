@@ -25,7 +25,8 @@ PAGES = {"home": "/", "events": "/events", "actors": "/actors", "actors-page-2":
          "practices": "/practices", "commitments": "/commitments", "statistics": "/statistics",
          "queries": "/queries", "named-query": "/queries/session-moderators", "sparql": "/sparql",
          "search": "/search?q=migration", "downloads": "/downloads", "validation": "/validation",
-         "network": "/network", "document": "/document/002", "coverage": "/document/002/coverage"}
+         "network": "/network", "document": "/document/002", "coverage": "/document/002/coverage",
+         "ontology": "/ontology", "vocab": "/vocab", "concept": "/vocab/role-moderator"}
 ENTITY_KINDS = {"state": ATD + "State", "organisation": ATD + "PermanentMission",
                 "person": "http://xmlns.com/foaf/0.1/Person", "exchange": ATD + "PeerLearningExchange",
                 "agenda-item": ATD + "AgendaItem", "source-document": ATD + "SourceDocument",
