@@ -16,6 +16,30 @@
     if (editor && typeof editor.collapsePrefixes === "function") { editor.collapsePrefixes(true); }
   }
 
+  // What YASGUI leaves unnamed or misplaced for assistive technology (axe-core: label, select-name,
+  // aria-required-children): the query's text area, the endpoint field and the results' page-size
+  // menu get names, and the "add a tab" button moves out of the tab list (a tab list may hold only
+  // tabs). Run again whenever YASGUI redraws (a new tab, a new answer).
+  function accessible(root) {
+    root.querySelectorAll(".yasqe textarea").forEach(function (t) {
+      if (!t.getAttribute("aria-label")) { t.setAttribute("aria-label", "SPARQL query"); }
+    });
+    root.querySelectorAll("select.tableSizer").forEach(function (s) {
+      if (!s.getAttribute("aria-label")) { s.setAttribute("aria-label", "Rows per page"); }
+    });
+    root.querySelectorAll("input.autocomplete").forEach(function (i) {
+      if (!i.getAttribute("aria-label")) { i.setAttribute("aria-label", "SPARQL endpoint"); }
+    });
+    root.querySelectorAll("[role=tablist]").forEach(function (list) {
+      // only the button moves (its own click handler goes with it): YASGUI inserts new tabs before
+      // the button's wrapper, which stays in the list, empty
+      list.querySelectorAll("button.addTab").forEach(function (button) {
+        button.classList.add("tabs-extra");
+        list.parentNode.insertBefore(button, list.nextSibling);
+      });
+    });
+  }
+
   function prefixLines(map) {
     return Object.keys(map).map(function (p) { return "PREFIX " + p + ": <" + map[p] + ">"; }).join("\n") + "\n";
   }
@@ -65,6 +89,10 @@
       });
       picker.closest("p").hidden = false;
       if (form) { form.hidden = true; }
+      accessible(box);
+      ["tabSelect", "tabAdd", "queryResponse"].forEach(function (event) {
+        yasgui.on(event, function () { window.setTimeout(function () { accessible(box); }, 0); });
+      });
       window.atdkgYasgui = yasgui;  // for the browser tests and the console
       box.setAttribute("data-ready", "true");
     })
