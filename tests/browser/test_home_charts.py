@@ -146,6 +146,27 @@ def test_network_legend_short_page_and_labels(page, server):
     labelled = page.evaluate("window.atdkgNetwork.nodes().filter(n => n.hasClass('labelled')).length")
     total = page.evaluate("window.atdkgNetwork.nodes().length")
     assert 0 < labelled < total
+    # what is drawn: the names shown are exactly the labelled nodes', and no two of them cross
+    for level in ("state", "organisation"):
+        page.goto(server + f"/network?level={level}")
+        page.wait_for_selector("#network-graph[data-ready=true]")
+        # a name's box: Cytoscape's label bounds, which for a name below its dot also span the dot (cut off)
+        drawn = page.evaluate("""() => window.atdkgNetwork.nodes().filter(n => n.style('label') !== '')
+            .map(n => { const b = n.boundingBox({includeNodes: false, includeLabels: true});
+                        const top = n.position().y + n.height() / 2;
+                        return [n.hasClass('labelled'), {x1: b.x1, x2: b.x2, y1: Math.max(b.y1, top), y2: b.y2}]; })""")
+        assert drawn and all(is_labelled for is_labelled, _ in drawn), level
+        boxes = [b for _, b in drawn]
+        crossing = [(i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes))
+                    if boxes[i]["x1"] < boxes[j]["x2"] and boxes[j]["x1"] < boxes[i]["x2"]
+                    and boxes[i]["y1"] < boxes[j]["y2"] and boxes[j]["y1"] < boxes[i]["y2"]]
+        assert not crossing, f"{len(crossing)} pairs of names cross at level {level}"
+    # zoomed in well past the fitted view, every name shows
+    names_when_zoomed = page.evaluate("""() => { const cy = window.atdkgNetwork; cy.zoom(cy.zoom() * 2);
+        return cy.nodes().filter(n => n.style('label') !== '').length; }""")
+    assert names_when_zoomed == page.evaluate("window.atdkgNetwork.nodes().length")
+    page.goto(server + "/network")
+    page.wait_for_selector("#network-graph[data-ready=true]")
     # the tables are still in the page, folded
     assert page.locator("details#network-tables table#network-nodes").count() == 1
     shot(page, "network-1400")

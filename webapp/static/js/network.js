@@ -53,14 +53,15 @@
         elements: doc.elements,
         style: [
           {selector: "node", style: {
-            "label": "data(label)", "font-size": FONT, "min-zoomed-font-size": FONT * ZOOMED,
+            "label": "", "font-size": FONT,
             "text-wrap": "ellipsis", "text-max-width": 110,
             "text-background-color": "#ffffff", "text-background-opacity": 0.8, "text-background-padding": 1,
             "text-valign": "bottom", "text-margin-y": 2,
             "width": function (n) { return 12 + 30 * (n.data("pagerank") || 0) / maxRank; },
             "height": function (n) { return 12 + 30 * (n.data("pagerank") || 0) / maxRank; },
             "background-color": function (n) { return SIDES[n.data("side")] || SIDES.other; }}},
-          {selector: "node.labelled, node.hover", style: {"min-zoomed-font-size": 0}},
+          {selector: "node.labelled, node.hover, node.zoomed", style: {"label": "data(label)"}},
+          {selector: "node.labelled", style: {"z-index": 5, "text-background-opacity": 0.9}},
           {selector: "node.hover", style: {"border-width": 3, "border-color": "#e07b00", "z-index": 10}},
           {selector: "edge", style: {"width": function (e) { return Math.min(0.5 + e.data("weight") / 2, 6); },
                                      "line-color": function (e) { return RELATIONS[mainRelation(e)] || "#c8c8c8"; },
@@ -68,17 +69,28 @@
         ],
         layout: {name: "cose", animate: false, randomize: false, nodeRepulsion: function () { return 8000; }}
       });
-      // exactly that many names, ties (a clique of Working Group members has one PageRank) broken by
-      // weighted degree, then by name
+      // at most that many names, best-connected first (ties — a clique of Working Group members has one
+      // PageRank — broken by weighted degree, then by name), and never one over another: a name whose
+      // box (estimated from its length, below its dot) would cross a name already shown is left for
+      // hover and zoom, and the next actor gets the place; names are drawn above the dots
+      var shown = [];
+      function overlaps(a, b) { return a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2; }
       cy.nodes().sort(function (a, b) {
         return (b.data("pagerank") || 0) - (a.data("pagerank") || 0) ||
           (b.data("weighted_degree") || 0) - (a.data("weighted_degree") || 0) ||
           String(a.data("label")).localeCompare(String(b.data("label")));
-      }).slice(0, labelled).addClass("labelled");
-      // the other names appear once zoomed in well beyond the fitted view (the threshold is in rendered
-      // pixels: the font size times the zoom)
-      cy.style().selector("node").style("min-zoomed-font-size", FONT * ZOOMED * Math.max(1, cy.zoom()))
-        .selector("node.labelled, node.hover").style("min-zoomed-font-size", 0).update();
+      }).forEach(function (n) {
+        if (shown.length >= labelled) { return; }
+        var p = n.position(), half = n.height() / 2;
+        var w = Math.min(110, String(n.data("label")).length * FONT * 0.62) + 10;
+        var box = {x1: p.x - w / 2, x2: p.x + w / 2, y1: p.y + half, y2: p.y + half + FONT + 8};
+        var crosses = shown.some(function (o) { return overlaps(box, o); });
+        if (!crosses) { shown.push(box); n.addClass("labelled"); }
+      });
+      // the other names appear once zoomed in well beyond the fitted view: a class, not Cytoscape's
+      // min-zoomed-font-size, which showed every name at some fitted zooms
+      var fitted = cy.zoom();
+      cy.on("zoom", function () { cy.nodes().toggleClass("zoomed", cy.zoom() >= fitted * ZOOMED); });
       cy.on("mouseover", "node", function (e) { e.target.addClass("hover"); show(e.target); box.style.cursor = "pointer"; });
       cy.on("mouseout", "node", function (e) { e.target.removeClass("hover"); box.style.cursor = ""; });
       cy.on("tap", "node", function (e) {
