@@ -43,6 +43,23 @@ def test_results_table_in_view_after_run(page, server):
     assert not page.errors, page.errors  # no CSP violation, no failed request, nothing at all
 
 
+def test_results_read_as_values_and_link_into_the_explorer(page, server):
+    """YASR's simple view by default (no <…> around IRIs, no ^^datatype), and a result under the base
+    opens its page here rather than at w3id.org."""
+    page.set_viewport_size({"width": 1400, "height": 900})
+    open_editor(page, server)
+    page.locator(".yasqe_queryButton").first.click()
+    page.locator(".yasr table td").filter(has_text="2021-06-29").first.wait_for()
+    cells = page.locator(".yasr table tbody td").all_inner_texts()
+    assert cells and not [c for c in cells if "<http" in c or "^^" in c], cells[:6]
+    link = page.locator(".yasr a.iri", has_text="2021-06-29").first
+    assert link.get_attribute("href") == "/id/event/2021-06-29"
+    link.click()
+    page.wait_for_url("**/id/event/2021-06-29")
+    assert "peer-learning exchange on 29 June 2021" in page.locator("#summary").inner_text()
+    assert not page.errors, page.errors
+
+
 def test_syntax_error_reported_on_the_users_line(page, server):
     open_editor(page, server)
     set_query(page, "SELECT ?s\nWHERE {\n  ?s ?p ?o FILTER(\n}")

@@ -40,6 +40,38 @@
     });
   }
 
+  // Results read as values: YASR's "simple view" (no <…> around IRIs, no ^^datatype) is the default,
+  // and a link in a cell works at the first click
+  function simpleTable(tab) {
+    var yasr = tab && tab.getYasr && tab.getYasr();
+    var table = yasr && yasr.plugins && yasr.plugins.table;
+    if (table && table.persistentConfig && table.persistentConfig.compact === undefined) {
+      table.persistentConfig.compact = true;
+      // and cells whole rather than cut with an ellipsis that must be clicked open before a link works
+      table.persistentConfig.isEllipsed = false;
+    }
+  }
+
+  // A result IRI under the dataset's base opens its page in this explorer (the base, w3id.org, need
+  // not resolve from where the explorer runs); the same rule as the server's links (entities.local_path)
+  var base = box.getAttribute("data-base") || "";
+  function localPath(iri) {
+    if (!base || iri.indexOf(base) !== 0) { return null; }
+    var rest = iri.slice(base.length);
+    if (/^(id|vocab|graph)\//.test(rest)) { return "/" + rest; }
+    if (rest.indexOf("ontology") === 0) {
+      var term = rest.slice("ontology".length).replace(/^[#/]/, "");
+      return "/ontology" + (term ? "#" + term : "");
+    }
+    return null;
+  }
+  function localLinks(root) {
+    root.querySelectorAll(".yasr a.iri").forEach(function (a) {
+      var path = localPath(a.getAttribute("href") || "");
+      if (path) { a.setAttribute("href", path); a.removeAttribute("target"); }
+    });
+  }
+
   function prefixLines(map) {
     return Object.keys(map).map(function (p) { return "PREFIX " + p + ": <" + map[p] + ">"; }).join("\n") + "\n";
   }
@@ -60,6 +92,7 @@
       });
       var tab = yasgui.getTab();
       tab.setEndpoint(endpoint);
+      simpleTable(tab);
       setQuery(tab, start);
       // the answer in view: scroll just enough to show the results under the editor (no further than
       // the results' own top), so Run never leaves "6 results" over an area below the window's edge
@@ -91,7 +124,10 @@
       if (form) { form.hidden = true; }
       accessible(box);
       ["tabSelect", "tabAdd", "queryResponse"].forEach(function (event) {
-        yasgui.on(event, function () { window.setTimeout(function () { accessible(box); }, 0); });
+        yasgui.on(event, function () {
+          simpleTable(yasgui.getTab());
+          window.setTimeout(function () { accessible(box); localLinks(box); }, 0);
+        });
       });
       window.atdkgYasgui = yasgui;  // for the browser tests and the console
       box.setAttribute("data-ready", "true");
