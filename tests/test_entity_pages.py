@@ -95,6 +95,10 @@ def test_an_exchange_page_shows_its_agenda_with_speakers_and_hosts(client):
     assert times == sorted(times) and times[0] == "14:30"
     session_1 = next(plain(r, " ") for r in rows if "Case Management leading to Case Resolution" in r)
     assert "Carolina Gottardo (moderator)" in session_1 and "(panelist)" in session_1
+    hosts = plain(section(page, "host"), " ")
+    assert "Permanent Mission of Portugal to the UN in Geneva" in hosts
+    # what a section shows by name is not listed again as bare nodes ("Hosting of the exchange of …" × 6)
+    assert "Hosting of the exchange of" not in page.split('<details class="raw"')[0]
 
 
 def test_the_json_twin_says_what_the_page_says(client):

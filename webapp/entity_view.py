@@ -91,6 +91,13 @@ GATHERED = {
     "practice": ("Practices", ("Practice", "By", "Presented at")),
     "statistic": ("Statistics", ("Statistic", "Reported by")),
 }
+# Incoming links a gathered section already shows, by name and with its details (a "Hosting of the
+# exchange of 2021-06-29" six times over says less than the Hosts section): left out of "Linked from"
+SHOWN_BY_ROLLUP = {ATD + "host", ATD + "participant", ORG + "member", ORG + "organization", ATD + "attributedTo",
+                   ATD + "partner", ATD + "reportedBy", ATD + "ofState", ORG + "subOrganizationOf", ATD + "place",
+                   ATD + "representsState"}
+SHOWN_BY_AGENDA = {ATD + "hostedEvent", SCHEMA + "superEvent", ATD + "inEvent", ATD + "presentedAt", ATD + "period",
+                   ATD + "describes", DCTERMS + "references"}
 EXCHANGE_SECTIONS = {"host": "Hosts", "document": "Documents", "practice": "Practices presented",
                      "statistic": "Figures"}
 
@@ -196,9 +203,10 @@ def build(iri: str, outgoing: list[dict], incoming: list[dict], rollup: list[dic
         entry = (p, label_of(p, labels), values)
         (identifiers if p in IDENTIFIER_PROPERTIES else about).append(entry)
     linked: dict[str, list[Value]] = defaultdict(list)
+    shown_elsewhere = (SHOWN_BY_ROLLUP if rollup else set()) | (SHOWN_BY_AGENDA if exchange else set())
     for r in incoming:
         p = str(r["p"])
-        if p in (SCHEMA + "mentions",):
+        if p == SCHEMA + "mentions" or p in shown_elsewhere:
             continue
         s = str(r["s"])
         linked[label_of(p, labels)].append(Value(s, label_of(s, labels), True))
