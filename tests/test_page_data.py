@@ -129,7 +129,8 @@ def test_a_state_counts_its_government_missions_and_their_people(client):
     portugal = state_rows(client)[ID + "state/PRT"]
     assert (portugal["hostings"], portugal["participations"]) == (3, 2)
     html = client.get("/actors?kind=state").data.decode()
-    assert "include those of its government, ministries and\n  permanent missions" in html
+    assert "participations and hostings include its government's, ministries',\n  permanent missions' and their " \
+           "people's" in html.replace("&#39;", "'")
     assert '<a href="/id/state/PRT">Portugal</a></td><td>PRT</td><td>Europe</td><td class="num">2</td>' \
            '<td class="num">3</td>' in html
     rows = {r.split(",")[1]: r for r in client.get("/actors.csv?kind=state").data.decode().splitlines()[1:]}
