@@ -16,7 +16,7 @@ pages itself must see every row (capped, a list of 10^6 triples silently lost mo
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,7 +114,7 @@ class FacetIndex:
         return out
 
 
-def facet_index(values: list[dict[str, Iterable[str]]], facets: Iterable[str],
+def facet_index(values: Sequence[Mapping[str, Iterable[str]]], facets: Iterable[str],
                 order: Callable[[str], Any] = str, any_of: Iterable[str] = ()) -> FacetIndex:
     """Index ``values`` (per item, per facet, its values); ``order`` sorts each facet's choices."""
     facets = list(facets)

@@ -482,10 +482,10 @@ def statistics_data() -> dict:
         return [dict(r, percent=round(100 * float(r["value"]) / top, 1) if top else 0, href=r.get("href"))
                 for r in rows]
 
-    counts = [{"label": s.get("countedThing") or "a count",
-               "value": int(float(s["value"])) if float(s["value"]).is_integer() else float(s["value"]),
-               "href": "#" + _stat_anchor(s["stat"])}
-              for s in stats if s.get("unit") == "count"]
+    counts: list[dict] = [{"label": s.get("countedThing") or "a count",
+                           "value": int(float(s["value"])) if float(s["value"]).is_integer() else float(s["value"]),
+                           "href": "#" + _stat_anchor(s["stat"])}
+                          for s in stats if s.get("unit") == "count"]
     counts.sort(key=lambda r: -r["value"])
     return {"stats": stats,
             "charts": {"population": as_bars(tally("population")), "place": as_bars(tally("place")),
