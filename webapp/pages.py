@@ -19,6 +19,7 @@ import csv
 import io
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -26,6 +27,7 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from atdkg import terms
 
+from . import page_data
 from .store import named
 
 bp = Blueprint("pages", __name__)
@@ -55,12 +57,14 @@ def to_csv(table: list[dict]) -> str:
     return buf.getvalue()
 
 
-def page(fmt: str | None, template: str, data, table: list[dict] | None, **context) -> Response:
-    """The HTML page, or its ``.json`` twin (``data``) or ``.csv`` twin (``table``, flat rows)."""
+def page(fmt: str | None, template: str, data, table: list[dict] | Callable[[], list[dict]] | None,
+         **context) -> Response:
+    """The HTML page, or its ``.json`` twin (``data``) or ``.csv`` twin (``table``, flat rows; or a function
+    that makes them, so that the HTML page and the JSON twin do not build the whole selection's rows)."""
     if fmt == "json":
         return Response(json.dumps(data, ensure_ascii=False, indent=1), mimetype=TWIN_TYPES["json"])
     if fmt == "csv" and table is not None:
-        return Response(to_csv(table), mimetype=TWIN_TYPES["csv"])
+        return Response(to_csv(table() if callable(table) else table), mimetype=TWIN_TYPES["csv"])
     if fmt is not None:
         abort(404, f"no .{fmt} version of this page; try {', '.join(twin_suffixes(table))}")
     suffixes = twin_suffixes(table)
@@ -166,41 +170,50 @@ def family(rule: str, blueprint: Blueprint = bp):
 
 
 # -- events -------------------------------------------------------------------------------------------
-@family("/events")
-def events(fmt: str | None) -> Response:
-    only_params(PAGING)
+@page_data.loader("events")
+def events_data() -> list[dict]:
+    """The exchanges in date order, each with its agenda (in time order), hosts, speakers, documents."""
     exchanges: dict[str, dict] = {}
-    for r in rows_of("exchanges"):
+    for r in page_data.all_rows("exchanges"):
         ex = exchanges.setdefault(r["exchange"], {
             "exchange": r["exchange"], "date": r["date"], "title": r["title"], "start": r.get("start", ""),
             "end": r.get("end", ""), "documents": [], "items": [], "hosts": [], "speakers": []})
         if r["documentId"] not in ex["documents"]:
             ex["documents"].append(r["documentId"])
-    for r in rows_of("page-event-items"):
+    for r in page_data.all_rows("page-event-items"):
         if r["exchange"] in exchanges:
             exchanges[r["exchange"]]["items"].append(
                 {k: r.get(k, "") for k in ("item", "number", "title", "start", "kindLabel")})
-    for r in rows_of("page-event-hosts"):
+    for r in page_data.all_rows("page-event-hosts"):
         if r["exchange"] in exchanges:
             exchanges[r["exchange"]]["hosts"].append({"host": r["host"], "label": r["hostLabel"]})
-    for r in rows_of("page-event-speakers"):
+    for r in page_data.all_rows("page-event-speakers"):
         if r["exchange"] in exchanges:
             exchanges[r["exchange"]]["speakers"].append(
                 {"participant": r["participant"], "name": r["name"], "role": r["roleLabel"], "event": r["event"]})
     timeline = sorted(exchanges.values(), key=lambda e: e["date"])
-    shown = paginate(timeline)
     for ex in timeline:
         ex["items"].sort(key=lambda i: (i["start"], i["number"], i["title"]))
         titles = {i["item"]: i["title"] for i in ex["items"]}
         for s in ex["speakers"]:
             s["in"] = titles.get(s["event"], "the exchange")
-    table = [{"date": e["date"], "title": e["title"], "kind": kind, "what": what, "who": who, "role": role}
-             for e in timeline
-             for kind, what, who, role in (
-                 [("item", f"{i['number']} {i['title']}".strip(), "", i["start"]) for i in e["items"]]
-                 + [("speaker", s["in"], s["name"], s["role"]) for s in e["speakers"]]
-                 + [("host", "", h["label"], "host") for h in e["hosts"]]
-                 + [("document", d, "", "") for d in e["documents"]])]
+    return timeline
+
+
+@family("/events")
+def events(fmt: str | None) -> Response:
+    only_params(PAGING)
+    timeline = page_data.get("events")
+    shown = paginate(timeline)
+
+    def table() -> list[dict]:
+        return [{"date": e["date"], "title": e["title"], "kind": kind, "what": what, "who": who, "role": role}
+                for e in timeline
+                for kind, what, who, role in (
+                    [("item", f"{i['number']} {i['title']}".strip(), "", i["start"]) for i in e["items"]]
+                    + [("speaker", s["in"], s["name"], s["role"]) for s in e["speakers"]]
+                    + [("host", "", h["label"], "host") for h in e["hosts"]]
+                    + [("document", d, "", "") for d in e["documents"]])]
     return page(fmt, "events.html", {"events": shown.items, **shown.fields()}, table, events=shown.items,
                 paged=shown)
 
@@ -213,6 +226,34 @@ ACTIVITY = {ATD + "Participation": "participations", ATD + "Hosting": "hostings"
 ACTOR_KINDS = {"state": "States", "organisation": "Organisations", "person": "People"}
 
 
+@page_data.loader("actors")
+def actors_data() -> dict:
+    """Everyone in page order — States, organisations by type, people — as (kind, type label, row).
+
+    A State's participations and hostings are rolled up as on the home page's map (the named query
+    home-state-activity): the State's own and those of its government, ministries, permanent missions
+    (any depth of sub-organisation) and the people whose posts are in them or represent it. Its
+    memberships stay its own."""
+    activity: dict[str, dict] = defaultdict(lambda: dict.fromkeys(ACTIVITY.values(), 0))
+    for r in page_data.all_rows("page-actor-activity"):
+        activity[r["actor"]][ACTIVITY[r["kind"]]] = int(r["n"])
+    state_activity = {r["state"]: {"participations": int(r["participations"]), "hostings": int(r["hostings"])}
+                      for r in page_data.all_rows("home-state-activity")}
+    states = [dict(r, **dict(activity[r["state"]], **state_activity.get(r["state"], {"participations": 0,
+                                                                                        "hostings": 0})))
+              for r in page_data.all_rows("page-states")]
+    groups: dict[str, list] = defaultdict(list)
+    for r in page_data.all_rows("page-organisations"):
+        groups[r["typeLabel"]].append(dict(r, **activity[r["org"]]))
+    groups = dict(sorted(groups.items()))
+    people = [dict(r, **activity[r["person"]]) for r in page_data.all_rows("page-people")]
+    everyone = ([("state", "", s) for s in states]
+                + [("organisation", t, o) for t, orgs in groups.items() for o in orgs]
+                + [("person", "", p) for p in people])
+    return {"everyone": everyone, "counts": {k: sum(1 for kind, _, _ in everyone if kind == k) for k in ACTOR_KINDS},
+            "group_sizes": {t: len(orgs) for t, orgs in groups.items()}, "by_kinds": {}}
+
+
 @family("/actors")
 def actors(fmt: str | None) -> Response:
     """States, organisations (by type) and people in one list, in that order, paged; ``?kind=`` keeps one
@@ -222,20 +263,12 @@ def actors(fmt: str | None) -> Response:
     for k in kinds:
         if k not in ACTOR_KINDS:
             abort(400, f"parameter kind: expected one of {', '.join(ACTOR_KINDS)}, got {k[:40]!r}")
-    activity: dict[str, dict] = defaultdict(lambda: dict.fromkeys(ACTIVITY.values(), 0))
-    for r in rows_of("page-actor-activity"):
-        activity[r["actor"]][ACTIVITY[r["kind"]]] = int(r["n"])
-    states = [dict(r, **activity[r["state"]]) for r in rows_of("page-states")]
-    groups: dict[str, list] = defaultdict(list)
-    for r in rows_of("page-organisations"):
-        groups[r["typeLabel"]].append(dict(r, **activity[r["org"]]))
-    groups = dict(sorted(groups.items()))
-    people = [dict(r, **activity[r["person"]]) for r in rows_of("page-people")]
-    everyone = ([("state", "", s) for s in states]
-                + [("organisation", t, o) for t, orgs in groups.items() for o in orgs]
-                + [("person", "", p) for p in people])
-    counts = {k: sum(1 for kind, _, _ in everyone if kind == k) for k in ACTOR_KINDS}
-    selected = [a for a in everyone if not kinds or a[0] in kinds]
+    loaded = page_data.get("actors")
+    everyone, counts = loaded["everyone"], loaded["counts"]
+    wanted = frozenset(kinds)
+    if wanted not in loaded["by_kinds"]:  # at most 8 selections: kept
+        loaded["by_kinds"][wanted] = [a for a in everyone if not wanted or a[0] in wanted]
+    selected = loaded["by_kinds"][wanted]
     shown = paginate(selected)
     page_states = [a for kind, _, a in shown.items if kind == "state"]
     page_groups: dict[str, list] = {}
@@ -245,11 +278,14 @@ def actors(fmt: str | None) -> Response:
     page_people = [a for kind, _, a in shown.items if kind == "person"]
     data = {"selection": {"kind": kinds} if kinds else {}, "counts": counts, "states": page_states,
             "organisations": page_groups, "people": page_people, **shown.fields()}
-    table = [{"kind": {"state": "State", "person": "Person"}.get(kind, t), "iri": a.get("state") or a.get("org")
-              or a["person"], "label": a.get("label") or a["name"], "region": a.get("regionLabel", "")
-              if kind == "state" else "", **{k: a[k] for k in ACTIVITY.values()}} for kind, t, a in selected]
+
+    def table() -> list[dict]:
+        return [{"kind": {"state": "State", "person": "Person"}.get(kind, t),
+                 "iri": a.get("state") or a.get("org") or a["person"], "label": a.get("label") or a["name"],
+                 "region": a.get("regionLabel", "") if kind == "state" else "",
+                 **{k: a[k] for k in ACTIVITY.values()}} for kind, t, a in selected]
     return page(fmt, "actors.html", data, table, states=page_states, groups=page_groups, people=page_people,
-                group_sizes={t: len(orgs) for t, orgs in groups.items()}, kind_counts=counts, kinds=kinds,
+                group_sizes=loaded["group_sizes"], kind_counts=counts, kinds=kinds,
                 kind_names=ACTOR_KINDS, paged=shown)
 
 
@@ -278,26 +314,7 @@ def selection(facets: dict, allowed: dict[str, set]) -> dict[str, list[str]]:
 
 
 def scheme_concepts(scheme: str) -> set[str]:
-    return {r["concept"] for r in rows_of("page-scheme-concepts", scheme=scheme)}
-
-
-def facet_filter(items: list[dict], values_of: dict[str, dict[str, set]], chosen: dict) -> list[dict]:
-    """Items having every chosen value (AND within and across facets)."""
-    return [i for i in items if all(set(vals) <= values_of[i["iri"]].get(f, set()) for f, vals in chosen.items())]
-
-
-def facet_counts(items, values_of, chosen, facets, labels) -> dict:
-    """Per facet, each value present with how many items the selection plus that value would leave."""
-    out = {}
-    for f in facets:
-        values = sorted({v for i in items for v in values_of[i["iri"]].get(f, set())}, key=lambda v: labels.get(v, v))
-        entries = []
-        for v in values:
-            with_v = dict(chosen, **{f: sorted(set(chosen.get(f, [])) | {v})})
-            entries.append({"value": v, "label": labels.get(v, v), "count": len(facet_filter(items, values_of, with_v)),
-                            "selected": v in chosen.get(f, [])})
-        out[f] = entries
-    return out
+    return {r["concept"] for r in page_data.all_rows("page-scheme-concepts", scheme=scheme)}
 
 
 def facet_url(path: str, chosen: dict, facet: str, value: str, add: bool) -> str:
@@ -313,10 +330,11 @@ def facet_url(path: str, chosen: dict, facet: str, value: str, add: bool) -> str
     return path + ("?" + urlencode(pairs) if pairs else "")
 
 
-@family("/practices")
-def practices(fmt: str | None) -> Response:
+@page_data.loader("practices")
+def practices_data() -> dict:
+    """The practices in the query's order with their facet values, indexed (webapp/page_data.py)."""
     items: dict[str, dict] = {}
-    for r in rows_of("page-practices"):
+    for r in page_data.all_rows("page-practices"):
         items.setdefault(r["practice"], {"iri": r["practice"], "text": r["text"], "actor": r.get("actor", ""),
                                          "actorLabel": r.get("actorLabel", ""), "event": r.get("event", ""),
                                          "eventDate": r.get("eventDate", ""), "evidence": []})
@@ -326,27 +344,42 @@ def practices(fmt: str | None) -> Response:
                 items[r["practice"]]["evidence"].append(ev)
     values_of: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     labels: dict[str, str] = {}
-    for r in rows_of("page-practice-facets"):
+    for r in page_data.all_rows("page-practice-facets"):
         values_of[r["practice"]][r["facet"]].add(r["value"])
         labels.setdefault(r["value"], r["valueLabel"])
     allowed = {f: scheme_concepts(scheme) if scheme else {v for p in values_of.values() for v in p.get(f, ())}
                for f, (_, scheme) in PRACTICE_FACETS.items()}
-    chosen = selection(PRACTICE_FACETS, allowed)
     everything = list(items.values())
     for i in everything:
         i["categories"] = [{"iri": c, "label": labels.get(c, c)}
                            for c in sorted(values_of[i["iri"]].get("category", ()))]
         i["targets"] = [{"iri": c, "label": labels.get(c, c)} for c in sorted(values_of[i["iri"]].get("target", ()))]
         i["region"] = "; ".join(labels.get(c, c) for c in sorted(values_of[i["iri"]].get("region", ())))
-    matching = facet_filter(everything, values_of, chosen)
-    counts = facet_counts(everything, values_of, chosen, PRACTICE_FACETS, labels)
+    index = page_data.facet_index([values_of.get(i["iri"], {}) for i in everything], PRACTICE_FACETS,
+                                  order=lambda v: (labels.get(v, v), v))
+    return {"items": everything, "labels": labels, "allowed": allowed, "index": index}
+
+
+@family("/practices")
+def practices(fmt: str | None) -> Response:
+    loaded = page_data.get("practices")
+    everything, labels, index = loaded["items"], loaded["labels"], loaded["index"]
+    chosen = selection(PRACTICE_FACETS, loaded["allowed"])
+    positions = index.matching(chosen)
+    tally = index.counts(chosen, positions)
+    counts = {f: [{"value": v, "label": labels.get(v, v), "count": tally[f][v], "selected": v in chosen.get(f, [])}
+                  for v in index.choices[f]] for f in PRACTICE_FACETS}
+    matching = [everything[k] for k in positions]
     shown = paginate(matching)
     data = {"selection": chosen, "count": len(matching), "facets": counts, "practices": shown.items,
             **shown.fields()}
-    table = [{"practice": i["iri"], "text": i["text"], "actor": i["actorLabel"], "actorIri": i["actor"],
-              "region": i["region"], "event": i["eventDate"],
-              "categories": [c["label"] for c in i["categories"]], "targets": [c["label"] for c in i["targets"]],
-              "evidence": [f"{e['documentId']}:{e['start']}-{e['end']}" for e in i["evidence"]]} for i in matching]
+
+    def table() -> list[dict]:
+        return [{"practice": i["iri"], "text": i["text"], "actor": i["actorLabel"], "actorIri": i["actor"],
+                 "region": i["region"], "event": i["eventDate"],
+                 "categories": [c["label"] for c in i["categories"]], "targets": [c["label"] for c in i["targets"]],
+                 "evidence": [f"{e['documentId']}:{e['start']}-{e['end']}" for e in i["evidence"]]}
+                for i in matching]
     return page(fmt, "practices.html", data, table, practices=shown.items, paged=shown, facets=counts, chosen=chosen,
                 facet_names={f: label for f, (label, _) in PRACTICE_FACETS.items()}, labels=labels,
                 facet_url=lambda f, v, add: facet_url("/practices", chosen, f, v, add))
@@ -356,15 +389,17 @@ def practices(fmt: str | None) -> Response:
 COMMITMENT_FACETS = {"kind": ("List kind", V + "list-kinds"), "objective": ("GCM objective", V + "gcm-objectives")}
 
 
-@family("/commitments")
-def commitments(fmt: str | None) -> Response:
+@page_data.loader("commitments")
+def commitments_data() -> dict:
+    """The list items in page order (lists by kind and label, items by number) as (list, item) pairs,
+    each pair's kind and objectives indexed as facets (webapp/page_data.py)."""
     objectives: dict[str, list] = defaultdict(list)
-    for r in rows_of("page-item-objectives"):
+    for r in page_data.all_rows("page-item-objectives"):
         objectives[r["item"]].append({"iri": r["objective"], "number": int(r["objectiveNumber"]),
                                       "label": r["objectiveLabel"]})
     lists: dict[str, dict] = {}
     items: dict[str, dict] = {}
-    for r in rows_of("page-commitments"):
+    for r in page_data.all_rows("page-commitments"):
         lst = lists.setdefault(r["list"], {"list": r["list"], "label": r["listLabel"], "kind": r["kind"],
                                            "kindLabel": r["kindLabel"], "items": []})
         if r["item"] not in items:
@@ -377,25 +412,30 @@ def commitments(fmt: str | None) -> Response:
                 items[r["item"]]["evidence"].append(ev)
     labels = {r["kind"]: r["kindLabel"] for r in lists.values()}
     labels.update({o["iri"]: f"{o['number']}. {o['label']}" for os_ in objectives.values() for o in os_})
-    allowed = {f: scheme_concepts(scheme) for f, (_, scheme) in COMMITMENT_FACETS.items()}
-    chosen = selection(COMMITMENT_FACETS, allowed)
     ordered = [(lst, i) for lst in sorted(lists.values(), key=lambda x: (x["kindLabel"], x["label"]))
                for i in sorted(lst["items"], key=lambda i: i["number"])]
+    index = page_data.facet_index([{"kind": [lst["kind"]], "objective": [o["iri"] for o in i["objectives"]]}
+                                   for lst, i in ordered], COMMITMENT_FACETS, any_of={"kind"})
+    return {"ordered": ordered, "labels": labels, "index": index,
+            "allowed": {f: scheme_concepts(scheme) for f, (_, scheme) in COMMITMENT_FACETS.items()},
+            "kinds": sorted({(lst["kind"], lst["kindLabel"]) for lst in lists.values()}, key=lambda k: k[1]),
+            "objectives": sorted({(o["iri"], o["number"], o["label"]) for os_ in objectives.values() for o in os_},
+                                 key=lambda o: o[1])}
 
-    def kept(lst, item, ignore: str = "") -> bool:
-        return ((ignore == "kind" or "kind" not in chosen or lst["kind"] in chosen["kind"])
-                and (ignore == "objective"
-                     or set(chosen.get("objective", [])) <= {o["iri"] for o in item["objectives"]}))
-    matching = [(lst, i) for lst, i in ordered if kept(lst, i)]
-    # an option's count: the items the selection would hold with that value instead of the facet's current one
-    kind_counts: dict[str, int] = defaultdict(int)
-    objective_counts: dict[str, int] = defaultdict(int)
-    for lst, i in ordered:
-        if kept(lst, i, ignore="kind"):
-            kind_counts[lst["kind"]] += 1
-        if kept(lst, i, ignore="objective"):
-            for o in i["objectives"]:
-                objective_counts[o["iri"]] += 1
+
+@family("/commitments")
+def commitments(fmt: str | None) -> Response:
+    loaded = page_data.get("commitments")
+    ordered, index = loaded["ordered"], loaded["index"]
+    chosen = selection(COMMITMENT_FACETS, loaded["allowed"])
+    positions = index.matching(chosen)
+    matching = [ordered[k] for k in positions]
+    # an option's count: the items the selection would hold with that value instead of the facet's current
+    # one (a <select> picks one value), so the facet's own selection is left out when counting it
+    kind_counts = index.counts({f: v for f, v in chosen.items() if f != "kind"},
+                               index.matching({f: v for f, v in chosen.items() if f != "kind"}))["kind"]
+    objective_counts = index.counts({f: v for f, v in chosen.items() if f != "objective"},
+                                    index.matching({f: v for f, v in chosen.items() if f != "objective"}))["objective"]
     in_selection: dict[str, int] = defaultdict(int)
     first_item: dict[str, str] = {}  # a list whose first item is on an earlier page is "continued"
     for lst, i in matching:
@@ -409,27 +449,25 @@ def commitments(fmt: str | None) -> Response:
                                         continued=first_item[lst["list"]] != i["iri"])
         on_page[lst["list"]]["items"].append(i)
     page_lists = list(on_page.values())
-    table = [{"list": lst["list"], "listLabel": lst["label"], "kind": lst["kindLabel"], "item": i["iri"],
-              "number": i["number"], "text": i["text"], "objectives": [str(o["number"]) for o in i["objectives"]],
-              "evidence": [f"{e['documentId']}:{e['start']}-{e['end']}" for e in i["evidence"]]}
-             for lst, i in matching]
-    kinds = sorted({(lst["kind"], lst["kindLabel"]) for lst in lists.values()}, key=lambda k: k[1])
-    objective_choices = sorted({(o["iri"], o["number"], o["label"]) for os_ in objectives.values() for o in os_},
-                               key=lambda o: o[1])
+
+    def table() -> list[dict]:
+        return [{"list": lst["list"], "listLabel": lst["label"], "kind": lst["kindLabel"], "item": i["iri"],
+                 "number": i["number"], "text": i["text"], "objectives": [str(o["number"]) for o in i["objectives"]],
+                 "evidence": [f"{e['documentId']}:{e['start']}-{e['end']}" for e in i["evidence"]]}
+                for lst, i in matching]
     data = {"selection": chosen, "count": len(matching),
             "lists": [{k: v for k, v in lst.items() if k != "continued"} for lst in page_lists], **shown.fields()}
-    return page(fmt, "commitments.html", data, table, lists=page_lists, paged=shown, chosen=chosen, kinds=kinds,
-                objectives=objective_choices, labels=labels, kind_counts=kind_counts,
-                objective_counts=objective_counts)
+    return page(fmt, "commitments.html", data, table, lists=page_lists, paged=shown, chosen=chosen,
+                kinds=loaded["kinds"], objectives=loaded["objectives"], labels=loaded["labels"],
+                kind_counts=kind_counts, objective_counts=objective_counts)
 
 
 # -- statistics ---------------------------------------------------------------------------------------
-@family("/statistics")
-def statistics(fmt):
-    """The statistics with their passages, and charts of them: how many by population and by place (the
-    document's words, or "not stated"), and the counts themselves (unit "count") as bars."""
-    stats = rows_of("page-statistics")
-    about = {r["stat"]: r for r in rows_of("chart-statistics")}
+@page_data.loader("statistics")
+def statistics_data() -> dict:
+    """The statistics with their passages and places, and the charts' bars."""
+    stats = page_data.all_rows("page-statistics")
+    about = {r["stat"]: r for r in page_data.all_rows("chart-statistics")}
     for s in stats:
         s["place"] = about.get(s["stat"], {}).get("place", "")
 
@@ -444,13 +482,23 @@ def statistics(fmt):
         return [dict(r, percent=round(100 * float(r["value"]) / top, 1) if top else 0, href=r.get("href"))
                 for r in rows]
 
-    counts = [{"label": s.get("countedThing") or "a count",
-               "value": int(float(s["value"])) if float(s["value"]).is_integer() else float(s["value"]),
-               "href": "#" + _stat_anchor(s["stat"])}
-              for s in stats if s.get("unit") == "count"]
+    counts: list[dict] = [{"label": s.get("countedThing") or "a count",
+                           "value": int(float(s["value"])) if float(s["value"]).is_integer() else float(s["value"]),
+                           "href": "#" + _stat_anchor(s["stat"])}
+                          for s in stats if s.get("unit") == "count"]
     counts.sort(key=lambda r: -r["value"])
-    charts = {"population": as_bars(tally("population")), "place": as_bars(tally("place")), "counts": as_bars(counts)}
-    return page(fmt, "statistics.html", stats, stats, stats=stats, charts=charts, anchor=_stat_anchor)
+    return {"stats": stats,
+            "charts": {"population": as_bars(tally("population")), "place": as_bars(tally("place")),
+                       "counts": as_bars(counts)}}
+
+
+@family("/statistics")
+def statistics(fmt):
+    """The statistics with their passages, and charts of them: how many by population and by place (the
+    document's words, or "not stated"), and the counts themselves (unit "count") as bars."""
+    loaded = page_data.get("statistics")
+    stats = loaded["stats"]
+    return page(fmt, "statistics.html", stats, stats, stats=stats, charts=loaded["charts"], anchor=_stat_anchor)
 
 
 def _stat_anchor(iri: str) -> str:

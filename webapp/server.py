@@ -59,8 +59,9 @@ def run(host: str, port: int, workers: int, data_dir: str) -> None:
     """Serve until stopped; raises StoreError (one line) if the build cannot be served."""
     from gunicorn.app.base import BaseApplication
 
-    from . import create_app, sandbox
+    from . import create_app, page_data, sandbox
     app = create_app()
+    page_data.warm(app)  # the list pages' data, shared by the workers (webapp/page_data.py)
     if not sandbox.network_isolation_available():
         print("warning: query children cannot be kept off the network here (no libseccomp); SERVICE is "
               "still refused by the parser check, but there is no second wall", file=sys.stderr)
@@ -96,6 +97,7 @@ def run(host: str, port: int, workers: int, data_dir: str) -> None:
             except (StoreError, ValueError) as e:
                 log.error("the new build is not served, the current one stays: %s", e)
                 return
+            page_data.warm(fresh)
             if fresh.config["BUILD_DIR"] != old:
                 # the master lets go of the old build (the old workers hold it until they exit), so
                 # the workers forked next do not inherit its lock and a later build's swap removes it
