@@ -193,3 +193,13 @@ def test_every_link_under_the_base_answers_in_the_explorer(client):
     assert not broken, broken
     assert len(checked) > 200 and {"id/state", "id/person", "id/org", "vocab/role-moderator", "ontology"} & set(
         per_family)
+
+
+def test_a_page_whose_query_runs_out_of_time_is_a_503_not_a_500(make_app):
+    """A slow page query (a busy server, a large graph) answers 503 with Retry-After and a message
+    naming the query, never a traceback or a 500."""
+    app = make_app(QUERY_TIMEOUT=0.001, PAGE_CACHE_MB=0)
+    r = app.test_client().get("/id/state/PRT")
+    assert r.status_code == 503, r.status_code
+    assert r.headers["Retry-After"] == "30"
+    assert b"did not finish in time" in r.data and b"Traceback" not in r.data

@@ -3,7 +3,7 @@ labelled properties and values, and what it (for a State: its government, minist
 people; for an organisation: its units and people) hosted, said and did.
 
 The view is computed from named queries' rows (``describe``, ``entity-outgoing``, ``entity-incoming``,
-``entity-rollup``, ``entity-exchange``) by plain functions, so a page and its JSON twin say the same thing.
+``entity-rollup-*``, ``entity-exchange``) by plain functions, so a page and its JSON twin say the same thing.
 Which properties go in which section, and how standard vocabulary terms read, is data (the tables below),
 not template logic. Reasonator and Wikidata's item pages are the model: a sentence first, then the facts.
 """
@@ -243,7 +243,8 @@ def _link(r: dict, key: str, label_key: str | None = None) -> Value | str:
 
 
 def gathered_sections(rows: list[dict]) -> list[dict]:
-    """The rows of entity-rollup as sections of a page: cells are text, a Value (a link) or a list of them."""
+    """The rows of the entity-rollup-* queries as sections of a page: cells are text, a Value (a link) or a
+    list of them."""
     by_kind: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         by_kind[_s(r, "kind")].append(r)

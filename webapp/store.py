@@ -6,9 +6,10 @@ import dataclasses
 from pathlib import Path
 
 from flask import Flask, abort, current_app
+from werkzeug.exceptions import ServiceUnavailable
 
 from atdkg import queries
-from atdkg.queries.stores import EmbeddedStore, Result
+from atdkg.queries.stores import EmbeddedStore, QueryTimeout, Result
 
 from .budget import ClientBudget
 from .runner import Limits, QueryPool, TrustedStore
@@ -85,4 +86,9 @@ def named(name: str, **params) -> Result:
         abort(404, f"no query named {name}")
     from atdkg.queries.binding import bind_values
     text = bind_values(q.full_text, q.bindings({k: str(v) for k, v in params.items()}))
-    return trusted().rows(text, limit=current_app.config["MAX_ROWS"])
+    try:
+        return trusted().rows(text, limit=current_app.config["MAX_ROWS"])
+    except QueryTimeout as e:
+        # the server is busy or the graph large, not broken: a 503 that says when to come back, not a 500
+        raise ServiceUnavailable(f"this page's query {name} did not finish in time ({e}); try again shortly",
+                                 retry_after=30) from None
