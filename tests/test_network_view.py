@@ -70,9 +70,74 @@ def test_filters_change_the_result(client):
     assert repeated["data"]["relations"] == ["co-hosting", "co-lead"]
 
 
+def test_top_shows_the_best_ranked_actors_and_the_links_among_them(client):
+    whole = cy(client, level="person")
+    assert whole["data"]["shown"]["actors"] == whole["data"]["shown"]["actors_in_network"] == len(
+        whole["elements"]["nodes"]) > 20  # the seed network is smaller than the default top: all of it
+    doc = cy(client, level="person", top=12)
+    shown = doc["data"]["shown"]
+    ids = {n["data"]["id"] for n in doc["elements"]["nodes"]}
+    assert shown["top"] == 12 and shown["actors"] == len(ids) == 12
+    assert shown["actors_in_network"] == len(whole["elements"]["nodes"])
+    assert (shown["links_in_network"] == len(whole["elements"]["edges"])
+            > shown["links"] == len(doc["elements"]["edges"]))
+    ranks = sorted((n["data"]["pagerank"] for n in whole["elements"]["nodes"]), reverse=True)
+    assert min(n["data"]["pagerank"] for n in doc["elements"]["nodes"]) == ranks[11]  # the metrics of the whole
+    among = [e for e in whole["elements"]["edges"] if {e["data"]["source"], e["data"]["target"]} <= ids]
+    assert len(among) == shown["links"]
+    page = client.get("/network", query_string={"level": "person", "top": 12}).data.decode()
+    assert f"the 12 best-connected of its {shown['actors_in_network']} actors" in page
+    assert '<option value="12" selected>' in page and "top=12" in page  # the drawing loads the same view
+
+
+def test_only_the_heaviest_links_among_the_actors_shown_are_drawn(client, monkeypatch):
+    from atdkg.webapp import network_view
+    whole = cy(client, level="organisation", relation="co-participation")
+    assert len(whole["elements"]["edges"]) > 10
+    monkeypatch.setattr(network_view, "LINKS_SHOWN", 10)  # the page cache keys by URL: URLs no other test asks for
+    doc = cy(client, level="organisation", relation="co-participation", top=20)
+    weights = sorted((e["data"]["weight"] for e in doc["elements"]["edges"]), reverse=True)
+    among = [e["data"]["weight"] for e in whole["elements"]["edges"]
+             if {e["data"]["source"], e["data"]["target"]} <= {n["data"]["id"] for n in doc["elements"]["nodes"]}]
+    assert len(weights) == doc["data"]["shown"]["links"] == 10 and weights == sorted(among, reverse=True)[:10]
+    assert len(doc["elements"]["nodes"]) == 20  # actors whose links were cut stay shown
+    page = client.get("/network", query_string={"level": "organisation", "relation": "co-participation",
+                                                "top": 20}).data.decode()
+    assert "and the 10 heaviest links among them" in page
+
+
+def test_each_link_lists_a_few_passages_and_counts_them_all(client):
+    from atdkg.webapp import network_view
+    doc = cy(client, level="person")
+    edges = [e["data"] for e in doc["elements"]["edges"]]
+    assert all(1 <= len(d["evidence"]) <= network_view.EVIDENCE_SHOWN <= 10 for d in edges)
+    assert all(d["evidence_count"] >= len(d["evidence"]) and d["events_count"] >= len(d["events"]) for d in edges)
+    sampled = [d for d in edges if d["evidence_count"] > network_view.EVIDENCE_SHOWN]
+    assert sampled and all(len(d["evidence"]) == network_view.EVIDENCE_SHOWN for d in sampled)
+
+
+def test_a_network_is_analysed_once_per_process(build_dir, monkeypatch):
+    from atdkg.webapp import network_view
+    calls = []
+    analyse = network_view._analyse
+    monkeypatch.setattr(network_view, "_analyse", lambda *a: calls.append(a[1:]) or analyse(*a))
+    app = create_app({"DATA_DIR": str(build_dir.parent), "QUERY_TIMEOUT": 5.0, "PAGE_CACHE_MB": 0})
+    try:
+        client = app.test_client()
+        for _ in range(2):
+            for params in ({}, {"top": 5}, {"level": "person", "relation": "co-hosting"},
+                           {"level": "person", "relation": "co-hosting", "top": 3}):
+                assert client.get("/network.json", query_string=params).status_code == 200
+                assert client.get("/network", query_string=params).status_code == 200
+        assert sorted(calls) == [("person", ("co-hosting",), ""), ("state", (), "")]
+    finally:
+        webapp_store.close(app)
+
+
 @pytest.mark.parametrize("path", ["/network", "/network.json"])
 @pytest.mark.parametrize("params", [{"level": "planet"}, {"relation": "friendship"}, {"relation": "co-lead,nope"},
-                                    {"as_of": "2021-13-01"}, {"as_of": "yesterday"}, {"as_of": "2021-1-1"}])
+                                    {"as_of": "2021-13-01"}, {"as_of": "yesterday"}, {"as_of": "2021-1-1"},
+                                    {"top": "0"}, {"top": "1001"}, {"top": "-3"}, {"top": "many"}])
 def test_bad_parameters_are_400(client, path, params):
     r = client.get(path, query_string=params)
     assert r.status_code == 400
