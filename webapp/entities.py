@@ -211,7 +211,7 @@ def entity_response(namespace: str, prefix: str, rest: str) -> Response:
 
 
 # the entity-rollup-* queries (one per kind of fact: one UNION of them all is slow at 10^6 triples)
-ROLLUP_PARTS = ("bodies", "people", "direct", "actions")
+ROLLUP_PARTS = ("bodies", "people", "direct", "members", "actions")
 
 
 def readable_view(iri: str, graph, outgoing, incoming) -> entity_view.View:
