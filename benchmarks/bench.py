@@ -333,7 +333,7 @@ def _sparql_rows(base: str, query: str) -> list[dict]:
 
 def explorer_requests(base: str, iri_base: str, seed: int = 0) -> list[tuple[str, str, str]]:
     """The mix, from what the served graph holds: entity pages of every kind, facet pages with
-    facet values, named queries with parameters, ad-hoc /sparql GETs."""
+    facet values, network pages, named queries with parameters, ad-hoc /sparql GETs."""
     rng = random.Random(seed)
     html = "text/html"
     entities = []
@@ -346,6 +346,11 @@ def explorer_requests(base: str, iri_base: str, seed: int = 0) -> list[tuple[str
     from .facets import facet_urls
     facets = facet_urls(base, seed)  # list pages plain, paged and faceted (benchmarks/facets.py)
     reqs += [("facet", path, html) for path in facets]
+    # the network: unfiltered levels (computed in the master before the workers fork) and filtered ones
+    # (computed at their first request, webapp/network_view.py)
+    reqs += [("network", path, "application/json" if path.startswith("/network.json") else html)
+             for path in ("/network", "/network?level=organisation", "/network.json?level=person",
+                          "/network.json?level=state&relation=co-hosting", "/network?level=organisation&top=500")]
     named = [(n, p) for n, p in catalogue_cases() if not n.startswith(("network-", "entity-", "describe"))]
     reqs += [("named query", f"/queries/{n}.csv" + ("?" + urllib.parse.urlencode(p) if p else ""), "text/csv")
              for n, p in named]
