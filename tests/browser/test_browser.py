@@ -133,7 +133,7 @@ def test_network_hover_and_click_to_actor(page, server):
       const r = document.getElementById('network-graph').getBoundingClientRect();
       return [r.left + p.x, r.top + p.y];
     }""", "https://w3id.org/atd-kg/id/state/THA")
-    page.mouse.move(x, y)
+    page.mouse.move(x, y, steps=5)  # a pointer moves through the page: Cytoscape reads its offset after the scroll
     info = page.locator("#network-info")
     info.wait_for(state="visible")
     text = info.inner_text()

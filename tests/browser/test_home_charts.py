@@ -151,11 +151,11 @@ def test_network_legend_short_page_and_labels(page, server):
     for level in ("state", "organisation"):
         page.goto(server + f"/network?level={level}")
         page.wait_for_selector("#network-graph[data-ready=true]")
-        # a name's box: Cytoscape's label bounds, which for a name below its dot also span the dot (cut off)
+        # a name's box as Cytoscape drew it: its main label's bounds (kept by the renderer in
+        # _private.labelBounds; the public boundingBox() of a label beside its dot spans the dot too)
         drawn = page.evaluate("""() => window.atdkgNetwork.nodes().filter(n => n.style('label') !== '')
-            .map(n => { const b = n.boundingBox({includeNodes: false, includeLabels: true});
-                        const top = n.position().y + n.height() / 2;
-                        return [n.hasClass('labelled'), {x1: b.x1, x2: b.x2, y1: Math.max(b.y1, top), y2: b.y2}]; })""")
+            .map(n => { const b = n._private.labelBounds.main;
+                        return [n.hasClass('labelled'), {x1: b.x1, x2: b.x2, y1: b.y1, y2: b.y2}]; })""")
         assert drawn and all(is_labelled for is_labelled, _ in drawn), level
         boxes = [b for _, b in drawn]
         crossing = [(i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes))

@@ -62,6 +62,12 @@
             "background-color": function (n) { return SIDES[n.data("side")] || SIDES.other; }}},
           {selector: "node.labelled, node.hover, node.zoomed", style: {"label": "data(label)"}},
           {selector: "node.labelled", style: {"z-index": 5, "text-background-opacity": 0.9}},
+          {selector: "node.label-over", style: {"z-index": 8}},
+          {selector: "node.label-above", style: {"text-valign": "top", "text-margin-y": -2}},
+          {selector: "node.label-right", style: {"text-valign": "center", "text-halign": "right", "text-margin-x": 2,
+                                                 "text-margin-y": 0}},
+          {selector: "node.label-left", style: {"text-valign": "center", "text-halign": "left", "text-margin-x": -2,
+                                                "text-margin-y": 0}},
           {selector: "node.hover", style: {"border-width": 3, "border-color": "#e07b00", "z-index": 10}},
           {selector: "edge", style: {"width": function (e) { return Math.min(0.5 + e.data("weight") / 2, 6); },
                                      "line-color": function (e) { return RELATIONS[mainRelation(e)] || "#c8c8c8"; },
@@ -70,23 +76,55 @@
         layout: {name: "cose", animate: false, randomize: false, nodeRepulsion: function () { return 8000; }}
       });
       // at most that many names, best-connected first (ties — a clique of Working Group members has one
-      // PageRank — broken by weighted degree, then by name), and never one over another: a name whose
-      // box (estimated from its length, below its dot) would cross a name already shown is left for
-      // hover and zoom, and the next actor gets the place; names are drawn above the dots
+      // PageRank — broken by weighted degree, then by name), and never one over another: each name tries
+      // four places around its dot (below, above, right, left; its width measured in the font) and takes the
+      // first that crosses neither a name already shown nor another actor's dot, else the first that crosses
+      // no name (in a dense cluster every place is over some dot: the name is drawn over it, on a white
+      // background); with no place left it is left for hover and zoom, and the next actor gets the place
       var shown = [];
-      function overlaps(a, b) { return a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2; }
+      // (with 2 px to spare: a name's background reaches a pixel into its dot's side)
+      function overlaps(a, b) { return a.x1 - 2 < b.x2 && b.x1 - 2 < a.x2 && a.y1 - 2 < b.y2 && b.y1 - 2 < a.y2; }
+      var dots = cy.nodes().map(function (m) {
+        var q = m.position(), r = m.width() / 2;
+        return {node: m, x1: q.x - r, x2: q.x + r, y1: q.y - r, y2: q.y + r};
+      });
+      // a name's width as Cytoscape will draw it (its default font; at most text-max-width, then an ellipsis)
+      var measure = document.createElement("canvas").getContext("2d");
+      measure.font = FONT + 'px "Helvetica Neue", Helvetica, sans-serif';
+      function places(n) {
+        var p = n.position(), half = n.height() / 2, h = FONT + 8;
+        var w = Math.min(110, measure.measureText(String(n.data("label"))).width) + 6;
+        return [
+          {cls: "", x1: p.x - w / 2, x2: p.x + w / 2, y1: p.y + half, y2: p.y + half + h},
+          {cls: "label-above", x1: p.x - w / 2, x2: p.x + w / 2, y1: p.y - half - h, y2: p.y - half},
+          {cls: "label-right", x1: p.x + half, x2: p.x + half + w, y1: p.y - h / 2, y2: p.y + h / 2},
+          {cls: "label-left", x1: p.x - half - w, x2: p.x - half, y1: p.y - h / 2, y2: p.y + h / 2}];
+      }
       cy.nodes().sort(function (a, b) {
         return (b.data("pagerank") || 0) - (a.data("pagerank") || 0) ||
           (b.data("weighted_degree") || 0) - (a.data("weighted_degree") || 0) ||
           String(a.data("label")).localeCompare(String(b.data("label")));
       }).forEach(function (n) {
         if (shown.length >= labelled) { return; }
-        var p = n.position(), half = n.height() / 2;
-        var w = Math.min(110, String(n.data("label")).length * FONT * 0.62) + 10;
-        var box = {x1: p.x - w / 2, x2: p.x + w / 2, y1: p.y + half, y2: p.y + half + FONT + 8};
-        var crosses = shown.some(function (o) { return overlaps(box, o); });
-        if (!crosses) { shown.push(box); n.addClass("labelled"); }
+        var free = places(n).filter(function (box) {
+          return !shown.some(function (o) { return overlaps(box, o); });
+        });
+        var clear = free.filter(function (box) {
+          return !dots.some(function (d) { return d.node !== n && overlaps(box, d); });
+        });
+        var box = clear[0] || free[0];
+        if (box) {
+          shown.push(box);
+          n.addClass("labelled");
+          if (box.cls) { n.addClass(box.cls); }
+          if (!clear.length) { n.addClass("label-over"); }  // drawn above the dots it crosses
+        }
       });
+      // fitted again now that names are drawn: the layout fitted the dots alone, and names of dots at the
+      // edge were cut off by the frame (a bounding box includes labels); only ever zooming out
+      var laidOut = cy.zoom();
+      cy.fit(cy.elements(), 16);
+      if (cy.zoom() > laidOut) { cy.zoom(laidOut); cy.center(); }
       // the other names appear once zoomed in well beyond the fitted view: a class, not Cytoscape's
       // min-zoomed-font-size, which showed every name at some fitted zooms
       var fitted = cy.zoom();
