@@ -132,6 +132,24 @@ def create_app(test_config: dict | None = None) -> Flask:
             response.headers["Retry-After"] = str(int(retry_after))
         return response
 
+    from atdkg.queries.stores import QueryTimeout
+
+    from .runner import QueryResources
+
+    @app.errorhandler(QueryTimeout)
+    def page_query_timeout(e: QueryTimeout):
+        """A page's or a named query's query that ran out of time: the server is busy or the graph large,
+        not broken — a 503 that says when to come back (the /sparql endpoint answers its own timeouts)."""
+        from werkzeug.exceptions import ServiceUnavailable
+        return http_error(ServiceUnavailable(f"a query behind this page did not finish in time ({e}); "
+                                             "try again shortly", retry_after=30))
+
+    @app.errorhandler(QueryResources)
+    def page_query_resources(e: QueryResources):
+        """A trusted query stopped at the memory or CPU limit of its process: 503, the message says why."""
+        from werkzeug.exceptions import ServiceUnavailable
+        return http_error(ServiceUnavailable(f"a query behind this page was stopped: {e}", retry_after=30))
+
     @app.errorhandler(Exception)
     def unexpected(e: Exception):
         app.logger.exception("unexpected error on %s", request.path)
