@@ -15,8 +15,8 @@ BASE = "https://w3id.org/atd-kg/"
 
 
 @pytest.fixture(scope="module")
-def app(make_app):
-    return make_app(QUERY_TIMEOUT=20.0, MAX_ROWS=10_000, PAGE_CACHE_MB=0)
+def app(make_app, explorer_mode):
+    return make_app(QUERY_TIMEOUT=20.0, MAX_ROWS=10_000, PAGE_CACHE_MB=0, **explorer_mode)
 
 
 @pytest.fixture

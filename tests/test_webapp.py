@@ -16,8 +16,8 @@ ROWS = "SELECT ?s WHERE { ?s ?p ?o }"
 
 
 @pytest.fixture(scope="module")
-def app(make_app):
-    return make_app(QUERY_TIMEOUT=2.0, MAX_ROWS=100)
+def app(make_app, explorer_mode):
+    return make_app(QUERY_TIMEOUT=2.0, MAX_ROWS=100, **explorer_mode)
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from atdkg.queries.stores import EmbeddedStore, QuerySyntaxError, QueryTimeout, Result, StoreError
 
@@ -475,11 +475,22 @@ class QueryPool:
             self._idle = []
 
 
+class Pool(Protocol):
+    """What the web tier asks of a pool: QueryPool (children over the embedded store) or
+    webapp/remote.py's RemotePool (a SPARQL server)."""
+
+    def rows(self, text: str, limit: int | None = None, timeout: float | None = None) -> Result: ...
+
+    def adhoc(self, job: AdhocQuery, priority: float = 0.0) -> Answer: ...
+
+    def close(self) -> None: ...
+
+
 class TrustedStore:
     """The ``.run(named_query, values)`` interface of a store (network/projections.py's NetworkData
     loads through it), answered by the trusted pool."""
 
-    def __init__(self, pool: QueryPool):
+    def __init__(self, pool: Pool):
         self.pool = pool
 
     def run(self, q, values: dict | None = None, limit: int | None = None, timeout: float | None = None) -> Result:
