@@ -49,6 +49,25 @@ def base(served):
     return served[1]
 
 
+@pytest.fixture(scope="module", params=["embedded", "endpoint"])
+def served_either(request, build_dir, tmp_path_factory):
+    """The server above, and `atdkg serve --endpoint` in front of the same build in Oxigraph's server (with
+    the same limits): the refusals and bounds that do not depend on query children hold for both."""
+    if request.param == "embedded":
+        yield request.getfixturevalue("served")
+        return
+    data = _copy_build(build_dir, tmp_path_factory.mktemp("hostile-endpoint"))
+    proc, base = server_process.start(free_port(), {"ATDKG_DATA": str(data), "ATDKG_ENDPOINT":
+                                                    request.getfixturevalue("explorer_endpoint"), **LIMITS})
+    yield proc, base
+    server_process.stop(proc)
+
+
+@pytest.fixture(scope="module")
+def base_either(served_either):
+    return served_either[1]
+
+
 def request(base: str, path: str, *, client: str = "127.0.0.1", method: str = "GET", body: bytes | None = None,
             headers: dict | None = None, timeout: float = 60) -> tuple[int, dict, bytes, float]:
     """(status, headers, body, seconds) of one request from the loopback address ``client``."""
@@ -164,11 +183,11 @@ SERVICE_SPELLINGS = {
 
 
 @pytest.mark.parametrize("spelling", SERVICE_SPELLINGS)
-def test_service_in_any_spelling_is_refused_and_nothing_connects(base, listener, spelling):
+def test_service_in_any_spelling_is_refused_and_nothing_connects(base_either, listener, spelling):
     port, hits = listener
     query = SERVICE_SPELLINGS[spelling].format(url=f"http://127.0.0.1:{port}/x")
     for accept in ("text/csv", "application/sparql-results+json", "text/turtle"):
-        status, _, body, _ = sparql(base, query, client="127.0.1.1", accept=accept)
+        status, _, body, _ = sparql(base_either, query, client="127.0.1.1", accept=accept)
         assert status == 400, (spelling, status, body[:200])
     time.sleep(0.3)
     assert hits == [], f"{spelling}: the server connected to the listener {len(hits)} times"
@@ -367,8 +386,8 @@ NESTED = {
 
 
 @pytest.mark.parametrize("shape", NESTED)
-def test_deeply_nested_queries_get_400_and_no_worker_dies(served, shape):
-    proc, base = served
+def test_deeply_nested_queries_get_400_and_no_worker_dies(served_either, shape):
+    proc, base = served_either
     before = workers(proc)
     in_flight = []
 
@@ -393,7 +412,8 @@ def test_deeply_nested_queries_get_400_and_no_worker_dies(served, shape):
 
 
 # -- 7. bounded outputs ---------------------------------------------------------------------------------
-def test_construct_and_describe_answers_are_capped_and_say_so(base):
+def test_construct_and_describe_answers_are_capped_and_say_so(base_either):
+    base = base_either
     for query in ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "DESCRIBE ?s WHERE { ?s ?p ?o }"):
         status, headers, body, _ = sparql(base, query, client="127.0.7.1", accept="application/n-triples")
         assert status == 200
@@ -401,7 +421,8 @@ def test_construct_and_describe_answers_are_capped_and_say_so(base):
         assert body.count(b"\n") <= 1000 and len(body) <= 2**20
 
 
-def test_large_answers_are_cut_to_the_byte_limit_and_say_so(base):
+def test_large_answers_are_cut_to_the_byte_limit_and_say_so(base_either):
+    base = base_either
     big = f"SELECT ?s (CONCAT({', '.join(['STR(?s)'] * 40)}) AS ?long) WHERE {{ ?s ?p ?o }}"  # ~2.5 MB in all
     status, headers, body, _ = sparql(base, big, client="127.0.7.2", accept="application/sparql-results+json")
     assert status == 200 and len(body) <= 2**20

@@ -1,4 +1,4 @@
-"""The atd-kg explorer: a Flask application over the embedded store.
+"""The atd-kg explorer: a Flask application over the embedded store, or over a SPARQL server (``ENDPOINT``).
 
 ``create_app(test_config=None)`` follows Flask's tutorial: configuration in layers (defaults,
 then ``ATDKG_*`` environment, then the test config), the store opened once per process

@@ -11,6 +11,8 @@
   gracefully (gunicorn's HUP). Every request is answered from one build — the old workers finish
   theirs on the old build, which stays on disk while they hold it. A new build that cannot be
   loaded is reported in one line and the current one stays served.
+- with ``ATDKG_ENDPOINT`` (``--endpoint``) the master loads nothing and watches no build: the workers send
+  every query to that SPARQL server (webapp/remote.py); a HUP makes the app afresh (new caches).
 """
 from __future__ import annotations
 
@@ -102,7 +104,7 @@ def run(host: str, port: int, workers: int, data_dir: str) -> None:
                 return
             if not remote:
                 page_data.warm(fresh)
-            if old and fresh.config["BUILD_DIR"] != old:
+            if not remote and fresh.config["BUILD_DIR"] != old:  # a build this process held (the store's)
                 # the master lets go of the old build (the old workers hold it until they exit), so
                 # the workers forked next do not inherit its lock and a later build's swap removes it
                 from atdkg.loaders.integrity import release
