@@ -22,6 +22,7 @@ from atdkg import server_process
 from atdkg.server_process import free_port
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+TSV_ONLY = "text/tab-separated-values"
 
 
 def _sparql(client, query, accept="application/sparql-results+json"):
@@ -88,6 +89,52 @@ def _graphs_known(app) -> None:
     otherwise hold /sparql's check of FROM and default-graph-uri, which asks for them first."""
     graphs = app.extensions["atdkg"]["graphs"]
     graphs._graphs, graphs._when = frozenset(), time.monotonic()
+
+
+@pytest.fixture
+def recording_server():
+    """An HTTP server that records each query's form fields and answers a SELECT of 5 rows in SPARQL TSV
+    (whatever the query): another server than Oxigraph, to see what is sent and how TSV is read."""
+    received: list[dict] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            fields = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+            received.append({**fields, "accept": self.headers["Accept"]})
+            body = "?s\t?label\n" + "".join(f'<urn:x:{i}>\t"row {i}"@en\n' for i in range(5))
+            self.send_response(200)
+            self.send_header("Content-Type", "text/tab-separated-values; charset=utf-8")
+            self.send_header("Content-Length", str(len(body.encode())))
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def log_message(self, *args):
+            pass
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}/sparql", received
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.mark.parametrize(("param", "sent"), [("timeout", "2"), ("timeout:ms", "2000")])
+def test_the_servers_own_time_limit_is_sent_and_rows_are_read_up_to_the_cap(make_app, recording_server, param,
+                                                                            sent):
+    url, received = recording_server
+    app = make_app(ENDPOINT=url, PAGE_CACHE_MB=0, QUERY_TIMEOUT=2.0, MAX_ROWS=3, ENDPOINT_TIMEOUT_PARAM=param,
+                   ENDPOINT_GRAPHS_SECONDS=3600)
+    _graphs_known(app)
+    r = _sparql(app.test_client(), "SELECT ?s ?label WHERE { ?s rdfs:label ?label }")
+    assert r.status_code == 200, r.data[:300]
+    rows = json.loads(r.data)["results"]["bindings"]
+    assert [b["label"] for b in rows] == [{"type": "literal", "value": f"row {i}", "xml:lang": "en"} for i in range(3)]
+    assert r.headers["X-Result-Truncated"] == "true; limit=3"
+    query = received[-1]
+    # what is left of the time limit once the check has run: at most the limit, in the unit asked for
+    assert 0.5 * float(sent) < float(query["timeout"][0]) <= float(sent) and query["accept"] == TSV_ONLY
+    # the standard prefixes are declared in the text sent, as the embedded store is given them
+    assert "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>" in query["query"][0]
 
 
 # -- failures ------------------------------------------------------------------------------------------

@@ -4,11 +4,11 @@ With ``atdkg serve --endpoint URL`` the explorer loads nothing: every named quer
 /sparql query is sent to the server as text, under the same rules as the embedded pools
 (webapp/runner.py):
 
-- /sparql's checks run here, in the web worker, before anything is sent: the bracket depth
-  (safety.precheck, in the view), then the parsed algebra (safety.check: no SERVICE, no update, FROM
-  only this dataset's graphs). The server never sees a query the embedded explorer would refuse.
-  There is no child process to parse in, so the parser runs with the worker's recursion limit: a query
-  nested more deeply than that can parse is refused (400), as a deeper one is by the precheck.
+- /sparql's checks run before anything is sent: the bracket depth (safety.precheck, in the view), then
+  the parsed algebra (safety.check: no SERVICE, no update, FROM only this dataset's graphs) in a query
+  child of the embedded kind, over an empty store (``checker``): the parser has the child's stack, memory
+  ceiling, no network and the time limit, as over the embedded store. The server never sees a query the
+  embedded explorer would refuse.
 - the time limit is a total deadline on the HTTP exchange (connect, send, wait, read; queries/remote.py's
   Deadline), plus, where the server has one, its own timeout parameter (``ENDPOINT_TIMEOUT_PARAM``), so
   the server stops working too; without it a timed-out query may run on in the server.
@@ -40,7 +40,7 @@ from atdkg.queries import QueryError
 from atdkg.queries.remote import Deadline, RemoteStore, _opener, from_json
 from atdkg.queries.stores import QuerySyntaxError, QueryTimeout, Result, StoreError, from_ox
 
-from .runner import AdhocQuery, Answer, Busy, Limits, _write_bounded
+from .runner import AdhocQuery, Answer, Busy, Limits, QueryPool, _write_bounded
 
 log = logging.getLogger("atdkg.serve")
 
@@ -60,8 +60,9 @@ class RemotePool:
     """One pool's worth of requests to ``endpoint``; see the module's docstring."""
 
     def __init__(self, endpoint: str, limits: Limits, size: int = 2, wait: float = 10.0,
-                 name: str = "query", timeout_param: str = "", graphs=frozenset):
-        """``graphs``: a callable giving this dataset's named graphs (what FROM may name), asked per check."""
+                 name: str = "query", timeout_param: str = "", graphs=frozenset, checker: QueryPool | None = None):
+        """``graphs``: a callable giving this dataset's named graphs (what FROM may name), asked per check;
+        ``checker``: the pool of children that run /sparql's check (``adhoc`` needs one)."""
         self.server = RemoteStore(endpoint, retries=0)  # a web request does not wait to retry: 503 says when
         self.endpoint = endpoint
         self.limits = limits
@@ -70,6 +71,7 @@ class RemotePool:
         self.name = name
         self.timeout_param = timeout_param
         self.graphs = graphs
+        self.checker = checker
         self._slots: threading.Semaphore | None = None
         self._owner = -1
 
@@ -100,9 +102,11 @@ class RemotePool:
                                       headers={"Content-Type": "application/x-www-form-urlencoded",
                                                "Accept": accept})
 
-    def _exchange(self, request, timeout: float, max_lines: int | None, max_bytes: int | None):
+    def _exchange(self, request, timeout: float, max_lines: int | None, max_bytes: int | None,
+                  limit: float | None = None):
         """(media type, body, cut) within the deadline; the body stops after ``max_lines`` lines after the
-        header line, or ``max_bytes`` bytes (``cut``: "rows" or "bytes" when it did, else None)."""
+        header line, or ``max_bytes`` bytes (``cut``: "rows" or "bytes" when it did, else None). ``limit``: the
+        query's time limit as messages state it (``timeout`` may be what is left of it)."""
         def call():
             with _opener(deadline).open(request, timeout=deadline.left()) as response:
                 media = response.headers.get_content_type()
@@ -114,7 +118,7 @@ class RemotePool:
             with Deadline(timeout) as deadline:
                 return self.server._with_retries(call, "query", self.endpoint, deadline)
         except QueryTimeout:
-            raise QueryTimeout(f"the query did not finish within {timeout:g} s (the SPARQL server's answer "
+            raise QueryTimeout(f"the query did not finish within {limit or timeout:g} s (the SPARQL server's answer "
                                "did not arrive in time)") from None
         finally:
             slots.release()
@@ -145,26 +149,20 @@ class RemotePool:
         """Check (safety.check: refusals are QueryRefused / QuerySyntaxError, nothing sent), then ask the
         server and write the answer within the limits. ``priority`` is the pool's contract; requests to a
         server are not reordered."""
-        from .runner import QueryRefused
-        from .safety import Refused, check
-        try:
-            form = check(job.text, set(self.graphs()), job.prefixes)
-        except RecursionError:
-            raise QueryRefused("the query is nested too deeply to check here") from None
-        except Refused as e:
-            raise QueryRefused(str(e)) from None
+        assert self.checker is not None, "a pool for /sparql is given its checker"
+        started = time.monotonic()
+        form = self.checker.check(job.text, job.prefixes, self.graphs())
         fmt = job.graph_format if form in ("CONSTRUCT", "DESCRIBE") else job.select_format
         if fmt is None:
             return Answer(form, None, b"", 0, None)
         accept = {"SELECT": TSV, "ASK": JSON}.get(form, NTRIPLES)
         # the standard prefixes are declared outside the text, as the embedded pool passes them to Oxigraph
         text = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in job.prefixes.items()) + job.text
-        timeout = self.limits.timeout
-        started = time.monotonic()
+        timeout = max(0.1, self.limits.timeout - (time.monotonic() - started))  # the check's time counts
         try:
             media, body, cut = self._exchange(
                 self._request(text, accept, timeout, job.default_graphs, job.named_graphs), timeout,
-                self.limits.max_rows, self.limits.max_bytes * READ_FACTOR)
+                self.limits.max_rows, self.limits.max_bytes * READ_FACTOR, limit=self.limits.timeout)
             result = _result(media, body, cut is not None)
         except QueryTimeout as e:
             e.seconds = time.monotonic() - started

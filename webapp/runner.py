@@ -110,6 +110,9 @@ def _child_main(store: EmbeddedStore, conn, limits: Limits, local_graphs: frozen
         try:
             if kind == "rows":
                 reply = ("ok", store.query(job[0], limit=job[1], timeout=None))
+            elif kind == "check":  # only the check: the query is evaluated elsewhere (a SPARQL server)
+                from . import safety
+                reply = ("ok", safety.check(job[0], job[2], job[1]))
             else:
                 reply = ("ok", _adhoc(store, conn, job, limits, local_graphs))
         except MemoryError:
@@ -438,6 +441,24 @@ class QueryPool:
                 raise QueryRefused("the query could not be parsed within this endpoint's limits "
                                    f"(is it nested very deeply?); {self._death(child)}") from None
             raise QueryResources(self._death(child)) from None
+        finally:
+            self._release(child, healthy)
+        return self._unwrap(status, value)
+
+    def check(self, text: str, prefixes: dict[str, str], graphs) -> str:
+        """Only /sparql's check (safety.check) in a child, for a query a SPARQL server will evaluate: the
+        parser gets the child's stack and time limit, and a query that makes it run long or die costs a
+        child, not the web worker. Returns the form; failures as for ``adhoc`` before "parsed"."""
+        timeout = self.limits.timeout
+        child = self._acquire(0.0)
+        healthy = False
+        try:
+            child.conn.send(("check", (text, prefixes, frozenset(graphs))))
+            status, value = self._receive(child, time.monotonic() + timeout, timeout)
+            healthy = status not in ("memory", "error")
+        except (EOFError, BrokenPipeError, ConnectionError, OSError):
+            raise QueryRefused("the query could not be parsed within this endpoint's limits "
+                               f"(is it nested very deeply?); {self._death(child)}") from None
         finally:
             self._release(child, healthy)
         return self._unwrap(status, value)

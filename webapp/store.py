@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pyoxigraph as ox
 from flask import Flask, abort, current_app
 from werkzeug.exceptions import ServiceUnavailable
 
@@ -53,13 +54,18 @@ def _init_remote(app: Flask) -> None:
     common = {"timeout_param": c["ENDPOINT_TIMEOUT_PARAM"], "graphs": graphs.get}
     trusted = RemotePool(c["ENDPOINT"], dataclasses.replace(limits, max_rows=2**62), size=c["PAGE_QUERY_CHILDREN"],
                          wait=c["QUERY_TIMEOUT"], name="page query", **common)
+    # the children that check /sparql's queries: the embedded kind, over an empty store (nothing to evaluate)
+    checker = QueryPool(EmbeddedStore(ox.Store()), (), dataclasses.replace(limits, nice=c["QUERY_NICE"],
+                                                                          memory_mb=c["QUERY_MEMORY_MB"]),
+                        size=c["QUERY_CHILDREN"], wait=c["QUERY_WAIT"], name="SPARQL check")
     adhoc = RemotePool(c["ENDPOINT"], limits, size=c["QUERY_CHILDREN"], wait=c["QUERY_WAIT"], name="SPARQL query",
-                       **common)
+                       checker=checker, **common)
     graphs.pool = trusted
     app.extensions["atdkg"] = {
         "store": None,
         "trusted": trusted,
         "adhoc": adhoc,
+        "checker": checker,
         "budget": ClientBudget(c["QUERY_BUDGET"], c["QUERY_BUDGET_WINDOW"], c["CLIENT_CONCURRENCY"]),
         "graphs": graphs,
     }
@@ -92,9 +98,8 @@ def start_forkserver(app: Flask) -> None:
     """In a gunicorn worker, before gevent: one fork server makes both pools' children."""
     from .forkserver import ForkServer
     ext = app.extensions["atdkg"]
-    if ext["store"] is None:  # a SPARQL server's pools have no children
-        return
-    pools = {"page": ext["trusted"], "sparql": ext["adhoc"]}
+    # over a SPARQL server, only /sparql's checks run in children
+    pools = {"check": ext["checker"]} if ext["store"] is None else {"page": ext["trusted"], "sparql": ext["adhoc"]}
     server = ForkServer({name: pool.child_main for name, pool in pools.items()})
     server.start()
     for name, pool in pools.items():
@@ -106,6 +111,8 @@ def close(app: Flask) -> None:
     ext = app.extensions["atdkg"]
     ext["trusted"].close()
     ext["adhoc"].close()
+    if "checker" in ext:
+        ext["checker"].close()
     ext["budget"].close()
 
 
