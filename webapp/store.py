@@ -46,7 +46,7 @@ def init_app(app: Flask) -> None:
 
 def _init_remote(app: Flask) -> None:
     """The same two pools and budget over a SPARQL server; nothing is loaded or asked now (the server
-    may start after the explorer: until it answers, pages are 502s that name it)."""
+    may start after the explorer: until it answers, pages are 502s that say so)."""
     from .remote import RemotePool
     c = app.config
     limits = Limits(timeout=c["QUERY_TIMEOUT"], max_rows=c["MAX_ROWS"], max_bytes=int(c["MAX_RESULT_MB"] * 2**20))
@@ -88,10 +88,6 @@ class RemoteGraphs:
             rows = self.pool.rows("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }").rows
             self._graphs, self._when = frozenset(str(r["g"]) for r in rows), time.monotonic()
         return self._graphs
-
-
-def remote() -> bool:
-    return bool(current_app.config.get("ENDPOINT"))
 
 
 def start_forkserver(app: Flask) -> None:
