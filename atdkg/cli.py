@@ -462,13 +462,23 @@ def _push_command(endpoint, graph_store, data_dir) -> str:
               help="Another Host name to answer for (repeat; '*' for any). The public URL's host and "
                    "loopback are always accepted; other hosts get 400.")
 @click.option("--debug", is_flag=True, help="Flask's development server with the debugger, instead of gunicorn.")
+@click.option("--endpoint", metavar="URL",
+              help="Serve the explorer in front of this SPARQL 1.1 query endpoint (else $ATDKG_ENDPOINT) instead of "
+                   "loading the build; its default graph must be the union of the named graphs. With --data-dir "
+                   "too, source texts, coverage and downloads come from that build directory.")
 @click.option("--data-dir")
-def serve(host, port, workers, public_url, allowed_hosts, debug, data_dir):
-    """Serve the explorer and the SPARQL endpoint over the current build (production WSGI server)."""
+def serve(host, port, workers, public_url, allowed_hosts, debug, endpoint, data_dir):
+    """Serve the explorer and the SPARQL endpoint over the current build (production WSGI server),
+    or over a SPARQL server (--endpoint)."""
     import os
     import urllib.parse
     if data_dir:
         os.environ["ATDKG_DATA"] = data_dir
+    if endpoint:
+        parsed = urllib.parse.urlsplit(endpoint)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise click.BadParameter(f"{endpoint!r} is not an http(s) URL", param_hint="--endpoint")
+        os.environ["ATDKG_ENDPOINT"] = endpoint  # environment: gunicorn's reload (HUP) makes the app again
     public_url = public_url or os.environ.get("ATDKG_PUBLIC_URL") or \
         f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     parsed = urllib.parse.urlsplit(public_url)
@@ -479,7 +489,8 @@ def serve(host, port, workers, public_url, allowed_hosts, debug, data_dir):
         os.environ["ATDKG_ALLOWED_HOSTS"] = ",".join(allowed_hosts)
     from atdkg.queries.stores import StoreError
     click.echo(f"atd-kg explorer on http://{host}:{port}/  (public URL {public_url}; SPARQL endpoint: "
-               f"{public_url}sparql)")
+               f"{public_url}sparql)" + (f" in front of the SPARQL server {os.environ['ATDKG_ENDPOINT']}"
+                                          if os.environ.get("ATDKG_ENDPOINT") else ""))
     try:
         if debug:
             from atdkg.webapp import create_app

@@ -140,36 +140,74 @@ def build_dir(built, tmp_path_factory):
 
 
 
-@pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory):
-    """A real Oxigraph SPARQL server (the `oxigraph` package's binary) on a free 127.0.0.1 port,
-    its default graph the union of the named graphs. Stopped at the end of the session."""
+def _start_oxigraph(location: Path, *command: str):
+    """An Oxigraph server process (``command``: serve or serve-read-only and its options) on a free
+    127.0.0.1 port, once it answers: (process, base URL)."""
     import subprocess
     import time
     import urllib.request
     binary = server_process.script("oxigraph")
     assert binary, "the oxigraph server is not installed (pip install oxigraph; .ci/run does)"
     port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
-    proc = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([binary, command[0], "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                             *command[1:]], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
     while True:
         try:
             urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2).close()
-            break
+            return proc, base
         except OSError:
             if proc.poll() is not None or time.time() > deadline:
                 proc.kill()
                 raise RuntimeError(f"oxigraph did not start: {proc.stderr.read().decode()[:500]}") from None
             time.sleep(0.2)
-    yield base
+
+
+def _stop(proc) -> None:
+    import subprocess
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """A real Oxigraph SPARQL server (the `oxigraph` package's binary) on a free 127.0.0.1 port,
+    its default graph the union of the named graphs. Stopped at the end of the session."""
+    proc, base = _start_oxigraph(tmp_path_factory.mktemp("oxigraph"), "serve", "--union-default-graph")
+    yield base
+    _stop(proc)
+
+
+SERVER_TIMEOUT = 5  # s: the explorer's server stops a query itself after this (the explorer gives up sooner)
+
+
+@pytest.fixture(scope="session")
+def explorer_endpoint(build_dir, tmp_path_factory):
+    """The session's build in an Oxigraph server set up as README's "Explorer in front of a SPARQL server"
+    says: loaded with `oxigraph load`, served read-only, default graph the union, its own time limit.
+    Its own process: push tests change what the shared ``oxigraph_server`` holds. The query URL."""
+    import subprocess
+    location = tmp_path_factory.mktemp("oxigraph-explorer")
+    subprocess.run([server_process.script("oxigraph"), "load", "--location", str(location), "--file",
+                    str(build_dir / "graph.nq")], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc, base = _start_oxigraph(location, "serve-read-only", "--union-default-graph",
+                                 "--timeout-s", str(SERVER_TIMEOUT))
+    yield f"{base}/query"
+    _stop(proc)
+
+
+@pytest.fixture(scope="module", params=["embedded", "endpoint"])
+def explorer_mode(request) -> dict:
+    """The explorer's two ways to answer, as make_app settings: the embedded store loaded from the build,
+    and the same build in a SPARQL server (`atdkg serve --endpoint URL --data-dir DATA`). A module's
+    ``app`` fixture that takes it runs every test of the module in both."""
+    if request.param == "embedded":
+        return {}
+    return {"ENDPOINT": request.getfixturevalue("explorer_endpoint")}
 
 
 @pytest.fixture(scope="session")

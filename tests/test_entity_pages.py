@@ -16,8 +16,8 @@ BASE = "https://w3id.org/atd-kg/"
 
 
 @pytest.fixture(scope="module")
-def app(make_app):
-    return make_app(QUERY_TIMEOUT=20.0, MAX_ROWS=10_000, PAGE_CACHE_MB=0)
+def app(make_app, explorer_mode):
+    return make_app(QUERY_TIMEOUT=20.0, MAX_ROWS=10_000, PAGE_CACHE_MB=0, **explorer_mode)
 
 
 @pytest.fixture
@@ -156,9 +156,13 @@ class _Links(HTMLParser):
                 self.links.append(value)
 
 
-def test_every_link_under_the_base_answers_in_the_explorer(client):
+def test_every_link_under_the_base_answers_in_the_explorer(app, client):
     """Crawl from every page family (a sample of each kind of entity page): no link points at the base
-    (w3id, which does not resolve here) instead of the explorer, and every local link answers 200."""
+    (w3id, which does not resolve here) instead of the explorer, and every local link answers 200.
+    In front of a SPARQL server the crawl is the same but the links beyond each family's sample are checked
+    one in three: every page family and query still runs through the server, in a third of the time (the
+    whole crawl took 157 s there against 90 s over the embedded store)."""
+    every = 3 if app.config["ENDPOINT"] else 1
     seeds = ["/", "/events", "/actors", "/practices", "/commitments", "/statistics", "/ontology", "/vocab",
              "/id/state/PRT", "/id/person/carolina-gottardo", "/id/org/idc", "/id/event/2021-06-29", "/network",
              "/queries", "/search?q=detention", "/downloads", "/validation"]
@@ -186,14 +190,14 @@ def test_every_link_under_the_base_answers_in_the_explorer(client):
             per_family[family] += 1
             if per_family[family] <= 12:
                 queue.append(link)
-            else:
+            elif per_family[family] % every == 0:
                 checked[link] = client.head(link).status_code if link.startswith("/vendor/") else \
                     client.get(link).status_code
     assert not to_base, to_base[:10]
     broken = {p: s for p, s in checked.items() if s != 200}
     assert not broken, broken
-    assert len(checked) > 200 and {"id/state", "id/person", "id/org", "vocab/role-moderator", "ontology"} & set(
-        per_family)
+    assert len(checked) > 200 // every
+    assert {"id/state", "id/person", "id/org", "vocab/role-moderator", "ontology"} & set(per_family)
 
 
 @pytest.mark.parametrize("path", ["/id/state/PRT", "/queries/publications.csv", "/practices", "/network.json",

@@ -17,8 +17,8 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 
 
 @pytest.fixture(scope="module")
-def app(make_app):
-    return make_app(QUERY_TIMEOUT=10.0, MAX_ROWS=10_000)
+def app(make_app, explorer_mode):
+    return make_app(QUERY_TIMEOUT=10.0, MAX_ROWS=10_000, **explorer_mode)
 
 
 @pytest.fixture

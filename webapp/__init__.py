@@ -1,4 +1,4 @@
-"""The atd-kg explorer: a Flask application over the embedded store.
+"""The atd-kg explorer: a Flask application over the embedded store, or over a SPARQL server (``ENDPOINT``).
 
 ``create_app(test_config=None)`` follows Flask's tutorial: configuration in layers (defaults,
 then ``ATDKG_*`` environment, then the test config), the store opened once per process
@@ -11,9 +11,10 @@ import os
 from pathlib import Path
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadGateway, HTTPException, ServiceUnavailable
 
 from atdkg import config
+from atdkg.queries.stores import QueryTimeout, StoreError
 
 from . import hosts
 
@@ -49,7 +50,10 @@ DEFAULTS: dict[str, float | int | str] = {
     "PUBLIC_URL": "http://127.0.0.1:8000/",  # the address users reach; every absolute URL starts so
     "ALLOWED_HOSTS": "",            # comma-separated Host names accepted besides PUBLIC_URL's and loopback; * all
     "PAGE_CACHE_MB": 64.0,          # rendered answers kept in memory per worker; 0 turns the cache off
-    "PAGE_CACHE_DISK_MB": 256.0,    # ... and on disk, shared by the workers
+    "PAGE_CACHE_DISK_MB": 256.0,    # ... and on disk, shared by the workers (never with an ENDPOINT)
+    "ENDPOINT": "",                 # a SPARQL 1.1 query URL: serve it instead of loading a build (webapp/remote.py)
+    "ENDPOINT_TIMEOUT_PARAM": "",   # the server's own time-limit parameter, NAME (seconds) or NAME:ms
+    "ENDPOINT_GRAPHS_SECONDS": 60.0,  # how long the server's list of named graphs is trusted before asked again
 }
 
 
@@ -81,17 +85,26 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config["PUBLIC_URL"].endswith("/"):
         app.config["PUBLIC_URL"] += "/"
     # one build for the life of this app, by its real path: the store, downloads, validation report
-    # and source texts all come from it even if `atdkg build` points data/build elsewhere meanwhile
-    app.config["BUILD_DIR"] = os.path.realpath(Path(app.config["DATA_DIR"]) / "build")
+    # and source texts all come from it even if `atdkg build` points data/build elsewhere meanwhile.
+    # In front of a SPARQL server, a build directory only if one was named (--data-dir, $ATDKG_DATA):
+    # the default data/ may hold a build of another corpus than the server's
+    named_data = os.environ.get("ATDKG_DATA") or (test_config or {}).get("DATA_DIR")
+    app.config["BUILD_DIR"] = (os.path.realpath(Path(app.config["DATA_DIR"]) / "build")
+                               if not app.config["ENDPOINT"] or named_data else None)
 
     from . import cache, coverage, entities, sparql, store
     store.init_app(app)
     coverage.init_app(app)  # after the store: from the build it has just checked against its manifest
     build = app.config["BUILD_DIR"]
-    cache_dir = app.config.get("PAGE_CACHE_DIR", None)  # False: memory only
-    if cache_dir is None:
+    cache_dir: str | Path | bool | None = app.config.get("PAGE_CACHE_DIR", None)  # False: memory only
+    if app.config["ENDPOINT"]:
+        # the server's data can change with no sign an explorer could see cheaply: answers are kept in this
+        # process only (it answers from what it has loaded), keyed by the server, never on disk for others
+        build, cache_dir = f"endpoint {app.config['ENDPOINT']}", False
+    elif cache_dir is None:
         cache_dir = Path(build) / "cache"
-    cache.init_app(app, build, Path(cache_dir) if cache_dir else None)  # the first after_request hook: runs last
+    # the first after_request hook: runs last
+    cache.init_app(app, build, Path(cache_dir) if isinstance(cache_dir, (str, Path)) and cache_dir else None)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(entities.bp)
     from . import pages, pages_system
@@ -132,23 +145,20 @@ def create_app(test_config: dict | None = None) -> Flask:
             response.headers["Retry-After"] = str(int(retry_after))
         return response
 
-    from atdkg.queries.stores import QueryTimeout
-
-    from .runner import QueryResources
-
-    @app.errorhandler(QueryTimeout)
-    def page_query_timeout(e: QueryTimeout):
-        """A page's or a named query's query that ran out of time: the server is busy or the graph large,
-        not broken — a 503 that says when to come back (the /sparql endpoint answers its own timeouts)."""
-        from werkzeug.exceptions import ServiceUnavailable
-        return http_error(ServiceUnavailable(f"a query behind this page did not finish in time ({e}); "
-                                             "try again shortly", retry_after=30))
-
-    @app.errorhandler(QueryResources)
-    def page_query_resources(e: QueryResources):
-        """A trusted query stopped at the memory or CPU limit of its process: 503, the message says why."""
-        from werkzeug.exceptions import ServiceUnavailable
-        return http_error(ServiceUnavailable(f"a query behind this page was stopped: {e}", retry_after=30))
+    @app.errorhandler(StoreError)
+    def store_failed(e: StoreError):
+        """A query behind a page that ran out of time or was stopped at its limits (503, come back later: the
+        server is busy or the graph large, not broken) or a SPARQL server that failed (502). Wherever it
+        happens — entity, list, network pages, named queries — never a 500."""
+        from .remote import RemoteFailure
+        from .runner import Busy
+        if isinstance(e, RemoteFailure):
+            return http_error(BadGateway(str(e)))
+        retry_after = getattr(e, "retry_after", None) or 30
+        message = (f"a query behind this page did not finish in time ({e}); try again shortly"
+                   if isinstance(e, QueryTimeout) else
+                   str(e) if isinstance(e, Busy) else f"a query behind this page was stopped: {e}")
+        return http_error(ServiceUnavailable(message, retry_after=retry_after))
 
     @app.errorhandler(Exception)
     def unexpected(e: Exception):

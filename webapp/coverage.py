@@ -168,7 +168,17 @@ def locate(text: str, sentence: str, start: int) -> tuple[int, int] | None:
 
 def init_app(app: Flask) -> None:
     """Read the build's coverage now, once: every worker forked later shares it."""
-    app.extensions["atdkg-coverage"] = Coverage(Path(app.config["BUILD_DIR"]))
+    if app.config["BUILD_DIR"] is None:  # in front of a SPARQL server, no build directory named
+        coverage = Coverage(Path(NO_BUILD))
+        coverage.problem = (f"This explorer serves the SPARQL server at {app.config['ENDPOINT']} without the "
+                            f"build directory ({FILE} is there, not in the graph): start it with --data-dir "
+                            "to show coverage.")
+    else:
+        coverage = Coverage(Path(app.config["BUILD_DIR"]))
+    app.extensions["atdkg-coverage"] = coverage
+
+
+NO_BUILD = "/nonexistent/atdkg-no-build-directory"
 
 
 def get() -> Coverage:

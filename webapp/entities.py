@@ -265,14 +265,28 @@ def _document_row(doc: str) -> dict:
 @bp.route("/document/<doc>")
 def document(doc: str):
     row = _document_row(doc)
-    text = read_text(Path(current_app.config["BUILD_DIR"]) / "sources" / str(row["fileName"]))
     passages = named("document-passages", document=str(row["document"])).rows
     if request.args.get("format") == "json" or request.accept_mimetypes.best == "application/json":
         return Response(json.dumps([{k: str(v) for k, v in p.items()} for p in passages], indent=1),
                         mimetype="application/json")
+    text, missing = _source_text(str(row["fileName"]))
     located = build_coverage.get().of(str(row["documentId"]))
     return render_template("document.html", doc=row, count=len(passages), coverage=coverage_of(row),
-                           html=highlight(text, passages, located.unread if located else ()))
+                           missing=missing, html=highlight(text, passages, located.unread if located else ()))
+
+
+def _source_text(file_name: str) -> tuple[str, str | None]:
+    """The document's text from the build's copy of the sources, or "" and why there is none: the graph
+    holds the passages, not the whole texts, and in front of a SPARQL server there may be no build."""
+    build = current_app.config["BUILD_DIR"]
+    if build is None:
+        return "", (f"The source text is not shown: this explorer serves the SPARQL server at "
+                    f"{current_app.config['ENDPOINT']}, and the texts are in the build directory, not in the "
+                    "graph (start it with --data-dir to show them); the passages are listed as JSON (link above).")
+    try:
+        return read_text(Path(build) / "sources" / file_name), None
+    except (OSError, ValueError):
+        return "", f"The source text {file_name} cannot be read from the build directory."
 
 
 @family("/document/<doc>/coverage", bp)

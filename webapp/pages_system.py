@@ -25,7 +25,12 @@ MAX_Q = 200
 
 
 def build_dir() -> Path:
-    return Path(current_app.config["BUILD_DIR"])
+    """The build's files (summary, validation report, downloads). In front of a SPARQL server without
+    --data-dir there is none: a path that holds nothing, so each page says what it lacks."""
+    return Path(current_app.config["BUILD_DIR"] or NO_BUILD)
+
+
+NO_BUILD = "/nonexistent/atdkg-no-build-directory"
 
 
 def summary() -> dict:

@@ -32,7 +32,7 @@ import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from atdkg.queries.stores import EmbeddedStore, QuerySyntaxError, QueryTimeout, Result, StoreError
 
@@ -110,6 +110,9 @@ def _child_main(store: EmbeddedStore, conn, limits: Limits, local_graphs: frozen
         try:
             if kind == "rows":
                 reply = ("ok", store.query(job[0], limit=job[1], timeout=None))
+            elif kind == "check":  # only the check: the query is evaluated elsewhere (a SPARQL server)
+                from . import safety
+                reply = ("ok", safety.check(job[0], job[2], job[1]))
             else:
                 reply = ("ok", _adhoc(store, conn, job, limits, local_graphs))
         except MemoryError:
@@ -442,6 +445,24 @@ class QueryPool:
             self._release(child, healthy)
         return self._unwrap(status, value)
 
+    def check(self, text: str, prefixes: dict[str, str], graphs) -> str:
+        """Only /sparql's check (safety.check) in a child, for a query a SPARQL server will evaluate: the
+        parser gets the child's stack and time limit, and a query that makes it run long or die costs a
+        child, not the web worker. Returns the form; failures as for ``adhoc`` before "parsed"."""
+        timeout = self.limits.timeout
+        child = self._acquire(0.0)
+        healthy = False
+        try:
+            child.conn.send(("check", (text, prefixes, frozenset(graphs))))
+            status, value = self._receive(child, time.monotonic() + timeout, timeout)
+            healthy = status not in ("memory", "error")
+        except (EOFError, BrokenPipeError, ConnectionError, OSError):
+            raise QueryRefused("the query could not be parsed within this endpoint's limits "
+                               f"(is it nested very deeply?); {self._death(child)}") from None
+        finally:
+            self._release(child, healthy)
+        return self._unwrap(status, value)
+
     def _death(self, child: _Child) -> str:
         """Why a child died, from its exit status (a negative status is the signal that ended it)."""
         code = child.wait(2)
@@ -475,11 +496,22 @@ class QueryPool:
             self._idle = []
 
 
+class Pool(Protocol):
+    """What the web tier asks of a pool: QueryPool (children over the embedded store) or
+    webapp/remote.py's RemotePool (a SPARQL server)."""
+
+    def rows(self, text: str, limit: int | None = None, timeout: float | None = None) -> Result: ...
+
+    def adhoc(self, job: AdhocQuery, priority: float = 0.0) -> Answer: ...
+
+    def close(self) -> None: ...
+
+
 class TrustedStore:
     """The ``.run(named_query, values)`` interface of a store (network/projections.py's NetworkData
     loads through it), answered by the trusted pool."""
 
-    def __init__(self, pool: QueryPool):
+    def __init__(self, pool: Pool):
         self.pool = pool
 
     def run(self, q, values: dict | None = None, limit: int | None = None, timeout: float | None = None) -> Result:

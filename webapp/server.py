@@ -11,6 +11,8 @@
   gracefully (gunicorn's HUP). Every request is answered from one build — the old workers finish
   theirs on the old build, which stays on disk while they hold it. A new build that cannot be
   loaded is reported in one line and the current one stays served.
+- with ``ATDKG_ENDPOINT`` (``--endpoint``) the master loads nothing and watches no build: the workers send
+  every query to that SPARQL server (webapp/remote.py); a HUP makes the app afresh (new caches).
 """
 from __future__ import annotations
 
@@ -61,8 +63,10 @@ def run(host: str, port: int, workers: int, data_dir: str) -> None:
 
     from . import create_app, page_data, sandbox
     app = create_app()
-    page_data.warm(app)  # the list pages' data, shared by the workers (webapp/page_data.py)
-    if not sandbox.network_isolation_available():
+    remote = bool(app.config["ENDPOINT"])
+    if not remote:  # in front of a SPARQL server: start at once; each worker loads the list data when first asked
+        page_data.warm(app)  # the list pages' data, shared by the workers (webapp/page_data.py)
+    if not remote and not sandbox.network_isolation_available():
         print("warning: query children cannot be kept off the network here (no libseccomp); SERVICE is "
               "still refused by the parser check, but there is no second wall", file=sys.stderr)
     build_link = Path(app.config["DATA_DIR"]) / "build"
@@ -77,10 +81,11 @@ def run(host: str, port: int, workers: int, data_dir: str) -> None:
                 "limit_request_line": 8190, "accesslog": "-", "post_fork": _post_fork,
                 # gunicorn's control socket has one default path per user: two servers would share it
                 "control_socket_disable": True,
-                "when_ready": lambda server: threading.Thread(
-                    target=_watch, args=(build_link, app.config["BUILD_DIR"]), daemon=True,
-                    name="atdkg-build-watch").start(),
             }
+            if not remote:  # a server's data is not ours to watch
+                settings["when_ready"] = lambda server: threading.Thread(
+                    target=_watch, args=(build_link, app.config["BUILD_DIR"]), daemon=True,
+                    name="atdkg-build-watch").start()
             for key, value in settings.items():
                 self.cfg.set(key, value)
 
@@ -97,8 +102,9 @@ def run(host: str, port: int, workers: int, data_dir: str) -> None:
             except (StoreError, ValueError) as e:
                 log.error("the new build is not served, the current one stays: %s", e)
                 return
-            page_data.warm(fresh)
-            if fresh.config["BUILD_DIR"] != old:
+            if not remote:
+                page_data.warm(fresh)
+            if not remote and fresh.config["BUILD_DIR"] != old:  # a build this process held (the store's)
                 # the master lets go of the old build (the old workers hold it until they exit), so
                 # the workers forked next do not inherit its lock and a later build's swap removes it
                 from atdkg.loaders.integrity import release

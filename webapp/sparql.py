@@ -22,6 +22,7 @@ from atdkg.queries.stores import QuerySyntaxError, QueryTimeout, StoreError
 from . import csp_with_style_hashes, safety, store
 from .budget import OverBudget, client_key
 from .hosts import public_url
+from .remote import RemoteFailure
 from .runner import AdhocQuery, Busy, QueryRefused, QueryResources
 
 bp = Blueprint("sparql", __name__)
@@ -160,6 +161,9 @@ def _run(job: AdhocQuery):
         raise ServiceUnavailable(str(e), retry_after=10) from None
     except QueryResources as e:
         raise ServiceUnavailable(str(e), retry_after=10) from None
+    except RemoteFailure as e:  # the SPARQL server behind this explorer (--endpoint) failed
+        seconds = 0.0
+        abort(502, str(e))
     except StoreError as e:
         abort(503, str(e))
     finally:

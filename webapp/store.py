@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pyoxigraph as ox
 from flask import Flask, abort, current_app
 from werkzeug.exceptions import ServiceUnavailable
 
@@ -12,12 +13,16 @@ from atdkg import queries
 from atdkg.queries.stores import EmbeddedStore, QueryTimeout, Result
 
 from .budget import ClientBudget
-from .runner import Limits, QueryPool, TrustedStore
+from .runner import Limits, Pool, QueryPool, TrustedStore
 
 
 def init_app(app: Flask) -> None:
-    """Load the build now, so every worker forked later shares it copy-on-write."""
+    """Load the build now, so every worker forked later shares it copy-on-write; or, with an
+    ``ENDPOINT``, load nothing and send every query to that SPARQL server (webapp/remote.py)."""
     c = app.config
+    if c.get("ENDPOINT"):
+        _init_remote(app)
+        return
     store = EmbeddedStore.from_build(Path(c["BUILD_DIR"]))
     graphs = {str(r["g"]) for r in store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows}
     limits = Limits(timeout=c["QUERY_TIMEOUT"], max_rows=c["MAX_ROWS"], max_bytes=int(c["MAX_RESULT_MB"] * 2**20),
@@ -39,11 +44,58 @@ def init_app(app: Flask) -> None:
     }
 
 
+def _init_remote(app: Flask) -> None:
+    """The same two pools and budget over a SPARQL server; nothing is loaded or asked now (the server
+    may start after the explorer: until it answers, pages are 502s that say so)."""
+    from .remote import RemotePool
+    c = app.config
+    limits = Limits(timeout=c["QUERY_TIMEOUT"], max_rows=c["MAX_ROWS"], max_bytes=int(c["MAX_RESULT_MB"] * 2**20))
+    graphs = RemoteGraphs(float(c["ENDPOINT_GRAPHS_SECONDS"]))
+    common = {"timeout_param": c["ENDPOINT_TIMEOUT_PARAM"], "graphs": graphs.get}
+    trusted = RemotePool(c["ENDPOINT"], dataclasses.replace(limits, max_rows=2**62), size=c["PAGE_QUERY_CHILDREN"],
+                         wait=c["QUERY_TIMEOUT"], name="page query", **common)
+    # the children that check /sparql's queries: the embedded kind, over an empty store (nothing to evaluate)
+    checker = QueryPool(EmbeddedStore(ox.Store()), (), dataclasses.replace(limits, nice=c["QUERY_NICE"],
+                                                                          memory_mb=c["QUERY_MEMORY_MB"]),
+                        size=c["QUERY_CHILDREN"], wait=c["QUERY_WAIT"], name="SPARQL check")
+    adhoc = RemotePool(c["ENDPOINT"], limits, size=c["QUERY_CHILDREN"], wait=c["QUERY_WAIT"], name="SPARQL query",
+                       checker=checker, **common)
+    graphs.pool = trusted
+    app.extensions["atdkg"] = {
+        "store": None,
+        "trusted": trusted,
+        "adhoc": adhoc,
+        "checker": checker,
+        "budget": ClientBudget(c["QUERY_BUDGET"], c["QUERY_BUDGET_WINDOW"], c["CLIENT_CONCURRENCY"]),
+        "graphs": graphs,
+    }
+
+
+class RemoteGraphs:
+    """The server's named graphs (what FROM and default-graph-uri may name), asked when first needed and
+    again after ``seconds``: the server's data may change under a running explorer."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.pool: Pool | None = None
+        self._graphs: frozenset[str] = frozenset()
+        self._when = -float("inf")
+
+    def get(self) -> frozenset[str]:
+        import time
+        if time.monotonic() - self._when > self.seconds:
+            assert self.pool is not None, "set by _init_remote"
+            rows = self.pool.rows("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }").rows
+            self._graphs, self._when = frozenset(str(r["g"]) for r in rows), time.monotonic()
+        return self._graphs
+
+
 def start_forkserver(app: Flask) -> None:
     """In a gunicorn worker, before gevent: one fork server makes both pools' children."""
     from .forkserver import ForkServer
     ext = app.extensions["atdkg"]
-    pools = {"page": ext["trusted"], "sparql": ext["adhoc"]}
+    # over a SPARQL server, only /sparql's checks run in children
+    pools = {"check": ext["checker"]} if ext["store"] is None else {"page": ext["trusted"], "sparql": ext["adhoc"]}
     server = ForkServer({name: pool.child_main for name, pool in pools.items()})
     server.start()
     for name, pool in pools.items():
@@ -55,14 +107,16 @@ def close(app: Flask) -> None:
     ext = app.extensions["atdkg"]
     ext["trusted"].close()
     ext["adhoc"].close()
+    if "checker" in ext:
+        ext["checker"].close()
     ext["budget"].close()
 
 
-def trusted() -> QueryPool:
+def trusted() -> Pool:
     return current_app.extensions["atdkg"]["trusted"]
 
 
-def adhoc() -> QueryPool:
+def adhoc() -> Pool:
     return current_app.extensions["atdkg"]["adhoc"]
 
 
@@ -75,7 +129,8 @@ def trusted_store() -> TrustedStore:
 
 
 def local_graphs() -> set[str]:
-    return current_app.extensions["atdkg"]["graphs"]
+    graphs = current_app.extensions["atdkg"]["graphs"]
+    return set(graphs.get()) if isinstance(graphs, RemoteGraphs) else graphs
 
 
 def named(name: str, **params) -> Result:
