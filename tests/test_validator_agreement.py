@@ -61,3 +61,31 @@ def test_the_comparison_sees_a_difference(mutation_runs):
         other.add(t)
     other.set((dropped, SH.sourceShape, SH.Violation))
     assert results(other, run.shapes) != found
+
+
+# -- choosing the validator --------------------------------------------------------------------------------------
+def test_a_build_with_either_validator_writes_the_same_report(small):
+    """`atdkg build --validator V`: the report the build writes (shacl-report.ttl) conforms either way."""
+    from click.testing import CliRunner
+
+    from atdkg.cli import main
+    for validator in ("pyshacl", "turbo"):
+        result = CliRunner().invoke(main, ["build", "--data-dir", str(small), "--validator", validator])
+        assert result.exit_code == 0, result.output
+        report = Graph().parse(small / "build" / "shacl-report.ttl", format="turtle")
+        assert report.value(next(report.subjects(RDF.type, SH.ValidationReport)), SH.conforms).toPython() is True
+        assert "Conforms: True" in (small / "build" / "shacl-report.txt").read_text(encoding="utf-8")
+
+
+def test_an_unknown_validator_is_a_clear_error_before_any_work(small, monkeypatch):
+    from click.testing import CliRunner
+
+    from atdkg.cli import main
+    before = (small / "build").resolve()
+    monkeypatch.setenv("ATDKG_VALIDATOR", "jena")
+    result = CliRunner().invoke(main, ["build", "--data-dir", str(small)])
+    assert result.exit_code == 2, result.output
+    assert "$ATDKG_VALIDATOR='jena': expected one of turbo, pyshacl" in result.output
+    assert (small / "build").resolve() == before  # the previous build is still the one in place
+    result = CliRunner().invoke(main, ["build", "--data-dir", str(small), "--validator", "jena"])
+    assert result.exit_code == 2 and "--validator" in result.output, result.output
