@@ -8,10 +8,11 @@ Two validators, chosen by ``validator=`` (``atdkg build --validator``), else $AT
 the default (README, "Libraries, and why"):
 
 - ``turbo`` (the default): pyshacl-turbo, a Rust SHACL engine with pySHACL's API. On the mutation
-  suite it reports the same results as pySHACL (tests/test_validator_agreement.py), 4-8x faster
-  (``python -m atdkg.benchmarks.validators``). It is given the same rdflib union graph: its other
-  inputs (a pyoxigraph Store) come back with literals normalised by the store (a plain "count" is
-  then an xsd:string, which sh:in ( "count" ) does not match), so their reports differ.
+  suite it reports the same results as pySHACL (tests/test_validator_agreement.py), 1.4-4x faster
+  from 10^4 to 1.4·10^6 triples (``python -m atdkg.benchmarks.validators``; README, Performance).
+  It is given the same rdflib union graph: its other input that skips rdflib (a pyoxigraph Store)
+  comes with literals normalised by the store (a plain "count" then fails sh:in ( "count" )), and
+  its report on the seed graph had 1,282 false violations.
 - ``pyshacl``: pySHACL over rdflib, the reference the agreement test compares against.
 
 What keeps pySHACL in step with the build as the corpus grows: pySHACL hands rdflib the text of a
