@@ -8,7 +8,7 @@ Two validators, chosen by ``validator=`` (``atdkg build --validator``), else $AT
 the default (README, "Libraries, and why"):
 
 - ``turbo`` (the default): pyshacl-turbo, a Rust SHACL engine with pySHACL's API. On the mutation
-  suite it reports the same results as pySHACL (tests/test_validator_agreement.py), 1.4-4x faster
+  suite it reports the same results as pySHACL (tests/test_validator_agreement.py), 2-5x faster
   from 10^4 to 1.4·10^6 triples (``python -m atdkg.benchmarks.validators``; README, Performance).
   It is given the same rdflib union graph: its other input that skips rdflib (a pyoxigraph Store)
   comes with literals normalised by the store (a plain "count" then fails sh:in ( "count" )), and
