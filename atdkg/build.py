@@ -43,7 +43,7 @@ from atdkg.loaders.sources import (
     read_text,
 )
 from atdkg.loaders.text import vocabulary
-from atdkg.loaders.validate import validate
+from atdkg.loaders.validate import validate, validator_name
 from atdkg.loaders.vocab import Vocabulary
 from atdkg.terms import ATD, DEFAULT_BASE
 
@@ -110,12 +110,14 @@ class BuildResult:
 
 def build_graph(data_dir: Path, base: str = DEFAULT_BASE,
                 progress: Callable[[Iterable], Iterable] = lambda xs: xs, edit: corpus.Edit | None = None,
-                limits: Limits | None = None) -> BuildResult:
+                limits: Limits | None = None, validator: str | None = None) -> BuildResult:
     """Parse, resolve, emit and validate; raise SourceError/BuildError on bad input.
 
     With ``edit``, build the corpus as that planned edit would leave it (its staged copies, its manifest),
     so nothing in data/sources changes unless this build conforms. With ``limits``, each document is
-    refused if larger, with longer lines or slower to parse than they allow."""
+    refused if larger, with longer lines or slower to parse than they allow. ``validator``: the SHACL engine
+    (loaders.validate.validator_name: the flag, else $ATDKG_VALIDATOR, else the default); checked first."""
+    validator = validator_name(validator)
     data_dir = Path(data_dir)
     sources_dir = data_dir / "sources"
     t0 = time.perf_counter()
@@ -151,7 +153,7 @@ def build_graph(data_dir: Path, base: str = DEFAULT_BASE,
     # are escaped), so naming the graph there turns each line into an N-Quads line
     nquads += network.serialize(format="nt", encoding="utf-8").replace(b" .\n", f" <{network.identifier}> .\n".encode())
     t3 = time.perf_counter()
-    conforms, report_graph, report_text = validate(ds)
+    conforms, report_graph, report_text = validate(ds, validator=validator)
     t4 = time.perf_counter()
     warnings = [w for pd in parsed for w in pd.warnings] + emitter.warnings
     # parse: read, normalise, parse by genre; emit: resolve names and write triples (one pass:

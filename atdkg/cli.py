@@ -9,6 +9,7 @@ import click
 from atdkg.build import BuildError, build_graph, write_build, write_refusal
 from atdkg.loaders import corpus
 from atdkg.loaders.sources import GENRES, Limits, SourceError, calendar_date
+from atdkg.loaders.validate import DEFAULT_VALIDATOR, VALIDATORS, validator_name
 
 from . import config
 
@@ -58,11 +59,16 @@ def _print_summary(result, target: Path, verbose: bool) -> None:
 
 
 def run_build(data: Path, base: str, verbose: bool, strict: bool, limits: Limits | None = None,
-              edit: corpus.Edit | None = None) -> int:
+              edit: corpus.Edit | None = None, validator: str | None = None) -> int:
     """Build (the corpus as it is, or as ``edit`` would leave it) and swap it in if it conforms (committing
     the edit with it); otherwise say why in a few lines and change nothing. The caller holds the lock."""
     try:
-        result = build_graph(data, base, progress=_progress, edit=edit, limits=limits)
+        validator = validator_name(validator)  # a bad $ATDKG_VALIDATOR is one line, before any work
+    except ValueError as e:
+        click.echo(f"error: {e}", err=True)
+        return EXIT_BAD_INPUT
+    try:
+        result = build_graph(data, base, progress=_progress, edit=edit, limits=limits, validator=validator)
     except SourceError as e:
         click.echo(f"error: {e}", err=True)
         return EXIT_BAD_INPUT
@@ -223,13 +229,16 @@ def main() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="List warnings, skipped lines and removed page furniture.")
 @click.option("--strict", is_flag=True, help="Fail on any warning or any sentence that names something but yielded "
               "nothing.")
+@click.option("--validator", type=click.Choice(VALIDATORS), help="The SHACL engine (default $ATDKG_VALIDATOR, else "
+              f"{DEFAULT_VALIDATOR}: it reports what pySHACL reports, faster; README, Libraries).")
 @_bounds_options
-def build(data_dir, base, verbose, strict, max_bytes, max_line, parse_timeout, wait):
+def build(data_dir, base, verbose, strict, validator, max_bytes, max_line, parse_timeout, wait):
     """Build data/build/ from data/sources: parse, resolve, emit RDF, validate with SHACL.
 
     One build or edit at a time per data directory: a second one waits (--wait) for the first."""
     data, limits = config.data_dir(data_dir), _limits(max_bytes, max_line, parse_timeout)
-    sys.exit(_locked_run(data, wait, "build", lambda: run_build(data, config.base_iri(base), verbose, strict, limits)))
+    sys.exit(_locked_run(data, wait, "build", lambda: run_build(data, config.base_iri(base), verbose, strict, limits,
+                                                                   validator=validator)))
 
 
 @main.command()

@@ -75,6 +75,16 @@ def built():
 
 
 @pytest.fixture(scope="session")
+def mutation_runs(built):
+    """The SHACL mutation suite's runs (tests/mutations.py), per kind and validator, on the union graph of the
+    real corpus; each computed once per session, for the mutation suite and the validator-agreement test."""
+    from mutations import MutationRuns
+
+    from atdkg.loaders.validate import union_graph
+    return MutationRuns(union_graph(built.dataset))
+
+
+@pytest.fixture(scope="session")
 def dataset(built):
     return built.dataset
 

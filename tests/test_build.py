@@ -230,7 +230,7 @@ def test_add_rolls_back_when_the_rebuild_fails(data_copy, tmp_path, monkeypatch)
     """A document whose build does not conform (here: the validator refuses it) is taken out again. (An
     exchange whose text states no title no longer fails: it is named after its document.)"""
     from atdkg import build as build_module
-    monkeypatch.setattr(build_module, "validate", lambda ds: (False, __import__("rdflib").Graph(), "refused"))
+    monkeypatch.setattr(build_module, "validate", lambda ds, **_: (False, __import__("rdflib").Graph(), "refused"))
     stub = tmp_path / "stub.txt"
     stub.write_text("\n\nNotes\n\n1. One.\n2. Two.\n", encoding="utf-8")
     before = (data_copy / "sources" / "manifest.csv").read_bytes()

@@ -411,7 +411,7 @@ def test_remove_an_unknown_id_names_the_known_ones(built):
 
 def test_a_failed_remove_rolls_back(built, monkeypatch):
     from atdkg import build as build_module
-    monkeypatch.setattr(build_module, "validate", lambda ds: (False, __import__("rdflib").Graph(), "refused"))
+    monkeypatch.setattr(build_module, "validate", lambda ds, **_: (False, __import__("rdflib").Graph(), "refused"))
     before = state(built)
     result = atdkg("remove", "002", "--data-dir", built)
     assert result.exit_code == 1

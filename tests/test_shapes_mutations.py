@@ -1,296 +1,25 @@
 """Mutation suite: each case plants ONE defect on ONE node of the built graph and checks that the SHACL
 report names that node as sh:focusNode and the expected shape as the rule it broke.
 
-The union graph is built once per module; each case applies its change to it, validates, and undoes the
-change in a `finally`, so no case sees another's defect. Focus nodes are found by querying the graph, never
-hard-coded, so the cases keep working when the corpus changes.
+The union graph is built once per session; each case applies its change to it, validates, and undoes the
+change, so no case sees another's defect. The mutations and their runs live in tests/mutations.py (the
+``mutation_runs`` fixture), shared with the validator-agreement test: each kind is validated once per
+validator for both.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import timedelta
-from typing import NamedTuple
-
 import pytest
-from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from mutations import MUTATIONS
+from rdflib import RDF, BNode, Graph, Namespace, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import DCTERMS, PROV, SH
+from rdflib.namespace import SH
 
-from atdkg.loaders.emit import ATD, OA, ORG, SCHEMA  # the namespaces the emitter writes
-from atdkg.loaders.validate import load_shapes, union_graph, validate
-from atdkg.terms import V
+from atdkg.loaders.validate import VALIDATORS
 
 ATDSH = Namespace("https://w3id.org/atd-kg/shapes#")
-DCT = DCTERMS
-
-PREFIXES = """
-PREFIX atd: <https://w3id.org/atd-kg/ontology#>  PREFIX v: <https://w3id.org/atd-kg/vocab/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>  PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>  PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX foaf: <http://xmlns.com/foaf/0.1/>  PREFIX schema: <https://schema.org/>
-PREFIX prov: <http://www.w3.org/ns/prov#>  PREFIX oa: <http://www.w3.org/ns/oa#>
-"""
-
-
-class Change(NamedTuple):
-    focus: URIRef
-    remove: list
-    add: list
-
-
-def pick(g: Graph, where: str):
-    """First row (ordered by ?x, so deterministic) binding ?x and whatever else `where` mentions."""
-    rows = list(g.query(f"{PREFIXES} SELECT * WHERE {{ {where} }} ORDER BY ?x LIMIT 1"))
-    assert rows, f"the corpus has no focus node for: {where}"
-    return rows[0]
-
-
-def drop(g: Graph, s, p) -> Change:
-    return Change(s, list(g.triples((s, p, None))), [])
-
-
-def replace(g: Graph, s, p, new) -> Change:
-    return Change(s, list(g.triples((s, p, None))), [(s, p, new)])
-
-
-def add(s, p, o) -> Change:
-    return Change(s, [], [(s, p, o)])
-
-
-# ---------------------------------------------------------------------------------------- the defects
-def missing_label(g):
-    return drop(g, pick(g, "?x a foaf:Person").x, RDFS.label)
-
-
-def two_labels(g):
-    x = pick(g, "?x a atd:Hosting").x
-    return add(x, RDFS.label, Literal(f"{g.value(x, RDFS.label)} (second label)", lang="en"))
-
-
-def label_without_language(g):
-    r = pick(g, "?x a org:Organization ; rdfs:label ?l")
-    return replace(g, r.x, RDFS.label, Literal(str(r.l)))
-
-
-def exchange_date_as_string(g):
-    r = pick(g, "?x a atd:PeerLearningExchange ; dcterms:date ?d")
-    return replace(g, r.x, DCT.date, Literal(str(r.d)))
-
-
-def item_number_as_string(g):
-    r = pick(g, "?x a atd:ListItem ; atd:itemNumber ?n")
-    return replace(g, r.x, ATD.itemNumber, Literal(str(r.n)))
-
-
-def dangling_parent_organisation(g):
-    x = pick(g, "?x a org:Organization FILTER NOT EXISTS { ?x org:subOrganizationOf ?p }").x
-    parent = URIRef(f"{x}/undescribed-parent")
-    assert (parent, None, None) not in g
-    return add(x, ORG.subOrganizationOf, parent)
-
-
-def membership_without_organisation(g):
-    return drop(g, pick(g, "?x a atd:WorkingGroupMembership").x, ORG.organization)
-
-
-def membership_role_outside_scheme(g):
-    r = pick(g, "?x a atd:WorkingGroupMembership . ?role skos:inScheme v:roles")
-    return replace(g, r.x, ORG.role, r.role)
-
-
-def statistic_without_value(g):
-    return drop(g, pick(g, "?x a atd:Statistic").x, ATD.value)
-
-
-def statistic_with_two_values(g):
-    r = pick(g, "?x a atd:Statistic ; atd:value ?v")
-    return add(r.x, ATD.value, Literal(r.v.toPython() + 1, datatype=r.v.datatype))
-
-
-def session_after_its_exchange(g):
-    r = pick(g, "?x a atd:Session ; schema:startDate ?s ; schema:superEvent/schema:endDate ?end")
-    end = r.end.toPython()
-    later = end + timedelta(minutes=15)
-    assert later.date() == end.date() and later.utcoffset() == end.utcoffset()
-    return replace(g, r.x, SCHEMA.startDate, Literal(later))
-
-
-def evidence_without_start(g):
-    return drop(g, pick(g, "?x a oa:TextPositionSelector").x, OA.start)
-
-
-def evidence_start_not_before_end(g):
-    r = pick(g, "?x a oa:TextPositionSelector ; oa:end ?end")
-    return replace(g, r.x, OA.start, r.end)
-
-
-def evidence_without_quote_selector(g):
-    r = pick(g, "?x a atd:Evidence ; oa:hasSelector ?q . ?q a oa:TextQuoteSelector")
-    return Change(r.x, [(r.x, OA.hasSelector, r.q)], [])
-
-
-def evidence_with_two_quote_selectors(g):
-    """The position selector swapped for a second quote selector: still two selectors, no offsets."""
-    r = pick(g, "?x a atd:Evidence ; oa:hasSelector ?p . ?p a oa:TextPositionSelector")
-    extra = URIRef(str(r.p) + "-quote")
-    return Change(r.x, [(r.x, OA.hasSelector, r.p)],
-                  [(r.x, OA.hasSelector, extra), (extra, RDF.type, OA.TextQuoteSelector),
-                   (extra, OA.exact, Literal("another quote"))])
-
-
-def evidence_with_a_third_selector(g):
-    r = pick(g, "?x a atd:Evidence")
-    extra = URIRef(str(r.x) + "/third")
-    return Change(r.x, [], [(r.x, OA.hasSelector, extra), (extra, RDF.type, OA.TextQuoteSelector),
-                            (extra, OA.exact, Literal("a third quote"))])
-
-
-def participation_without_evidence(g):
-    return drop(g, pick(g, "?x a atd:Participation").x, PROV.wasDerivedFrom)
-
-
-def state_iso3_malformed(g):
-    return replace(g, pick(g, "?x a atd:State").x, ATD.iso3166Alpha3, Literal("TH"))
-
-
-def document_sha256_malformed(g):
-    r = pick(g, "?x a atd:SourceDocument ; atd:sha256 ?h")
-    return replace(g, r.x, ATD.sha256, Literal(str(r.h)[:-2], datatype=XSD.hexBinary))  # 62 hex digits
-
-
-def participation_role_outside_roles_scheme(g):
-    r = pick(g, "?x a atd:Participation . ?role skos:inScheme v:membership-roles")
-    return replace(g, r.x, ATD.role, r.role)
-
-
-def pledge_idea_without_objective(g):
-    return drop(g, pick(g, "?x a atd:PledgeIdea").x, ATD.gcmObjective)
-
-
-def objective_number_out_of_range(g):
-    return replace(g, pick(g, "?x atd:objectiveNumber ?n").x, ATD.objectiveNumber, Literal(24))
-
-
-def exchange_ends_before_start(g):
-    r = pick(g, "?x a atd:PeerLearningExchange ; schema:startDate ?s ; schema:endDate ?e")
-    return replace(g, r.x, SCHEMA.endDate, Literal(r.s.toPython() - timedelta(hours=1)))
-
-
-def unnamed_actor_same_as_state(g):
-    r = pick(g, "?x a atd:UnnamedActor . ?state a atd:State")
-    return add(r.x, OWL.sameAs, r.state)
-
-
-def genre_outside_the_registry(g):
-    return replace(g, pick(g, "?x a atd:SourceDocument").x, ATD.genre, V["list-other"])
-
-
-def report_that_describes_no_exchange(g):
-    return drop(g, pick(g, "?x a atd:SourceDocument ; atd:genre v:genre-report").x, ATD.describes)
-
-
-def practice_attributed_to_a_document(g):
-    # a practice may be unattributed (the text names nobody), but what it is attributed to must be an actor
-    row = pick(g, "?x a atd:Practice ; atd:attributedTo ?a . ?d a atd:SourceDocument")
-    return replace(g, row.x, ATD.attributedTo, row.d)
-
-
-def government_without_state(g):
-    return drop(g, pick(g, "?x a atd:Government").x, ATD.ofState)
-
-
-def agenda_item_without_exchange(g):
-    return drop(g, pick(g, "?x a atd:AgendaItem").x, SCHEMA.superEvent)
-
-
-def evidence_without_source(g):
-    return drop(g, pick(g, "?x a atd:Evidence").x, OA.hasSource)
-
-
-def exchange_follows_later_exchange(g):
-    r = pick(g, """?x a atd:PeerLearningExchange ; dcterms:date ?d . ?later a atd:PeerLearningExchange ;
-                   dcterms:date ?l FILTER (?l > ?d)""")
-    return add(r.x, ATD.follows, r.later)
-
-
-def _pages(g, first, last):
-    """Page numbers on an evidence node (the corpus's web-converted texts have none)."""
-    x = pick(g, "?x a atd:Evidence").x
-    return Change(x, [], [(x, SCHEMA.pageStart, Literal(n)) for n in first] +
-                  [(x, SCHEMA.pageEnd, Literal(n)) for n in last])
-
-
-def evidence_on_page_zero(g):
-    return _pages(g, [0], [0])
-
-
-def evidence_on_two_start_pages(g):
-    return _pages(g, [1, 2], [2])
-
-
-def evidence_ending_before_it_starts(g):
-    return _pages(g, [3], [2])
-
-
-def evidence_with_a_start_page_only(g):
-    return _pages(g, [1], [])
-
-
-# (id, expected named shape, expected constraint component (without "ConstraintComponent"),
-#  expected sh:resultPath or None for SPARQL constraints, mutation)
-MUTATIONS: list[tuple[str, str, str, URIRef | None, Callable[[Graph], Change]]] = [
-    ("label-missing", "LabelShape", "MinCount", RDFS.label, missing_label),
-    ("label-twice", "LabelShape", "MaxCount", RDFS.label, two_labels),
-    ("label-without-language", "LabelShape", "Datatype", RDFS.label, label_without_language),
-    ("exchange-date-plain-string", "ExchangeShape", "Datatype", DCT.date, exchange_date_as_string),
-    ("item-number-string", "ListItemShape", "Datatype", ATD.itemNumber, item_number_as_string),
-    ("parent-organisation-dangling", "OrganisationShape", "Class", ORG.subOrganizationOf,
-     dangling_parent_organisation),
-    ("membership-without-organisation", "MembershipShape", "MinCount", ORG.organization,
-     membership_without_organisation),
-    ("membership-role-outside-scheme", "MembershipShape", "In", ORG.role, membership_role_outside_scheme),
-    ("statistic-without-value", "StatisticShape", "MinCount", ATD.value, statistic_without_value),
-    ("statistic-two-values", "StatisticShape", "MaxCount", ATD.value, statistic_with_two_values),
-    ("session-after-its-exchange-ends", "AgendaItemShape", "SPARQL", None, session_after_its_exchange),
-    ("evidence-without-start-offset", "PositionSelectorShape", "MinCount", OA.start, evidence_without_start),
-    ("evidence-start-not-before-end", "PositionSelectorShape", "LessThan", OA.start, evidence_start_not_before_end),
-    ("evidence-without-quote-selector", "EvidenceShape", "MinCount", (OA.hasSelector, OA.exact),
-     evidence_without_quote_selector),
-    ("evidence-without-source", "EvidenceShape", "MinCount", OA.hasSource, evidence_without_source),
-    ("evidence-with-two-quote-selectors", "EvidenceShape", "MinCount", (OA.hasSelector, OA.start),
-     evidence_with_two_quote_selectors),
-    ("evidence-with-a-third-selector", "EvidenceShape", "MaxCount", OA.hasSelector, evidence_with_a_third_selector),
-    ("evidence-on-page-zero", "EvidenceShape", "MinInclusive", SCHEMA.pageStart, evidence_on_page_zero),
-    ("evidence-on-two-start-pages", "EvidenceShape", "MaxCount", SCHEMA.pageStart, evidence_on_two_start_pages),
-    ("evidence-ends-before-it-starts", "EvidenceShape", "LessThanOrEquals", SCHEMA.pageStart,
-     evidence_ending_before_it_starts),
-    ("evidence-start-page-without-end-page", "PagedEvidenceShape", "MinCount", SCHEMA.pageEnd,
-     evidence_with_a_start_page_only),
-    ("participation-without-evidence", "DerivedFromPassageShape", "MinCount", PROV.wasDerivedFrom,
-     participation_without_evidence),
-    ("state-iso3-two-letters", "StateShape", "Pattern", ATD.iso3166Alpha3, state_iso3_malformed),
-    ("document-sha256-malformed", "SourceDocumentShape", "Pattern", ATD.sha256, document_sha256_malformed),
-    ("participation-role-outside-roles", "ParticipationShape", "Node", ATD.role,
-     participation_role_outside_roles_scheme),
-    ("pledge-idea-without-objective", "PledgeIdeaShape", "MinCount", ATD.gcmObjective, pledge_idea_without_objective),
-    ("objective-number-24", "ObjectiveShape", "MaxInclusive", ATD.objectiveNumber, objective_number_out_of_range),
-    ("exchange-ends-before-start", "ExchangeShape", "SPARQL", None, exchange_ends_before_start),
-    ("exchange-follows-later-exchange", "ExchangeShape", "SPARQL", None, exchange_follows_later_exchange),
-    ("chatham-house-unnamed-actor-sameas-state", "UnnamedActorShape", "SPARQL", None, unnamed_actor_same_as_state),
-    ("genre-outside-the-registry", "SourceDocumentShape", "Node", ATD.genre, genre_outside_the_registry),
-    ("report-describing-no-exchange", "SourceDocumentShape", "SPARQL", None, report_that_describes_no_exchange),
-    ("practice-attributed-to-a-document", "PracticeShape", "Or", ATD.attributedTo, practice_attributed_to_a_document),
-    ("government-without-state", "GovernmentShape", "MinCount", ATD.ofState, government_without_state),
-    ("agenda-item-without-exchange", "AgendaItemShape", "MinCount", SCHEMA.superEvent, agenda_item_without_exchange),
-]
 
 
 # ---------------------------------------------------------------------------------------- the tests
-@pytest.fixture(scope="module")
-def base(built) -> Graph:
-    return union_graph(built.dataset)
-
-
 def violations(report: Graph, shapes: Graph, focus) -> set[tuple[str, str, URIRef | None]]:
     """(named shape, constraint component, result path) for every result on `focus`; a property shape
     (a blank node) is credited to the named node shape that holds it via sh:property."""
@@ -311,34 +40,19 @@ def violations(report: Graph, shapes: Graph, focus) -> set[tuple[str, str, URIRe
     return found
 
 
-def test_unmutated_graph_conforms(base):
-    conforms, _, text = validate(base)
-    assert conforms, text
+# each validator on its own: the suite holds for the default (turbo) and for the reference (pySHACL)
+@pytest.mark.parametrize("validator", VALIDATORS)
+def test_unmutated_graph_conforms(mutation_runs, validator):
+    run = mutation_runs.run(None, validator)
+    assert run.conforms, run.text
 
 
-@pytest.mark.parametrize("shape, component, path, mutate", [m[1:] for m in MUTATIONS],
-                         ids=[m[0] for m in MUTATIONS])
-def test_defect_is_reported_on_its_node_and_shape(base, shape, component, path, mutate):
-    size = len(base)
-    change = mutate(base)
-    remove = [t for t in change.remove if t in base]
-    added = [t for t in change.add if t not in base]
-    assert remove or added, "the mutation changed nothing"
-    for t in remove:
-        base.remove(t)
-    for t in added:
-        base.add(t)
-    try:
-        shapes = load_shapes()  # fresh per run: sourceShape blank nodes are looked up in this very graph
-        conforms, report, text = validate(base, shapes)
-    finally:
-        for t in added:
-            base.remove(t)
-        for t in remove:
-            base.add(t)
-    assert len(base) == size, "the mutation was not undone"
-    assert not conforms, f"{shape} did not catch the defect on {change.focus}"
-    found = violations(report, shapes, change.focus)
+@pytest.mark.parametrize("validator", VALIDATORS)
+@pytest.mark.parametrize("kind, shape, component, path", [m[:4] for m in MUTATIONS], ids=[m[0] for m in MUTATIONS])
+def test_defect_is_reported_on_its_node_and_shape(mutation_runs, kind, shape, component, path, validator):
+    run = mutation_runs.run(kind, validator)
+    assert run.change is not None
+    assert not run.conforms, f"{shape} did not catch the defect on {run.change.focus}"
+    found = violations(run.report, run.shapes, run.change.focus)
     assert (shape, component, path) in found, \
-        f"expected {shape}/{component} on {path} for {change.focus}; got {found}\n{text}"
-
+        f"expected {shape}/{component} on {path} for {run.change.focus}; got {found}\n{run.text}"
