@@ -16,7 +16,7 @@ from datetime import date
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from . import worldmap
+from . import page_data, worldmap
 from .network_view import _node_modules
 from .pages import rows_of
 
@@ -166,16 +166,22 @@ def newest_documents() -> list[dict]:
     return sorted(docs, key=lambda d: (d["date"], d["documentId"]), reverse=True)[:NEWEST_DOCUMENTS]
 
 
+@page_data.loader("home")
+def home_data() -> dict:
+    """Everything the home page shows, read once per app like the list pages' rows (webapp/page_data.py):
+    eight queries, seconds at 10^6 triples; in front of a SPARQL server, 32 clients asking for the home page
+    at once sent them once per coroutine and were answered 503."""
+    timeline = exchanges()
+    return {"facts": summary(), "timeline": timeline, "activity": state_activity(),
+            "categories": rows_of("chart-practice-categories"), "objectives": rows_of("chart-commitment-objectives"),
+            "taking_part": participation(timeline), "documents": newest_documents(), "classes": rows_of("overview")}
+
+
 @bp.route("/")
 def home():
-    facts = summary()
-    timeline = exchanges()
-    activity = state_activity()
-    categories = rows_of("chart-practice-categories")
-    objectives = rows_of("chart-commitment-objectives")
-    taking_part = participation(timeline)
-    documents = newest_documents()
-    classes = rows_of("overview")
+    d = page_data.get("home")
+    facts, timeline, activity, categories = d["facts"], d["timeline"], d["activity"], d["categories"]
+    objectives, taking_part, documents, classes = d["objectives"], d["taking_part"], d["documents"], d["classes"]
     if request.accept_mimetypes.best == "application/json" or request.args.get("format") == "json":
         data = {"summary": facts, "exchanges": timeline, "participation": taking_part, "stateActivity": activity,
                 "practiceCategories": categories, "objectives": objectives, "newestDocuments": documents,

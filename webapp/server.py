@@ -11,8 +11,9 @@
   gracefully (gunicorn's HUP). Every request is answered from one build — the old workers finish
   theirs on the old build, which stays on disk while they hold it. A new build that cannot be
   loaded is reported in one line and the current one stays served.
-- with ``ATDKG_ENDPOINT`` (``--endpoint``) the master loads nothing and watches no build: the workers send
-  every query to that SPARQL server (webapp/remote.py); a HUP makes the app afresh (new caches).
+- with ``ATDKG_ENDPOINT`` (``--endpoint``) the master loads no store and watches no build: it reads the list
+  pages' data and the networks from that SPARQL server before forking, and the workers send every other query
+  there (webapp/remote.py); a HUP makes the app afresh (new caches).
 """
 from __future__ import annotations
 
@@ -64,8 +65,10 @@ def run(host: str, port: int, workers: int, data_dir: str) -> None:
     from . import create_app, page_data, sandbox
     app = create_app()
     remote = bool(app.config["ENDPOINT"])
-    if not remote:  # in front of a SPARQL server: start at once; each worker loads the list data when first asked
-        page_data.warm(app)  # the list pages' data, shared by the workers (webapp/page_data.py)
+    # the list pages' data and the networks, shared by the workers (webapp/page_data.py) — in front of a SPARQL
+    # server too: left to the workers, 32 clients asking for the home page at 1.4 M triples sent its queries to
+    # the server once per coroutine, queued past the time limit and were answered 503
+    page_data.warm(app)
     if not remote and not sandbox.network_isolation_available():
         print("warning: query children cannot be kept off the network here (no libseccomp); SERVICE is "
               "still refused by the parser check, but there is no second wall", file=sys.stderr)
